@@ -1,0 +1,216 @@
+"""The embedded default database: FerretDB on SQLite under the data directory.
+
+With no MONGO_URI the crawler must still work on a fresh machine, so it runs its own
+MongoDB-wire server. It is started once and left running (like any database server) so that
+hourly runs reuse it; `crawler db down` stops it. State (pid, port) lives in
+<data dir>/ferretdb/state.json; a file lock keeps two commands from starting two servers.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from crawler import config
+
+START_TIMEOUT = 30.0
+
+
+class EmbeddedDBError(RuntimeError):
+    """The embedded server cannot be used; the message says what to do."""
+
+
+@dataclass
+class ServerState:
+    pid: int
+    port: int
+
+    @property
+    def uri(self) -> str:
+        return f"mongodb://127.0.0.1:{self.port}/"
+
+
+def _home(data_dir: Path | None = None) -> Path:
+    return (data_dir or config.data_dir()) / "ferretdb"
+
+
+def ferretdb_binary() -> Path:
+    """CRAWLER_FERRETDB, else the project's tool folder, else `ferretdb` on PATH."""
+    env = os.environ.get("CRAWLER_FERRETDB")
+    if env:
+        return Path(env)
+    built = config.tools_dir() / "bin" / "ferretdb"
+    if built.exists():
+        return built
+    found = shutil.which("ferretdb")
+    if found:
+        return Path(found)
+    raise EmbeddedDBError(
+        f"FerretDB is not built (looked in {built} and on PATH). Run `make setup` (needs the Go "
+        "toolchain), or set MONGO_URI to a MongoDB server you run."
+    )
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    # A zombie child still "exists"; treat it as gone.
+    with contextlib.suppress(OSError):
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        if stat.rsplit(")", 1)[1].split()[0] == "Z":
+            return False
+    return True
+
+
+def _port_answers(port: int, timeout: float = 0.5) -> bool:
+    with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout):
+        return True
+    return False
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _read_state(home: Path) -> ServerState | None:
+    try:
+        raw = json.loads((home / "state.json").read_text())
+        return ServerState(int(raw["pid"]), int(raw["port"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+@contextlib.contextmanager
+def _locked(home: Path):
+    home.mkdir(parents=True, exist_ok=True)
+    with open(home / "lock", "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def running(data_dir: Path | None = None) -> ServerState | None:
+    """The server this data directory owns, if it is up and answering."""
+    state = _read_state(_home(data_dir))
+    if state and _pid_alive(state.pid) and _port_answers(state.port):
+        return state
+    return None
+
+
+def up(data_dir: Path | None = None, port: int | None = None) -> ServerState:
+    """Start the server (or find it already running) and return where it listens."""
+    home = _home(data_dir)
+    with _locked(home):
+        state = running(data_dir)
+        if state:
+            return state
+        binary = ferretdb_binary()
+        if port is None:
+            port = int(os.environ.get("CRAWLER_DB_PORT") or 0) or _free_port()
+        elif _port_answers(port):
+            raise EmbeddedDBError(
+                f"port {port} on 127.0.0.1 is in use by another program: stop it, or start the "
+                "embedded database on another port (CRAWLER_DB_PORT), or set MONGO_URI."
+            )
+        sqlite_dir = home / "sqlite"
+        sqlite_dir.mkdir(parents=True, exist_ok=True)
+        log_path = home / "ferretdb.log"
+        cmd = [
+            str(binary),
+            "--handler=sqlite",
+            f"--sqlite-url=file:{sqlite_dir}/",
+            f"--listen-addr=127.0.0.1:{port}",
+            "--debug-addr=-",
+            "--telemetry=disable",
+            f"--state-dir={home}",
+            "--log-level=error",
+        ]
+        with open(log_path, "ab") as log:
+            try:
+                proc = subprocess.Popen(
+                    cmd,
+                    stdin=subprocess.DEVNULL,
+                    stdout=log,
+                    stderr=log,
+                    start_new_session=True,  # outlives the command that started it
+                    close_fds=True,
+                )
+            except OSError as exc:
+                raise EmbeddedDBError(f"cannot run {binary}: {exc.strerror}. Run `make setup`.") from None
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                tail = _tail(log_path)
+                raise EmbeddedDBError(
+                    f"FerretDB exited at start (status {proc.returncode}); its log {log_path} ends:"
+                    f"\n{tail}\nIf the port was taken, set CRAWLER_DB_PORT; or set MONGO_URI."
+                )
+            if _port_answers(port, 0.2):
+                state = ServerState(proc.pid, port)
+                (home / "state.json").write_text(json.dumps({"pid": proc.pid, "port": port}))
+                return state
+            time.sleep(0.05)
+        proc.terminate()
+        raise EmbeddedDBError(
+            f"FerretDB did not answer on 127.0.0.1:{port} within {START_TIMEOUT:.0f}s; "
+            f"see {log_path}."
+        )
+
+
+def down(data_dir: Path | None = None, timeout: float = 10.0) -> bool:
+    """Stop the server; True if one was running."""
+    home = _home(data_dir)
+    with _locked(home):
+        state = _read_state(home)
+        with contextlib.suppress(FileNotFoundError):
+            (home / "state.json").unlink()
+        if not state or not _pid_alive(state.pid):
+            return False
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(state.pid, signal.SIGTERM)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and _pid_alive(state.pid):
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(state.pid, os.WNOHANG)
+            time.sleep(0.05)
+        if _pid_alive(state.pid):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(state.pid, signal.SIGKILL)
+        return True
+
+
+def _tail(path: Path, lines: int = 8) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return "(no log)"
+
+
+def resolve_uri(start: bool = True) -> str:
+    """MONGO_URI if set; otherwise the embedded server's URI, started on demand."""
+    uri = config.mongo_uri_from_env()
+    if uri:
+        return uri
+    if not start:
+        state = running()
+        if state is None:
+            raise EmbeddedDBError("the embedded database is not running: `crawler db up` starts it.")
+        return state.uri
+    return up().uri

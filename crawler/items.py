@@ -1,0 +1,81 @@
+"""The items spiders yield; together they are the stored schema (docs/schema.md).
+
+An Article is a story read from its own page (completeness "full", role "lead"); a Teaser is a
+story seen as a card on another page (completeness "teaser", role "related"). Both are sightings
+of one stored document keyed by the canonical-URL fingerprint; a PageSnapshot records what one
+fetch of one page showed, in order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+SCHEMA_VERSION = 1
+
+
+@dataclass
+class Article:
+    url: str
+    page_url: str
+    seen_at: datetime  # when the page was fetched (UTC)
+    aggregator: str | None = None
+    headline: str | None = None
+    source: str | None = None
+    authors: list[str] = field(default_factory=list)
+    body: str | None = None
+    summary: str | None = None
+    image: str | None = None
+    lang: str | None = None
+    published_at: datetime | None = None
+    published_raw: str | None = None
+    published_precision: str | None = None
+    position: int = 0
+    # Filled by pipelines.normalize / pipelines.dedup.
+    canonical_url: str | None = None
+    fingerprint: str | None = None
+    content_hash: str | None = None
+
+    role = "lead"
+    completeness = "full"
+
+
+@dataclass
+class Teaser:
+    url: str
+    page_url: str
+    seen_at: datetime
+    position: int  # 1-based place in the page's related list
+    aggregator: str | None = None
+    headline: str | None = None
+    source: str | None = None
+    summary: str | None = None
+    image: str | None = None
+    published_at: datetime | None = None
+    published_raw: str | None = None
+    published_precision: str | None = None
+    canonical_url: str | None = None
+    fingerprint: str | None = None
+    content_hash: str | None = None
+
+    role = "related"
+    completeness = "teaser"
+
+
+@dataclass
+class PageSnapshot:
+    url: str
+    fetched_at: datetime
+    status: int
+    aggregator: str | None = None
+    lead_url: str | None = None
+    related_urls: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    depth: int = 0
+    # Filled by the pipelines: fingerprints of the lead and related stories, in page order.
+    lead: str | None = None
+    related: list[str] = field(default_factory=list)
+    run_id: str | None = None
+
+
+Sighting = Article | Teaser

@@ -1,0 +1,308 @@
+"""MongoDB: the only module that talks to the database.
+
+Writes are idempotent batched bulk upserts keyed by the canonical-URL fingerprint (`_id`), built
+from three self-sufficient operations per sighting so that an unordered batch gives the same
+result in any order, and a re-run of the same batch (a replay after a crash) changes nothing but
+last_seen_at:
+
+  A  upsert on _id: $setOnInsert every known field, first_seen_at, updated_at, the first
+     sighting; $max last_seen_at.
+  B  (full pages only) on _id with a different content_hash: $set the non-empty fields,
+     completeness "full", content_hash, updated_at. A known field is never overwritten by an
+     empty one, and a teaser never overwrites a full page.
+  C  on _id when this page is not yet among seen_on_pages: $push the sighting.
+
+seen_on_pages (page URLs) mirrors seen_on because FerretDB does not evaluate `$ne` on a dotted
+path into an array of documents the way MongoDB does; a scalar array works on both.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from pymongo import ASCENDING, DESCENDING, IndexModel, MongoClient, UpdateOne
+from pymongo.errors import BulkWriteError, PyMongoError
+
+from crawler import config
+from crawler.items import SCHEMA_VERSION, Article, PageSnapshot, Teaser
+
+log = logging.getLogger(__name__)
+
+SERVER_TIMEOUT_MS = 5000
+# Update statements per bulk command. FerretDB 1.24 on SQLite stops answering an update command
+# that modifies about a hundred documents at once, so batches are sent in slices of this size.
+OPS_PER_COMMAND = 50
+
+# Story fields copied from items into documents.
+STORY_FIELDS = (
+    "url",
+    "canonical_url",
+    "headline",
+    "source",
+    "aggregator",
+    "authors",
+    "body",
+    "summary",
+    "image",
+    "lang",
+    "published_at",
+    "published_raw",
+    "published_precision",
+)
+
+ARTICLE_INDEXES = [
+    IndexModel([("canonical_url", ASCENDING)], name="canonical_url_unique", unique=True),
+    IndexModel([("published_at", DESCENDING)], name="published_at_desc"),
+    IndexModel([("updated_at", ASCENDING)], name="updated_at"),
+    IndexModel([("source", ASCENDING), ("published_at", DESCENDING)], name="source_published"),
+    IndexModel([("cluster_id", ASCENDING)], name="cluster"),
+    IndexModel([("seen_on_pages", ASCENDING)], name="seen_on_pages"),
+]
+PAGE_INDEXES = [
+    IndexModel([("url", ASCENDING), ("fetched_at", DESCENDING)], name="url_fetched"),
+    IndexModel([("run_id", ASCENDING)], name="run"),
+]
+RUN_INDEXES = [IndexModel([("started_at", DESCENDING)], name="started_desc")]
+
+
+class StoreUnavailable(RuntimeError):
+    """The database cannot be reached; the message names the (masked) URI."""
+
+
+@dataclass
+class WriteCounts:
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    failed: int = 0
+
+    def __iadd__(self, other: WriteCounts) -> WriteCounts:
+        self.new += other.new
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        self.failed += other.failed
+        return self
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == {}
+
+
+def content_hash(item: Article | Teaser) -> str:
+    """What a sighting says about its story, hashed; times are left out because relative
+    times ("8 hours ago") resolve to a slightly different instant on every fetch."""
+    parts = [item.headline or "", getattr(item, "body", None) or item.summary or "", item.source or ""]
+    return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
+def _known_fields(item: Article | Teaser) -> dict[str, Any]:
+    fields = {name: getattr(item, name, None) for name in STORY_FIELDS}
+    return {k: v for k, v in fields.items() if not _empty(v)}
+
+
+def _sighting(item: Article | Teaser) -> dict[str, Any]:
+    return {"page_url": item.page_url, "role": item.role, "position": item.position,
+            "seen_at": item.seen_at}
+
+
+def story_ops(items: list[Article | Teaser]) -> tuple[list[UpdateOne], list[UpdateOne]]:
+    """(upsert and sighting ops, content-update ops) for sightings of ONE story.
+
+    The document is inserted from the fullest sighting (a full page beats a teaser, else the
+    first seen); every other page it was seen on is pushed once."""
+    primary = next((i for i in items if i.completeness == "full"), items[0])
+    _id = primary.fingerprint
+    insert = {
+        **_known_fields(primary),
+        "completeness": primary.completeness,
+        "content_hash": primary.content_hash,
+        "first_seen_at": min(i.seen_at for i in items),
+        "updated_at": primary.seen_at,
+        "cluster_id": _id,
+        "schema_version": SCHEMA_VERSION,
+        "seen_on": [_sighting(primary)],
+        "seen_on_pages": [primary.page_url],
+    }
+    ops = [UpdateOne({"_id": _id},
+                     {"$setOnInsert": insert, "$max": {"last_seen_at": max(i.seen_at for i in items)}},
+                     upsert=True)]
+    pages: set[str] = set()  # the primary's page too: the story may already exist
+    for item in items:
+        if item.page_url in pages:
+            continue
+        pages.add(item.page_url)
+        ops.append(UpdateOne(
+            {"_id": _id, "seen_on_pages": {"$ne": item.page_url}},
+            {"$push": {"seen_on": _sighting(item), "seen_on_pages": item.page_url}},
+        ))
+    updates = []
+    if primary.completeness == "full":
+        updates.append(UpdateOne(
+            {"_id": _id, "content_hash": {"$ne": primary.content_hash}},
+            {"$set": {**_known_fields(primary), "completeness": "full",
+                      "content_hash": primary.content_hash, "updated_at": primary.seen_at}},
+        ))
+    return ops, updates
+
+
+class Store:
+    """Connection, schema and reads/writes for the crawler's database."""
+
+    def __init__(
+        self,
+        uri: str | None = None,
+        db_name: str | None = None,
+        start: bool = True,
+        ops_per_command: int | None = None,
+    ):
+        if uri is None:
+            from crawler.embedded_db import resolve_uri
+
+            uri = resolve_uri(start=start)
+        self.uri = uri
+        self.masked_uri = config.mask_uri(uri)
+        self.client: MongoClient = MongoClient(
+            uri,
+            tz_aware=True,
+            serverSelectionTimeoutMS=SERVER_TIMEOUT_MS,
+            connectTimeoutMS=SERVER_TIMEOUT_MS,
+            appname="news-crawler",
+        )
+        self.db = self.client[db_name or config.mongo_db_name()]
+        self.articles = self.db["articles"]
+        self.pages = self.db["pages"]
+        self.runs = self.db["runs"]
+        self.ops_per_command = ops_per_command or int(
+            os.environ.get("CRAWLER_STORE_OPS_PER_COMMAND") or OPS_PER_COMMAND
+        )
+
+    # -- lifecycle -------------------------------------------------------------------------
+    def ping(self) -> None:
+        try:
+            self.client.admin.command("ping")
+        except PyMongoError as exc:
+            raise StoreUnavailable(
+                f"database unreachable at {self.masked_uri}: {_short(exc)}. "
+                "Check MONGO_URI, or unset it to use the embedded database (`crawler db up`)."
+            ) from None
+
+    def ensure_indexes(self) -> None:
+        """Create the indexes consumers rely on; safe to call on every start.
+
+        Only missing indexes are sent: FerretDB 1.24 drops the connection when createIndexes
+        names indexes that already exist, where MongoDB would answer "nothing to do"."""
+        for collection, models in (
+            (self.articles, ARTICLE_INDEXES),
+            (self.pages, PAGE_INDEXES),
+            (self.runs, RUN_INDEXES),
+        ):
+            existing = set(collection.index_information())
+            missing = [m for m in models if m.document["name"] not in existing]
+            if missing:
+                collection.create_indexes(missing)
+
+    def close(self) -> None:
+        self.client.close()
+
+    # -- writes ----------------------------------------------------------------------------
+    def write_sightings(self, items: list[Article | Teaser]) -> WriteCounts:
+        """Upsert a batch of sightings; counts say how many stories were new, updated or
+        unchanged. Raises PyMongoError when the server is away (the caller spills)."""
+        counts = WriteCounts()
+        if not items:
+            return counts
+        by_story: dict[str, list[Article | Teaser]] = {}
+        for item in items:
+            by_story.setdefault(item.fingerprint, []).append(item)
+        first_ops: list[UpdateOne] = []
+        updates: list[UpdateOne] = []
+        for group in by_story.values():
+            ops, content = story_ops(group)
+            first_ops.extend(ops)
+            updates.extend(content)
+        for chunk in self._chunks(first_ops):
+            counts.new += self._bulk(chunk, retry_duplicates=True)
+        for chunk in self._chunks(updates):
+            counts.updated += self.articles.bulk_write(chunk, ordered=False).matched_count
+        counts.unchanged = len(by_story) - counts.new - counts.updated
+        return counts
+
+    def _chunks(self, ops: list[UpdateOne]):
+        size = max(1, self.ops_per_command)
+        for start in range(0, len(ops), size):
+            yield ops[start : start + size]
+
+    def _bulk(self, ops: list[UpdateOne], retry_duplicates: bool) -> int:
+        try:
+            return self.articles.bulk_write(ops, ordered=False).upserted_count
+        except BulkWriteError as exc:
+            # Two writers may upsert the same new story at once; the loser's upsert fails with
+            # a duplicate key and is simply retried (it now matches and updates).
+            errors = exc.details.get("writeErrors", [])
+            dupes = [e["index"] for e in errors if e.get("code") == 11000]
+            others = [e for e in errors if e.get("code") != 11000]
+            if others or not retry_duplicates:
+                raise
+            upserted = exc.details.get("nUpserted", 0)
+            return upserted + self._bulk([ops[i] for i in dupes], retry_duplicates=False)
+
+    def insert_pages(self, pages: list[PageSnapshot]) -> None:
+        if not pages:
+            return
+        docs = []
+        for page in pages:
+            docs.append(
+                {
+                    "url": page.url,
+                    "fetched_at": page.fetched_at,
+                    "status": page.status,
+                    "aggregator": page.aggregator,
+                    "lead": page.lead,
+                    "related": page.related,
+                    "problems": page.problems,
+                    "depth": page.depth,
+                    "run_id": page.run_id,
+                    "schema_version": SCHEMA_VERSION,
+                }
+            )
+        self.pages.insert_many(docs, ordered=False)
+
+    def start_run(self, spider: str, args: dict[str, Any], started_at: datetime | None = None) -> str:
+        run_id = uuid.uuid4().hex
+        self.runs.insert_one(
+            {
+                "_id": run_id,
+                "spider": spider,
+                "args": {str(k): str(v) for k, v in args.items()},
+                "started_at": started_at or datetime.now(UTC),
+                "finished_at": None,
+                "status": "running",
+                "schema_version": SCHEMA_VERSION,
+            }
+        )
+        return run_id
+
+    def finish_run(self, run_id: str, **fields: Any) -> None:
+        self.runs.update_one({"_id": run_id}, {"$set": fields})
+
+    # -- reads for consumers and commands ---------------------------------------------------
+    def article(self, fingerprint: str) -> dict | None:
+        return self.articles.find_one({"_id": fingerprint})
+
+    def count_articles(self, query: dict | None = None) -> int:
+        return self.articles.count_documents(query or {})
+
+    def recent_runs(self, limit: int = 20) -> list[dict]:
+        return list(self.runs.find().sort("started_at", DESCENDING).limit(limit))
+
+
+def _short(exc: Exception) -> str:
+    text = str(exc).split(", Timeout:")[0].split(", topology_description")[0]
+    text = text.split(" (configured timeouts")[0]
+    return config.mask_uri(text)[:300]
