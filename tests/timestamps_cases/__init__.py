@@ -1,0 +1,1 @@
+"""The timestamps corpus (corpus.yaml) and its loader."""
