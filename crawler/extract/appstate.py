@@ -1,0 +1,173 @@
+"""Stories hidden in embedded application state (Next.js ``__NEXT_DATA__`` and kin).
+
+Client-rendered pages ship an empty <div id="__next"> plus a JSON blob the browser renders from.
+Without a browser, that blob *is* the page: the lead is the object with the most body text, and
+related stories are lists of objects that each carry a headline-like title and a link.
+"""
+
+from __future__ import annotations
+
+import re
+
+import lxml.html
+
+from crawler.extract.parse import norm
+from crawler.extract.structured import StoryData, Structured, loads_lenient
+
+_TITLE_KEYS = ("headline", "title", "name", "heading")
+_BODY_KEYS = ("body", "content", "articleBody", "text", "bodyHtml", "html", "blocks", "paragraphs")
+_DATE_KEYS = ("datePublished", "publishedAt", "published_at", "publishDate", "published",
+              "pubDate", "date", "firstPublished", "createdAt", "time", "timestamp")
+_URL_KEYS = ("url", "href", "link", "canonicalUrl", "permalink", "path", "slug")
+_SOURCE_KEYS = ("source", "publisher", "sourceName", "provider", "outlet", "site", "publication")
+_SKIP_LIST_KEY = re.compile(r"nav|menu|footer|header|categor|section|tags|topics|breadcrumb|social|"
+                            r"ads?$|advert|sponsor|promo", re.I)
+_RELATED_KEY = re.compile(r"related|more|trending|recommend|also|similar|stories|articles|items|"
+                          r"latest|popular|coverage|cluster|teaser|cards|feed", re.I)
+_HTML_HINT = re.compile(r"<(p|div|br|h\d|span|a)\b", re.I)
+
+
+def _str(value) -> str | None:
+    if isinstance(value, str):
+        return norm(value) or None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, dict):
+        for k in ("name", "title", "text", "url", "href", "value"):
+            if isinstance(value.get(k), str):
+                return norm(value[k]) or None
+    return None
+
+
+def _body_text(value, depth: int = 0) -> str:
+    """Body text from a string (maybe HTML) or a rich-text block list."""
+    if depth > 8:
+        return ""
+    if isinstance(value, str):
+        if _HTML_HINT.search(value):
+            try:
+                frag = lxml.html.fragment_fromstring(value, create_parent="div")
+            except Exception:
+                return norm(value)
+            blocks = [norm(el.text_content()) for el in frag.iter("p", "h2", "h3", "h4", "li", "blockquote")]
+            blocks = [b for b in blocks if b]
+            return "\n".join(blocks) if blocks else norm(frag.text_content())
+        return value.strip()
+    if isinstance(value, list):
+        parts = [_body_text(v, depth + 1) for v in value]
+        return "\n".join(p for p in parts if p)
+    if isinstance(value, dict):
+        if (value.get("type") or value.get("_type") or "") in ("ad", "advert", "embed-ad", "promo"):
+            return ""
+        for key in ("text", "content", "html", "value", "children", "body", "paragraphs"):
+            if key in value:
+                return _body_text(value[key], depth + 1)
+    return ""
+
+
+def _story(obj: dict) -> StoryData:
+    s = StoryData()
+    for k in _TITLE_KEYS:
+        if isinstance(obj.get(k), str) and obj[k].strip():
+            s.headline = norm(obj[k])
+            break
+    for k in _URL_KEYS:
+        v = _str(obj.get(k))
+        if v and (v.startswith(("http://", "https://", "/")) or k == "slug"):
+            s.url = v
+            break
+    for k in _DATE_KEYS:
+        v = _str(obj.get(k))
+        if v:
+            s.published = v
+            break
+    for k in _SOURCE_KEYS:
+        v = _str(obj.get(k))
+        if v:
+            s.publisher = v
+            break
+    for k in ("summary", "description", "excerpt", "dek", "standfirst", "snippet", "subtitle"):
+        v = _str(obj.get(k))
+        if v:
+            s.summary = v
+            break
+    for k in ("image", "imageUrl", "thumbnail", "img", "picture", "leadImage"):
+        v = obj.get(k)
+        v = _str(v.get("url") or v.get("src")) if isinstance(v, dict) else _str(v)
+        if v:
+            s.image = v
+            break
+    authors = obj.get("authors") or obj.get("author") or obj.get("byline")
+    if isinstance(authors, list):
+        s.authors = [a for a in (_str(x) for x in authors) if a]
+    elif authors:
+        a = _str(authors)
+        s.authors = [a] if a else []
+    return s
+
+
+def _is_sponsored(obj: dict) -> bool:
+    for k in ("sponsored", "isSponsored", "is_sponsored", "isAd", "ad", "promoted", "paid"):
+        if obj.get(k) is True:
+            return True
+    kind = str(obj.get("type") or obj.get("kind") or obj.get("__typename") or "").lower()
+    return kind in ("ad", "advert", "advertisement", "sponsored", "promo", "native-ad")
+
+
+def _walk(data, path: str, depth: int, lead_cands: list, lists: list) -> None:
+    if depth > 25:
+        return
+    if isinstance(data, dict):
+        body = None
+        for k in _BODY_KEYS:
+            if k in data:
+                body = _body_text(data[k])
+                if body:
+                    break
+        if body and any(isinstance(data.get(k), str) for k in _TITLE_KEYS):
+            lead_cands.append((len(body), data, body))
+        for k, v in data.items():
+            _walk(v, f"{path}/{k}", depth + 1, lead_cands, lists)
+    elif isinstance(data, list):
+        dicts = [x for x in data if isinstance(x, dict)]
+        if len(dicts) >= 2 and not _SKIP_LIST_KEY.search(path.rsplit("/", 1)[-1] or ""):
+            lists.append((path, dicts))
+        for i, v in enumerate(data[:500]):
+            _walk(v, f"{path}/{i}", depth + 1, lead_cands, lists)
+
+
+def read(root, out: Structured) -> None:
+    for script in root.iter("script"):
+        sid = (script.get("id") or "").lower()
+        stype = (script.get("type") or "").lower()
+        if not (sid == "__next_data__" or (stype == "application/json" and "state" in sid)):
+            continue
+        data = loads_lenient(script.text or "")
+        if data is None:
+            continue
+        lead_cands: list = []
+        lists: list = []
+        _walk(data, "", 0, lead_cands, lists)
+        lead_obj = None
+        if lead_cands:
+            lead_cands.sort(key=lambda t: t[0], reverse=True)
+            _n, lead_obj, body = lead_cands[0]
+            story = _story(lead_obj)
+            story.body = body
+            if out.article is None:
+                out.article = story
+            else:  # JSON-LD wins on metadata; app state fills the gaps (often the body).
+                for name in ("headline", "body", "published", "publisher", "image", "summary", "url"):
+                    if not getattr(out.article, name):
+                        setattr(out.article, name, getattr(story, name))
+            out.app_body_html = True
+        for path, dicts in lists:
+            if not _RELATED_KEY.search(path.rsplit("/", 1)[-1] or ""):
+                continue
+            for obj in dicts:
+                if obj is lead_obj or _is_sponsored(obj):
+                    continue
+                story = _story(obj)
+                words = len((story.headline or "").split())
+                if story.url and story.headline and (words >= 4 or len(story.headline) >= 20):
+                    out.related.append(story)

@@ -1,0 +1,183 @@
+"""Reading one teaser card: headline, link, publisher, time, snippet, image.
+
+A card is the largest subtree that links to exactly one story. Inside it, text nodes are
+classified by what they look like: a time ("42 minutes ago", <time datetime>), a short name next
+to the time (the publisher, even when glued: "Hindustan Herald2 hours ago"), the headline
+(a heading, or the story link's text) and the longest remaining prose (the snippet).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from crawler.extract.noise import is_related_heading, is_sponsored_label, is_ui_string
+from crawler.extract.parse import leaves, norm, tag_of, text_of
+from crawler.extract.timetext import find_time, is_time_text, strip_separators
+
+HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+SOURCE_HINT = re.compile(
+    r"source|publisher|provider|outlet|publication|site-?name|brand|origin|agency|channel|\bpub\b|\bsrc\b|"
+    r"media-?name|press|newspaper", re.I)
+AUTHOR_HINT = re.compile(r"author|autor|auteur|autore|penulis|yazar|byline|writer|reporter", re.I)
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+
+
+def headline_like(text: str) -> bool:
+    """Long enough to be a story title rather than a menu label."""
+    if not text or is_time_text(text) or is_ui_string(text) or is_sponsored_label(text):
+        return False
+    if _CJK.search(text):
+        return len(text) >= 8
+    return len(text.split()) >= 4 or len(text) >= 24
+
+
+@dataclass
+class CardFields:
+    headline: str | None = None
+    source: str | None = None
+    time_raw: str | None = None
+    summary: str | None = None
+    image: str | None = None
+    sponsored: bool = False
+
+
+def _hinted(card, pattern) -> list:
+    out = []
+    for el in card.iter():
+        if not isinstance(el.tag, str):
+            continue
+        attrs = f"{el.get('class') or ''} {el.get('itemprop') or ''} {el.get('data-testid') or ''}"
+        if attrs.strip() and pattern.search(attrs):
+            out.append(el)
+    return out
+
+
+_ICON = re.compile(r"fav|icon|logo|sprite|avatar|clock|pixel|spacer", re.I)
+
+
+def _tiny(img) -> bool:
+    for attr in ("width", "height"):
+        v = (img.get(attr) or "").strip().removesuffix("px")
+        if v.isdigit() and int(v) < 60:
+            return True
+    return bool(_ICON.search(img.get("src") or "") or _ICON.search(img.get("class") or ""))
+
+
+def image_of(card) -> str | None:
+    for img in card.iter("img", "source"):
+        if _tiny(img):
+            continue
+        for attr in ("src", "data-src", "data-lazy-src", "data-original", "srcset", "data-srcset"):
+            v = (img.get(attr) or "").strip()
+            if v and not v.startswith("data:"):
+                return v.split(",")[0].split()[0]
+    return None
+
+
+def read_card(card, link, headline_hint: str | None = None, extra: list[str] | None = None) -> CardFields:
+    f = CardFields()
+    # Headline: a heading inside the card, else the story link's longest non-time text.
+    for h in card.iter(*HEADINGS):
+        t = text_of(h)
+        if headline_like(t):
+            f.headline = t
+            break
+    if not f.headline:
+        link_leaves = [t for _el, t in leaves(link) if not is_time_text(t) and not is_sponsored_label(t)]
+        if link_leaves:
+            f.headline = max(link_leaves, key=len)
+        if not f.headline or not headline_like(f.headline):
+            alt = next((img.get("alt") for img in link.iter("img") if img.get("alt")), None)
+            f.headline = norm(link.get("title") or alt) or f.headline
+    if headline_hint and not f.headline:
+        f.headline = headline_hint
+
+    texts = leaves(card) + [(card, t) for t in (extra or [])]
+    # Time: machine-readable first, then a leaf that is (or ends in) a time.
+    time_idx = None
+    for t in card.iter("time"):
+        f.time_raw = norm(t.get("datetime")) or text_of(t) or None
+        if f.time_raw:
+            break
+    for i, (_el, t) in enumerate(texts):
+        if t == f.headline:
+            continue
+        if is_time_text(t):
+            time_idx = i
+            if not f.time_raw:
+                f.time_raw = strip_separators(t)
+            break
+        hit = find_time(t)
+        if hit and len(t) <= 90 and (not hit[0] or not hit[2]):
+            before, span, after = hit
+            other = before or after
+            time_idx = i
+            if not f.time_raw:
+                f.time_raw = span
+            if other and len(other) <= 60 and not f.source and not other.lower().startswith("by "):
+                f.source = other
+            break
+
+    # Publisher: an element named so, else the short name beside the time, else the first
+    # short name in the card.
+    hinted = [el for el in _hinted(card, SOURCE_HINT) if not AUTHOR_HINT.search(el.get("class") or "")]
+    for el in hinted:
+        t = text_of(el)
+        hit = find_time(t)
+        if hit and hit[0] and not hit[2]:
+            t = hit[0]
+        t = strip_separators(t)
+        if t and len(t) <= 80 and t != f.headline and not is_time_text(t):
+            f.source = t
+            break
+        alt = next((img.get("alt") for img in el.iter("img") if img.get("alt")), None)
+        if alt and not is_time_text(alt):
+            f.source = norm(alt)
+            break
+
+    def short_name(t: str) -> bool:
+        t = strip_separators(t)
+        return (bool(t) and len(t) <= 50 and len(t.split()) <= 6 and t != f.headline
+                and not is_time_text(t) and not is_ui_string(t) and not is_sponsored_label(t)
+                and not t.endswith((".", "?", "!")) and not t.lower().startswith("by ")
+                and not is_related_heading(t))
+
+    if not f.source and time_idx is not None:
+        for j in (time_idx - 1, time_idx + 1):
+            if 0 <= j < len(texts) and short_name(texts[j][1]):
+                f.source = strip_separators(texts[j][1])
+                break
+    if not f.source:
+        for _el, t in texts:
+            if short_name(t) and not headline_like(t):
+                f.source = strip_separators(t)
+                break
+
+    # Snippet: the longest prose that is not the headline.
+    best = ""
+    for _el, t in texts:
+        if t == f.headline or t == f.source or len(t) < 40 or is_time_text(t) or is_ui_string(t):
+            continue
+        if f.headline and (t in f.headline or f.headline in t):
+            continue
+        if len(t) > len(best):
+            best = t
+    paras = [text_of(p) for p in card.iter("p")]
+    paras = [p for p in paras if len(p) >= 40 and p != f.headline]
+    if paras and len(max(paras, key=len)) >= len(best):
+        best = max(paras, key=len)
+    f.summary = best or None
+    f.image = image_of(card)
+    f.sponsored = any(is_sponsored_label(t) for _el, t in texts)
+    return f
+
+
+def card_is_teaser(card, f: CardFields) -> bool:
+    """A card shows a story, not a menu entry: a title plus evidence that it is one."""
+    if not f.headline or not headline_like(f.headline):
+        return False
+    text_len = len(text_of(card)) or 1
+    has_heading = any(True for _ in card.iter(*HEADINGS))
+    return bool(f.time_raw or has_heading or f.image or len(f.headline) / text_len >= 0.3
+                or tag_of(card) == "article")

@@ -1,0 +1,165 @@
+"""One parsed tree per page: decoding, parsing and the small text helpers every module shares.
+
+Every extractor works on the same lxml tree so a page is parsed exactly once. Parsing never
+raises: undecodable bytes are replaced, NULs dropped, and lxml's recovering parser copes with
+broken markup; absurd nesting is cut by libxml2's depth limit rather than by a crash.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+import lxml.html
+from lxml import etree
+from w3lib.encoding import html_to_unicode
+
+_PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, recover=True)
+# Elements whose text is never visible prose.
+INVISIBLE = ("script", "style", "noscript", "template", "svg", "iframe", "object", "canvas")
+
+
+def decode(html: str | bytes, content_type: str | None = None) -> str:
+    """Bytes -> text honouring BOM, HTTP charset and <meta charset>, falling back sensibly."""
+    if isinstance(html, str):
+        return html
+    _enc, text = html_to_unicode(content_type, bytes(html))
+    return text
+
+
+def norm(text: str | None) -> str:
+    """Collapse whitespace (incl. NBSP) and strip; None -> ''."""
+    if not text:
+        return ""
+    return " ".join(text.split())  # str.split() knows every Unicode space, NBSP included
+
+
+def tag_of(el) -> str:
+    t = el.tag
+    return t.lower() if isinstance(t, str) else ""
+
+
+def text_of(el) -> str:
+    """Visible text of an element, whitespace-normalised (scripts already stripped)."""
+    try:
+        return norm(el.text_content())
+    except (ValueError, AttributeError):
+        return ""
+
+
+def leaves(el) -> list[tuple[object, str]]:
+    """The element's text nodes in reading order as (owning element, text), blanks dropped.
+
+    Separate nodes keep "First Post" and "8 hours ago" apart even when the page shows them
+    glued together, which is exactly the boundary a reader cannot see but the markup keeps.
+    """
+    out: list[tuple[object, str]] = []
+    try:
+        walker = etree.iterwalk(el, events=("start", "end"))
+        for event, node in walker:
+            if event == "start":
+                t = norm(node.text) if isinstance(node.tag, str) else ""
+                if t:
+                    out.append((node, t))
+            elif node is not el:
+                tail = norm(node.tail)
+                if tail:
+                    out.append((node.getparent(), tail))
+    except (TypeError, ValueError):
+        pass
+    return out
+
+
+@dataclass
+class Page:
+    """A parsed page and what every extractor needs to resolve links on it."""
+
+    root: object
+    url: str | None
+    base: str | None
+    canonical: str | None = None
+    self_urls: set[str] = field(default_factory=set)
+
+    def absolute(self, href: str | None) -> str | None:
+        """Absolute http(s) URL without fragment, or None for anything else."""
+        return absolute_url(self.base or self.url, href)
+
+    def is_self(self, url: str | None) -> bool:
+        return bool(url) and _key(url) in self.self_urls
+
+
+def _key(url: str) -> str:
+    parts = urlsplit(url)
+    path = parts.path.rstrip("/") or "/"
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, parts.query, ""))
+
+
+@lru_cache(maxsize=8192)
+def absolute_url(base: str | None, href: str | None) -> str | None:
+    """Cached: the same hrefs recur on every page of a site (menus, widgets)."""
+    if not href:
+        return None
+    href = href.strip()
+    if not href or href.startswith(("#", "javascript:", "mailto:", "tel:", "data:")):
+        return None
+    try:
+        full = urljoin(base, href) if base else href
+        parts = urlsplit(full)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    return urlunsplit((parts.scheme.lower(), parts.netloc, parts.path or "/", parts.query, ""))
+
+
+def parse(html: str | bytes, url: str | None = None) -> Page | None:
+    """Parse once; None when there is no document at all."""
+    text = decode(html)
+    if "\x00" in text:
+        text = text.replace("\x00", "")
+    if not text.strip():
+        return None
+    try:
+        root = lxml.html.document_fromstring(text, parser=_PARSER)
+    except (etree.ParserError, ValueError, etree.XMLSyntaxError):
+        try:
+            root = lxml.html.fromstring(text.encode("utf-8", "replace"), parser=_PARSER)
+        except Exception:
+            return None
+    if root is None:
+        return None
+    base = url
+    for b in root.iter("base"):
+        href = b.get("href")
+        if href:
+            base = urljoin(url, href.strip()) if url else href.strip()
+        break
+    page = Page(root=root, url=url, base=base)
+    if url:
+        page.self_urls.add(_key(absolute_url(None, url) or url))
+    return page
+
+
+def add_self_url(page: Page, url: str | None) -> None:
+    full = page.absolute(url)
+    if full:
+        page.self_urls.add(_key(full))
+        page.canonical = page.canonical or full
+
+
+def strip_invisible(root) -> None:
+    """Drop scripts, styles and other invisible subtrees (after structured data was read)."""
+    doomed = [el for el in root.iter(*INVISIBLE)]
+    for el in doomed:
+        parent = el.getparent()
+        if parent is None:
+            continue
+        tail = el.tail
+        if tail:
+            prev = el.getprevious()
+            if prev is not None:
+                prev.tail = (prev.tail or "") + tail
+            else:
+                parent.text = (parent.text or "") + tail
+        parent.remove(el)

@@ -1,0 +1,160 @@
+"""The order extraction runs in, over one parsed tree; see crawler.extract for the contract."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from crawler.extract import lang as langmod
+from crawler.extract import select, structured
+from crawler.extract.cards import read_card
+from crawler.extract.lead import LeadDraft, find, headline
+from crawler.extract.model import LeadStory, PageExtraction, Teaser
+from crawler.extract.parse import Page, add_self_url, norm, parse, strip_invisible, text_of
+from crawler.extract.teasers import Card, find_cards, furniture_map, select_teasers
+
+MAX_CHARS = 8_000_000
+
+
+def _parse_time(raw: str | None, now: datetime, tz: str | None, lang: str | None):
+    if not raw:
+        return None
+    from crawler import timestamps
+
+    try:
+        return timestamps.parse(raw, now, tz=tz, lang=lang)
+    except Exception:  # another module's bug must not cost us the page
+        return None
+
+
+def _pinned_cards(page: Page, pins: dict, furniture: dict, lead_el) -> list[Card] | None:
+    """Teaser cards as the profile pins them; None when the profile pins no teaser list."""
+    if "related.item" not in pins and "related.container" not in pins:
+        return None
+    scopes = select.elements(page.root, pins["related.container"]) if "related.container" in pins \
+        else [page.root]
+    cards: list[Card] = []
+    for scope in scopes:
+        if "related.item" not in pins:
+            cards.extend(c for c in find_cards(page, furniture, lead_el, scope) if not c.fields.sponsored)
+            continue
+        for item in select.elements(scope, pins["related.item"]):
+            href = select.link(item, pins["related.url"]) if "related.url" in pins else None
+            link = None
+            for a in item.iter("a"):
+                if href is None and a.get("href"):
+                    href = a.get("href")
+                if a.get("href") == href:
+                    link = a
+                    break
+            url = page.absolute(href)
+            if not url:
+                continue
+            f = read_card(item, link if link is not None else item)
+            if "related.headline" in pins:
+                f.headline = select.text(item, pins["related.headline"]) or f.headline
+            if "related.source" in pins:
+                f.source = select.text(item, pins["related.source"]) or f.source
+            if "related.published" in pins:
+                f.time_raw = select.time_value(item, pins["related.published"]) or f.time_raw
+            if "related.summary" in pins:
+                f.summary = select.text(item, pins["related.summary"]) or f.summary
+            if "related.image" in pins:
+                f.image = select.link(item, pins["related.image"]) or f.image
+            cards.append(Card(item, link, url, f))
+    return cards
+
+
+def run(html, url: str | None, now: datetime, tz: str | None, profile, lang: str | None) -> PageExtraction:
+    problems: list[str] = []
+    if isinstance(html, (bytes, bytearray)) and len(html) > MAX_CHARS:
+        html = bytes(html[:MAX_CHARS])
+        problems.append("truncated")
+    elif isinstance(html, str) and len(html) > MAX_CHARS:
+        html = html[:MAX_CHARS]
+        problems.append("truncated")
+    page = parse(html, url)
+    if page is None:
+        return PageExtraction(lead=None, problems=[*problems, "empty_document", "no_lead"])
+    st = structured.read(page.root)
+    add_self_url(page, st.canonical)
+    add_self_url(page, st.meta.get("og:url"))
+    strip_invisible(page.root)
+    pins = profile.selectors if profile is not None else {}
+    noise = frozenset(n.strip().lower() for n in (profile.noise if profile is not None else ()))
+
+    furniture = furniture_map(page.root)
+    head = headline(page, st, furniture, profile)
+    lead_el = head[1]
+
+    pinned = _pinned_cards(page, pins, furniture, lead_el)
+    if pinned is None:
+        cards = find_cards(page, furniture, lead_el)
+        chosen, blocks = select_teasers(page, cards, lead_el)
+    else:
+        chosen, blocks = pinned, {c.el for c in pinned}
+    titles = {c.fields.headline for c in chosen if c.fields.headline}
+
+    draft: LeadDraft = find(page, st, head, profile, noise, blocks, titles)
+    root_text = draft.body or text_of(page.root)[:3000]
+    page_lang = lang or (profile.language if profile is not None else None) or langmod.detect(
+        [st.html_lang, st.article.lang if st.article else None, st.meta.get("og:locale"),
+         st.meta.get("content-language"), st.meta.get("language")],
+        root_text,
+    )
+    zone = tz or (profile.timezone if profile is not None else None)
+
+    lead = None
+    container_missing = "lead.container" in pins and not select.elements(page.root, pins["lead.container"])
+    substantial = len(draft.body) >= 150 or bool(draft.headline and (draft.time_raw or st.article))
+    if container_missing:
+        problems.append("lead_container_not_found")
+    if draft.headline and substantial and not container_missing:
+        parsed = _parse_time(draft.time_raw, now, zone, page_lang)
+        lead = LeadStory(
+            headline=draft.headline, body=draft.body or None, authors=draft.authors,
+            published_at=parsed.utc if parsed else None, published_raw=draft.time_raw,
+            published_precision=parsed.precision if parsed else None, source=draft.source,
+            image=draft.image, lang=page_lang, url=draft.url, summary=draft.summary,
+        )
+        add_self_url(page, draft.url)
+    else:
+        problems.append("no_lead")
+
+    related = _teasers(page, chosen, st, now, zone, page_lang)
+    return PageExtraction(lead=lead, related=related, problems=problems)
+
+
+def _teasers(page: Page, chosen: list[Card], st, now, zone, page_lang) -> list[Teaser]:
+    out: dict[str, Teaser] = {}
+    for c in chosen:
+        f = c.fields
+        if page.is_self(c.url):
+            continue
+        t = Teaser(headline=f.headline, url=c.url, source=f.source, published_raw=f.time_raw,
+                   summary=f.summary, image=page.absolute(f.image))
+        if c.url in out:  # shown in two widgets: listed once, first position wins
+            _fill(out[c.url], t)
+        else:
+            out[c.url] = t
+    for s in st.related:
+        url = page.absolute(s.url)
+        if not url or page.is_self(url):
+            continue
+        t = Teaser(headline=s.headline, url=url, source=s.publisher, published_raw=s.published,
+                   summary=s.summary, image=page.absolute(s.image))
+        if url in out:
+            _fill(out[url], t)
+        elif t.headline:
+            out[url] = t
+    for t in out.values():
+        t.headline = norm(t.headline) or None
+        parsed = _parse_time(t.published_raw, now, zone, page_lang)
+        if parsed:
+            t.published_at, t.published_precision = parsed.utc, parsed.precision
+    return list(out.values())
+
+
+def _fill(into: Teaser, other: Teaser) -> None:
+    for name in ("headline", "source", "published_raw", "summary", "image"):
+        if not getattr(into, name) and getattr(other, name):
+            setattr(into, name, getattr(other, name))

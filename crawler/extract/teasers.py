@@ -1,0 +1,278 @@
+"""Related teasers: blocks of cards that point at other stories.
+
+Two ways in. A block introduced by a heading from noise.RELATED_HEADINGS ("Related Articles",
+"और पढ़ें", "Te puede interesar"...) yields all its cards. A block without such a heading still
+counts when it repeats two or more cards that each look like a story (headline-length title plus
+a time, image, heading or a title that is most of the card). Navigation (nav, footer, page
+header, menu/breadcrumb classes, ARIA navigation) and advertising (sponsor/ad classes, labels
+such as "Sponsored", rel=sponsored, ad-network hosts) are excluded before either rule runs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from crawler.extract.cards import HEADINGS, CardFields, card_is_teaser, headline_like, read_card
+from crawler.extract.noise import (
+    AD_HOSTS,
+    NAV_CLASS_RE,
+    SPONSOR_CLASS_RE,
+    is_related_heading,
+    is_sponsored_label,
+)
+from crawler.extract.parse import Page, leaves, norm, tag_of, text_of
+
+NAV_ROLES = {"navigation", "banner", "contentinfo", "menu", "menubar", "search"}
+
+
+@dataclass
+class Card:
+    el: object
+    link: object
+    url: str
+    fields: CardFields
+    pos: int = 0
+    block: object = None
+
+
+def furniture_map(root):
+    """Element -> 'nav' | 'ad' | None for every element, computed top-down in one pass."""
+    state: dict = {}
+    stack = [(root, None, False)]
+    while stack:
+        el, inherited, in_article = stack.pop()
+        if not isinstance(el.tag, str):
+            continue
+        mark = inherited
+        tag = tag_of(el)
+        if mark is None:
+            role = (el.get("role") or "").lower()
+            attrs = f"{el.get('class') or ''} {el.get('id') or ''}"
+            if tag in ("nav", "footer", "menu", "form") or role in NAV_ROLES:
+                mark = "nav"
+            elif tag == "header" and not in_article:
+                mark = "nav"
+            elif attrs.strip() and SPONSOR_CLASS_RE.search(attrs):
+                mark = "ad"
+            elif attrs.strip() and NAV_CLASS_RE.search(attrs) and tag not in ("body", "html", "main"):
+                mark = "nav"
+        state[el] = mark
+        child_in_article = in_article or tag in ("article", "main")
+        for child in el:
+            stack.append((child, mark, child_in_article))
+    return state
+
+
+def _major(a) -> bool:
+    """A link whose text reads like a story title (menu labels and 'Read more' are minor)."""
+    t = text_of(a)
+    if headline_like(t):
+        return True
+    return any(headline_like(text_of(h)) for h in a.iter(*HEADINGS))
+
+
+def _is_ad_url(url: str) -> bool:
+    host = (urlsplit(url).hostname or "").lower()
+    return any(host == h or host.endswith("." + h) for h in AD_HOSTS)
+
+
+def _too_big_for_card(el, cache: dict) -> bool:
+    """Too big to be one card: an article body, or a list (a card has one title, not two)."""
+    key = ("card", el)
+    if key not in cache:
+        headings = 0
+        for _h in el.iter(*HEADINGS):
+            headings += 1
+            if headings >= 2:
+                break
+        cache[key] = headings >= 2 or _is_prose(el, cache)
+    return cache[key]
+
+
+def _is_prose(el, cache: dict) -> bool:
+    """An article body: three or more substantial text children."""
+    if el not in cache:
+        n = 0
+        for child in el:
+            if isinstance(child.tag, str) and len(text_of(child)) >= 80:
+                n += 1
+                if n >= 3:
+                    break
+        cache[el] = n >= 3
+    return cache[el]
+
+
+def _trailing_run(a, major_links: set) -> list[str]:
+    """Text after a bare link up to the next story link: <br>-separated lists keep the
+    publisher and time there ("<a>Title</a><br>County Observer - 4 hours ago<br>")."""
+    out: list[str] = []
+    tail = norm(a.tail)
+    if tail:
+        out.append(tail)
+    for sib in a.itersiblings():
+        if sib in major_links or any(x in major_links for x in sib.iter("a")):
+            break
+        if tag_of(sib) != "br":
+            t = text_of(sib)
+            if t:
+                out.append(t)
+        tail = norm(sib.tail)
+        if tail:
+            out.append(tail)
+        if len(out) > 6:
+            break
+    return out
+
+
+def find_cards(page: Page, furniture: dict, lead_el=None, scope=None) -> list[Card]:
+    """Every story card on the page (not yet judged as teaser or not)."""
+    root = page.root if scope is None else scope
+    major: list[tuple[object, str]] = []
+    for a in root.iter("a"):
+        if furniture.get(a) == "nav":
+            continue
+        href = a.get("href")
+        if not href or not _major(a):
+            continue
+        url = page.absolute(href)
+        if not url or page.is_self(url):
+            continue
+        major.append((a, url))
+    # Distinct story URLs under each ancestor (we only need to know 1 vs more).
+    urls_under: dict = {}
+    for a, url in major:
+        el = a
+        while el is not None:
+            seen = urls_under.setdefault(el, set())
+            if url in seen or len(seen) >= 2:
+                break  # ancestors already know this URL, or already hold several
+            seen.add(url)
+            el = el.getparent()
+    lead_anc = set(lead_el.iterancestors()) | {lead_el} if lead_el is not None else set()
+    major_links = {a for a, _u in major}
+    prose: dict = {}
+    cards: list[Card] = []
+    seen_el: set = set()
+    for a, url in major:
+        card = a
+        parent = a.getparent()
+        while (parent is not None and tag_of(parent) not in ("body", "html", "main")
+               and len(urls_under.get(parent, ())) == 1 and parent not in lead_anc
+               and not _too_big_for_card(parent, prose)):
+            card = parent
+            parent = card.getparent()
+        if card in lead_anc or card in seen_el:
+            continue
+        if lead_el is not None and any(x is lead_el for x in card.iter(tag_of(lead_el))):
+            continue
+        seen_el.add(card)
+        extra = _trailing_run(a, major_links) if card is a else []
+        f = read_card(card, a, extra=extra)
+        rel = (a.get("rel") or "").lower()
+        if furniture.get(card) == "ad" or "sponsored" in rel or _is_ad_url(url):
+            f.sponsored = True
+        cards.append(Card(card, a, url, f))
+    return cards
+
+
+def _heading_blocks(root, cards: list[Card], lead_el=None) -> list[tuple[object, object]]:
+    """(heading element, block element) for each related-stories heading with cards under it."""
+    anc_cards: dict = {}
+    for c in cards:
+        for anc in c.el.iterancestors():
+            anc_cards.setdefault(anc, []).append(c)
+    out = []
+    lead_anc = set(lead_el.iterancestors()) if lead_el is not None else set()
+    card_els = {c.el for c in cards}
+    prose: dict = {}
+    for el in root.iter():
+        if not isinstance(el.tag, str) or tag_of(el) in ("a", "body", "html"):
+            continue
+        raw = el.text
+        if raw and len(raw) > 200:
+            continue
+        own = norm(raw) or (text_of(el) if 0 < len(el) <= 2 else "")
+        if not own or len(own) > 60 or not is_related_heading(own):
+            continue
+        if el in card_els or anc_cards.get(el):  # inline "Also read: <a>...</a>" in a paragraph
+            out.append((el, el))
+            continue
+        block = el.getparent()
+        for _ in range(4):
+            if block is None or (lead_el is not None and block in lead_anc) or _is_prose(block, prose):
+                break
+            if anc_cards.get(block):
+                out.append((el, block))
+                break
+            block = block.getparent()
+    return out
+
+
+def _block_is_sponsored(block, cards: list[Card]) -> bool:
+    inside = {c.el for c in cards}
+    for el, t in leaves(block):
+        if is_sponsored_label(t) and not any(a in inside for a in [el, *el.iterancestors()]):
+            return True
+    return False
+
+
+def _heading_is_sponsored(heading, cards: list[Card]) -> bool:
+    """An ad label in or right beside the heading, before the first card."""
+    parent = heading.getparent()
+    if parent is None:
+        return False
+    inside = {c.el for c in cards}
+    for el, t in leaves(parent):
+        if el in inside or any(a in inside for a in el.iterancestors()):
+            break  # reached the first card
+        if is_sponsored_label(t):
+            return True
+    return False
+
+
+def select_teasers(page: Page, cards: list[Card], lead_el=None) -> tuple[list[Card], set]:
+    """Cards that are related teasers, in page order; and the blocks they were found in."""
+    pos = {el: i for i, el in enumerate(page.root.iter())}
+    for c in cards:
+        c.pos = pos.get(c.el, 0)
+    accepted: dict[int, Card] = {}
+    blocks: set = set()
+    claimed_ids: set[int] = set()
+    for heading, block in _heading_blocks(page.root, cards, lead_el):
+        if tag_of(block) in ("body", "html"):
+            continue
+        members = [c for c in cards if block in set(c.el.iterancestors())]
+        for c in members:
+            claimed_ids.add(id(c))
+        if _heading_is_sponsored(heading, members):
+            continue  # "You may like" + "Sponsored links": an ad widget dressed as related
+        blocks.add(block)
+        groups: dict = {}
+        for c in members:
+            groups.setdefault(c.el.getparent(), []).append(c)
+        members = [c for parent, group in groups.items()
+                   if parent is block or not _block_is_sponsored(parent, group) for c in group]
+        for c in members:
+            if not c.fields.sponsored and c.fields.headline and headline_like(c.fields.headline):
+                accepted[id(c)] = c
+    # Repeated card structures without a heading.
+    by_parent: dict = {}
+    for c in cards:
+        if id(c) in claimed_ids:
+            continue
+        by_parent.setdefault(c.el.getparent(), []).append(c)
+    for parent, group in by_parent.items():
+        good = [c for c in group if not c.fields.sponsored and card_is_teaser(c.el, c.fields)]
+        if len(good) < 2 or parent is None:
+            continue
+        if _block_is_sponsored(parent, group) and len(good) == len(group):
+            continue
+        evidence = sum(1 for c in good if c.fields.time_raw or c.fields.source or c.fields.image)
+        if evidence * 2 < len(good) and len(good) < 3:
+            continue
+        blocks.add(parent)
+        for c in good:
+            accepted[id(c)] = c
+    ordered = sorted(accepted.values(), key=lambda c: c.pos)
+    return ordered, blocks

@@ -1,0 +1,94 @@
+"""Spotting publication-time text inside page text, in the languages aggregators use.
+
+This only *finds* the span ("2 hours ago", "hace 3 horas", "June 12, 2025 10:30 IST"); turning
+it into an instant is crawler.timestamps' job. Finding the span also splits text a page glues
+together, e.g. "Hindustan Herald2 hours ago" -> ("Hindustan Herald", "2 hours ago").
+"""
+
+from __future__ import annotations
+
+import re
+
+_NUM = r"(?:\d{1,3}|an?|one|few|a few)"
+_MONTHS = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|jun(?:e)?|jul(?:y)?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|"
+    r"enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|"
+    r"diciembre|janeiro|fevereiro|março|maio|junho|julho|setembro|outubro|novembro|dezembro|"
+    r"janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre|"
+    r"januar|februar|märz|juni|juli|oktober|dezember|gennaio|febbraio|aprile|maggio|giugno|"
+    r"luglio|settembre|ottobre|dicembre|januari|februari|maret|mei|agustus|desember|"
+    r"जनवरी|फ़रवरी|फरवरी|मार्च|अप्रैल|मई|जून|जुलाई|अगस्त|सितंबर|अक्टूबर|नवंबर|दिसंबर|"
+    r"января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря|"
+    r"ocak|şubat|mart|nisan|mayıs|haziran|temmuz|ağustos|eylül|ekim|kasım|aralık)\.?"
+)
+_CLOCK = r"(?:\s*(?:,|at|um|à|às|alle|a las|в)?\s*\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*(?:IST|UTC|GMT|[A-Z]{2,4}|[+-]\d{2}:?\d{2}))?)?"
+_PATTERNS = [
+    # relative, English and friends
+    rf"{_NUM}\s*(?:sec(?:ond)?s?|min(?:ute)?s?|mins|hrs?|hours?|days?|weeks?|months?|years?)\s+ago",
+    r"\d{1,3}\s*[smhd]\s+ago", r"just now", r"yesterday(?:\s+at\s+\d{1,2}[:.]\d{2}(?:\s*[ap]m)?)?",
+    r"today(?:\s+at\s+\d{1,2}[:.]\d{2}(?:\s*[ap]m)?)?",
+    r"(?:hace|há)\s+(?:\d{1,3}|un[ao]?|uma?)\s+(?:segundos?|minutos?|horas?|d[ií]as?|semanas?|mes(?:es)?|meses)",
+    r"il y a\s+(?:\d{1,3}|une?)\s+(?:secondes?|minutes?|heures?|jours?|semaines?|mois)",
+    r"vor\s+(?:\d{1,3}|einer?|einem)\s+(?:sekunden?|minuten?|stunden?|tag(?:en)?|wochen?|monat(?:en)?)",
+    r"(?:\d{1,3}|un[ao]?)\s+(?:secondi|minut[oi]|or[ae]|giorn[oi]|settiman[ae]|mesi?)\s+fa",
+    r"\d{1,3}\s+(?:секунд[уы]?|минут[уы]?|час(?:а|ов)?|дн(?:я|ей)|день|недел[юиь]|месяц(?:а|ев)?)\s+назад",
+    r"منذ\s+(?:\d{1,3}\s+)?(?:ثوان|دقيقة|دقائق|ساعة|ساعات|ساعتين|يوم|أيام|يومين|أسبوع)",
+    r"\d{1,3}\s*(?:秒|分钟|分鐘|小时|小時|天|周|週)前", r"\d{1,3}\s*(?:秒|分|時間|日|週間|か月)前",
+    r"\d{1,3}\s*(?:초|분|시간|일|주|개월)\s*전",
+    r"\d{1,3}\s+(?:detik|menit|jam|hari|minggu|bulan)\s+(?:yang\s+)?lalu",
+    r"\d{1,3}\s+(?:saniye|dakika|saat|gün|hafta|ay)\s+önce",
+    r"\d{1,3}\s+(?:सेकंड|मिनट|घंटे|घंटा|दिन|हफ्ते|सप्ताह|महीने)\s+पहले",
+    # absolute
+    r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?",
+    rf"\d{{1,2}}(?:st|nd|rd|th)?\s+(?:de\s+)?{_MONTHS}(?:\s+(?:de\s+)?\d{{4}}|,?\s*\d{{4}})?{_CLOCK}",
+    rf"{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s*\d{{4}}{_CLOCK}",
+    rf"\d{{1,2}}[./]\d{{1,2}}[./]\d{{2,4}}{_CLOCK}",
+    r"\d{4}年\d{1,2}月\d{1,2}日(?:\s*\d{1,2}[:：]\d{2})?", r"\d{4}\.\s*\d{1,2}\.\s*\d{1,2}\.?(?:\s*\d{1,2}:\d{2})?",
+    r"\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?\s*(?:IST|UTC|GMT|ET|EST|EDT|PT|CET|CEST)",
+]
+TIME_RE = re.compile("(?:" + "|".join(f"(?:{p})" for p in _PATTERNS) + ")", re.IGNORECASE)
+# Every pattern needs a digit or one of these words: a cheap test that skips most text.
+_MAYBE = re.compile(
+    r"\d|ago\b|just now|yesterday|today|hace|há|il y a|vor |fa\b|назад|منذ|前|전|lalu|önce|पहले",
+    re.IGNORECASE,
+)
+_LEADIN = re.compile(
+    r"^(?:published|updated|posted|publicado|publié|veröffentlicht|pubblicato|опубликовано|"
+    r"on|am|le|el|em|il|time|clock|date|प्रकाशित|अपडेटेड)\s*:?\s*",
+    re.IGNORECASE,
+)
+_SEP = re.compile(r"^[\s|·•,\-–—:/]+|[\s|·•,\-–—:/]+$")
+
+
+def find_time(text: str) -> tuple[str, str, str] | None:
+    """(before, time span, after) for the first time-like span in `text`, else None."""
+    if not text or len(text) > 300 or not _MAYBE.search(text):
+        return None
+    matches = list(TIME_RE.finditer(text))
+    if not matches:
+        return None
+    # Glued text ends in its time ("Weather Today1 day ago"): prefer a match at the very end.
+    m = matches[-1] if not text[matches[-1].end():].strip(" .)]") else matches[0]
+    span = m.group(0).strip().rstrip(".)]").strip()
+    if len(span) < 2:
+        return None
+    before = _SEP.sub("", text[: m.start()])
+    after = _SEP.sub("", text[m.end():])
+    return before, span, after
+
+
+def is_time_text(text: str) -> bool:
+    """The whole text is a time (allowing a 'Published:'-style lead-in and separators)."""
+    if not text or len(text) > 70:
+        return False
+    hit = find_time(text)
+    if not hit:
+        return False
+    before, _span, after = hit
+    before = _LEADIN.sub("", before).strip()
+    return not before and len(after) <= 3
+
+
+def strip_separators(text: str) -> str:
+    return _SEP.sub("", text)
