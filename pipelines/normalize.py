@@ -1,0 +1,76 @@
+"""First pipeline stage: every item leaves with tidy text, a canonical URL and UTC times.
+
+Spiders hand over what the page said; this stage makes it comparable. A time the extractor could
+not read is re-tried here with the page's context, and its raw text is always kept.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+from crawler import timestamps
+from crawler.items import Article, PageSnapshot, Teaser
+from crawler.urls import canonical_url, fingerprint
+
+_SPACE = re.compile(r"\s+")
+
+
+def clean_text(value: str | None) -> str | None:
+    if value is None:
+        return None
+    text = _SPACE.sub(" ", value.replace("\u00a0", " ").replace("\u200b", "")).strip()
+    return text or None
+
+
+def clean_body(value: str | None) -> str | None:
+    """Keep paragraph breaks, fold other white space."""
+    if value is None:
+        return None
+    paras = [clean_text(p) for p in re.split(r"\n\s*\n|\n", value)]
+    text = "\n\n".join(p for p in paras if p)
+    return text or None
+
+
+def as_utc(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+class NormalizePipeline:
+    def __init__(self, default_tz: str = "UTC"):
+        self.default_tz = default_tz
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler.settings.get("CRAWLER_DEFAULT_TZ", "UTC"))
+
+    def process_item(self, item, spider=None):
+        if isinstance(item, PageSnapshot):
+            item.fetched_at = as_utc(item.fetched_at)
+            item.lead = fingerprint(item.lead_url) if item.lead_url else None
+            item.related = [fingerprint(u) for u in item.related_urls]
+            return item
+        if isinstance(item, Article | Teaser):
+            item.headline = clean_text(item.headline)
+            item.source = clean_text(item.source)
+            item.summary = clean_text(item.summary)
+            item.published_raw = clean_text(item.published_raw)
+            if isinstance(item, Article):
+                item.body = clean_body(item.body)
+                item.authors = [a for a in (clean_text(x) for x in item.authors) if a]
+            item.seen_at = as_utc(item.seen_at)
+            item.published_at = as_utc(item.published_at)
+            if item.published_at is None and item.published_raw:
+                zone = getattr(spider, "page_zone", None) or self.default_tz
+                lang = getattr(spider, "page_lang", None)
+                parsed = timestamps.parse(item.published_raw, item.seen_at, tz=zone, lang=lang)
+                if parsed is not None:
+                    item.published_at = parsed.utc
+                    item.published_precision = parsed.precision
+            item.canonical_url = canonical_url(item.url)
+            item.fingerprint = fingerprint(item.url)
+        return item

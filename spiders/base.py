@@ -1,0 +1,190 @@
+"""What every aggregator spider shares: discovery and request policy, nothing about HTML.
+
+A spider picks a site profile, fetches start pages, hands each response to crawler.extract, turns
+the result into items (the lead Article, its Teasers, a PageSnapshot), and follows the profile's
+links and the teasers' links within the allowed domains up to a depth.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy.http import Response
+
+from crawler.extract import extract
+from crawler.items import Article, PageSnapshot, Teaser
+from crawler.sites import SiteProfile
+from crawler.urls import canonical_url
+
+log = logging.getLogger(__name__)
+
+LISTING_MIN_CARDS = 3
+
+
+def response_time(response: Response) -> datetime:
+    """The server's Date header (relative times count back from it), else our clock."""
+    raw = response.headers.get(b"Date")
+    if raw:
+        try:
+            value = parsedate_to_datetime(raw.decode("latin-1"))
+            if value.tzinfo is not None:
+                return value.astimezone(UTC)
+        except (TypeError, ValueError):
+            pass
+    return datetime.now(UTC)
+
+
+class ProfileSpider(scrapy.Spider):
+    """Base for spiders driven by a SiteProfile. Arguments (-a): start_url (comma-separated),
+    max_depth, allowed_domains (comma-separated)."""
+
+    profile: SiteProfile
+
+    def __init__(
+        self,
+        start_url: str | None = None,
+        max_depth: str | int | None = None,
+        allowed_domains: str | None = None,
+        **kwargs,
+    ):
+        super().__init__(**kwargs)
+        self.spider_args = {k: v for k, v in
+                            {"start_url": start_url, "max_depth": max_depth,
+                             "allowed_domains": allowed_domains, **kwargs}.items() if v is not None}
+        urls = [u.strip() for u in (start_url or "").split(",") if u.strip()]
+        self.start_urls_list = urls or list(self.profile.start_urls)
+        for url in self.start_urls_list:
+            if urlsplit(url).scheme not in ("http", "https"):
+                raise ValueError(f"start_url must be an http(s) URL, not {url!r}")
+        self.max_depth = int(max_depth) if max_depth is not None else None
+        domains = [d.strip().lower() for d in (allowed_domains or "").split(",") if d.strip()]
+        if not domains:
+            domains = list(self.profile.domains)
+            domains += [urlsplit(u).hostname for u in self.start_urls_list if urlsplit(u).hostname]
+        self.allowed_domains = sorted(set(domains))
+        self.page_zone = self.profile.timezone
+        self.page_lang = self.profile.language
+
+    def _depth_limit(self) -> int:
+        if self.max_depth is not None:
+            return self.max_depth
+        if self.profile.max_depth is not None:
+            return self.profile.max_depth
+        return self.settings.getint("CRAWLER_MAX_DEPTH", 3)
+
+    async def start(self):
+        for url in self.start_urls_list:
+            yield scrapy.Request(url, callback=self.parse_page, errback=self.page_failed,
+                                 meta={"depth": 0})
+
+    def page_failed(self, failure):
+        request = failure.request
+        self.crawler.stats.inc_value("pages/failed")
+        log.warning("page failed: %s (%s)", request.url, failure.getErrorMessage()[:200])
+
+    def _allowed(self, url: str) -> bool:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https"):
+            return False
+        host = (parts.hostname or "").lower()
+        return any(host == d or host.endswith("." + d) for d in self.allowed_domains)
+
+    def parse_page(self, response: Response):
+        stats = self.crawler.stats
+        depth = response.meta.get("depth", 0)
+        fetched_at = response_time(response)
+        if not isinstance(response, scrapy.http.TextResponse):
+            stats.inc_value("pages/not_html")
+            yield PageSnapshot(url=response.url, fetched_at=fetched_at, status=response.status,
+                               aggregator=self.profile.name, problems=["not_html"], depth=depth)
+            return
+        page = extract(
+            response.body,
+            url=response.url,
+            fetched_at=fetched_at,
+            tz=self.page_zone or self.settings.get("CRAWLER_DEFAULT_TZ"),
+            profile=self.profile,
+            lang=self.page_lang,
+        )
+        problems = list(page.problems)
+        snapshot = PageSnapshot(url=response.url, fetched_at=fetched_at, status=response.status,
+                                aggregator=self.profile.name, depth=depth)
+        if page.lead is not None:
+            stats.inc_value("pages/lead")
+            lead = page.lead
+            snapshot.lead_url = response.url
+            yield Article(
+                url=response.url,
+                page_url=response.url,
+                seen_at=fetched_at,
+                aggregator=self.profile.name,
+                headline=lead.headline,
+                source=lead.source,
+                authors=list(lead.authors),
+                body=lead.body,
+                summary=lead.summary,
+                image=lead.image,
+                lang=lead.lang,
+                published_at=lead.published_at,
+                published_raw=lead.published_raw,
+                published_precision=lead.published_precision,
+                position=0,
+            )
+        elif len(page.related) >= LISTING_MIN_CARDS:
+            stats.inc_value("pages/listing")
+            # A page of cards with no story of its own is a listing: a missing lead is expected.
+            problems = [p for p in problems if "lead" not in p]
+        else:
+            stats.inc_value("pages/no_lead")
+            if "no_lead" not in problems:
+                problems.append("no_lead")
+            log.warning("no lead story recognised on %s", response.url)
+        snapshot.problems = problems
+        teaser_urls: list[str] = []
+        for position, teaser in enumerate(page.related, start=1):
+            if not teaser.url:
+                continue
+            stats.inc_value("items/teaser")
+            teaser_urls.append(teaser.url)
+            yield Teaser(
+                url=teaser.url,
+                page_url=response.url,
+                seen_at=fetched_at,
+                position=position,
+                aggregator=self.profile.name,
+                headline=teaser.headline,
+                source=teaser.source,
+                summary=teaser.summary,
+                image=teaser.image,
+                published_at=teaser.published_at,
+                published_raw=teaser.published_raw,
+                published_precision=teaser.published_precision,
+            )
+        snapshot.related_urls = teaser_urls
+        yield snapshot
+        if depth >= self._depth_limit():
+            return
+        yield from self._follow(response, teaser_urls, depth)
+
+    def _follow(self, response: Response, teaser_urls: list[str], depth: int):
+        links: list[str] = []
+        for sel in self.profile.follow:
+            nodes = response.xpath(sel[6:]) if sel.startswith("xpath:") else response.css(sel)
+            for node in nodes:
+                href = node.attrib.get("href") if hasattr(node, "attrib") else None
+                if href is None:
+                    href = node.get()
+                if href:
+                    links.append(response.urljoin(href.strip()))
+        links.extend(teaser_urls)
+        seen: set[str] = set()
+        for url in links:
+            url = canonical_url(url)  # one fetch per page, whatever tracking it carried
+            if url in seen or not self._allowed(url):
+                continue
+            seen.add(url)
+            yield scrapy.Request(url, callback=self.parse_page, errback=self.page_failed)
