@@ -1,21 +1,29 @@
 # The README's commands. Each does its own set-up and is quick when that is already done.
 VENV ?= .venv
 PY := $(VENV)/bin/python
+# Debian packages the test suite drives for real: the browser and the distributed queue.
+TEST_DEBIAN_PACKAGES := chromium redis-server
 
-.PHONY: demo test bench lint setup clean
+.PHONY: demo test bench lint setup setup-test clean
 
 setup:
 	@scripts/install.sh --python --ferretdb
 
+setup-test: setup
+	@scripts/install.sh --debian $(TEST_DEBIAN_PACKAGES)
+
 demo: setup
 	@$(VENV)/bin/crawler demo
 
-test: setup
+test: setup-test
 	@$(VENV)/bin/ruff check .
 	@$(PY) -m pytest
 
-bench: setup
+bench: setup-test
 	@for b in benchmarks/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+lint: setup
+	@$(VENV)/bin/ruff check .
 
 clean:
 	rm -rf var .pytest_cache
