@@ -3,7 +3,8 @@
 With no MONGO_URI the crawler must still work on a fresh machine, so it runs its own
 MongoDB-wire server. It is started once and left running (like any database server) so that
 hourly runs reuse it; `crawler db down` stops it. State (pid, port) lives in
-<data dir>/ferretdb/state.json; a file lock keeps two commands from starting two servers.
+<data dir>/ferretdb/server.json (FerretDB's own state.json lives in state/, which it
+rewrites at will); a file lock keeps two commands from starting two servers.
 """
 
 from __future__ import annotations
@@ -23,6 +24,9 @@ from pathlib import Path
 from crawler import config
 
 START_TIMEOUT = 30.0
+# Our record of the running server. Not "state.json": FerretDB writes a file of that name into
+# its --state-dir and would overwrite ours, leaving servers nobody can stop.
+SERVER_FILE = "server.json"
 
 
 class EmbeddedDBError(RuntimeError):
@@ -89,7 +93,7 @@ def _free_port() -> int:
 
 def _read_state(home: Path) -> ServerState | None:
     try:
-        raw = json.loads((home / "state.json").read_text())
+        raw = json.loads((home / SERVER_FILE).read_text())
         return ServerState(int(raw["pid"]), int(raw["port"]))
     except (OSError, ValueError, KeyError, TypeError):
         return None
@@ -131,6 +135,7 @@ def up(data_dir: Path | None = None, port: int | None = None) -> ServerState:
             )
         sqlite_dir = home / "sqlite"
         sqlite_dir.mkdir(parents=True, exist_ok=True)
+        (home / "state").mkdir(exist_ok=True)
         log_path = home / "ferretdb.log"
         cmd = [
             str(binary),
@@ -139,7 +144,7 @@ def up(data_dir: Path | None = None, port: int | None = None) -> ServerState:
             f"--listen-addr=127.0.0.1:{port}",
             "--debug-addr=-",
             "--telemetry=disable",
-            f"--state-dir={home}",
+            f"--state-dir={home / 'state'}",
             "--log-level=error",
         ]
         with open(log_path, "ab") as log:
@@ -164,7 +169,7 @@ def up(data_dir: Path | None = None, port: int | None = None) -> ServerState:
                 )
             if _port_answers(port, 0.2):
                 state = ServerState(proc.pid, port)
-                (home / "state.json").write_text(json.dumps({"pid": proc.pid, "port": port}))
+                (home / SERVER_FILE).write_text(json.dumps({"pid": proc.pid, "port": port}))
                 return state
             time.sleep(0.05)
         proc.terminate()
@@ -180,7 +185,7 @@ def down(data_dir: Path | None = None, timeout: float = 10.0) -> bool:
     with _locked(home):
         state = _read_state(home)
         with contextlib.suppress(FileNotFoundError):
-            (home / "state.json").unlink()
+            (home / SERVER_FILE).unlink()
         if not state or not _pid_alive(state.pid):
             return False
         with contextlib.suppress(ProcessLookupError):
@@ -193,6 +198,8 @@ def down(data_dir: Path | None = None, timeout: float = 10.0) -> bool:
         if _pid_alive(state.pid):
             with contextlib.suppress(ProcessLookupError):
                 os.kill(state.pid, signal.SIGKILL)
+        with contextlib.suppress(ChildProcessError):  # reap it when we started it ourselves
+            os.waitpid(state.pid, os.WNOHANG)
         return True
 
 

@@ -23,6 +23,24 @@ def test_up_reuses_running_server_and_down_stops_it(tmp_path):
     assert embedded_db.down(tmp_path) is False
 
 
+def test_down_stops_the_server_after_ferretdb_wrote_its_own_state(tmp_path):
+    import time
+
+    state = embedded_db.up(tmp_path)
+    deadline = time.monotonic() + 10
+    while not (tmp_path / "ferretdb" / "state" / "state.json").exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert embedded_db.running(tmp_path) == state
+    assert embedded_db.down(tmp_path) is True
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        if not embedded_db._pid_alive(state.pid):
+            break
+        time.sleep(0.1)
+    else:
+        raise AssertionError(f"FerretDB pid {state.pid} still running after down()")
+
+
 def test_port_in_use_is_one_clear_message(tmp_path):
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
