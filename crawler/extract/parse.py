@@ -7,6 +7,7 @@ broken markup; absurd nesting is cut by libxml2's depth limit rather than by a c
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import urljoin, urlsplit, urlunsplit
@@ -18,6 +19,9 @@ from w3lib.encoding import html_to_unicode
 _PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, recover=True)
 # Elements whose text is never visible prose.
 INVISIBLE = ("script", "style", "noscript", "template", "svg", "iframe", "object", "canvas")
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def decode(html: str | bytes, content_type: str | None = None) -> str:
@@ -115,9 +119,9 @@ def absolute_url(base: str | None, href: str | None) -> str | None:
 
 def parse(html: str | bytes, url: str | None = None) -> Page | None:
     """Parse once; None when there is no document at all."""
-    text = decode(html)
-    if "\x00" in text:
-        text = text.replace("\x00", "")
+    # Control characters are not allowed in XML text: lxml parses them into the tree but refuses
+    # them when text is set later (strip_invisible), so they go before parsing, with NULs.
+    text = _CONTROL.sub("", decode(html))
     if not text.strip():
         return None
     try:
