@@ -7,6 +7,10 @@ Inputs are processed in order; each yields exactly one line, either
 caller can zip its inputs with our output lines. Exit status: 0 when every input was read, 1 when
 at least one input produced an error object (cron and shell scripts can notice), 2 for bad
 arguments (argparse's convention).
+
+--render renders every input in headless Chromium first, the way a crawl renders a page that
+needs JavaScript (crawler.render.oneshot): one browser for the whole call; a local file is
+served from its own directory on 127.0.0.1 for the duration of the call.
 """
 
 from __future__ import annotations
@@ -39,7 +43,8 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--tz", type=_zone, default=None,
                         help="IANA zone the page writes times in (default: the profile's, else UTC)")
     parser.add_argument("--render", action="store_true",
-                        help="render with a browser first (not available yet: yields an error per input)")
+                        help="render in headless Chromium first, as a crawl does for pages that "
+                             "need JavaScript (local files are served on 127.0.0.1 for the call)")
 
 
 def _iso_time(text: str) -> datetime:
@@ -87,15 +92,19 @@ def _profile_for(url: str | None):
     return profile_for_url(url)
 
 
-def extract_one(item: str, args: argparse.Namespace) -> dict:
-    """One input -> one output object; never raises."""
+def extract_one(item: str, args: argparse.Namespace, rendered=None) -> dict:
+    """One input -> one output object; never raises. `rendered` is the input's render result
+    (crawler.render.oneshot.Rendered) when --render was given."""
     from crawler.extract import extract
     from crawler.extract.model import lead_to_json, teaser_to_json
 
-    if args.render:
-        return {"file": item, "error": "rendering is not available yet (--render)"}
     try:
-        if _is_url(item):
+        if rendered is not None:
+            if rendered.error:
+                return {"file": item, "error": rendered.error}
+            html = rendered.html
+            page_url = args.url or (rendered.url if _is_url(item) else None)
+        elif _is_url(item):
             html, final_url = _fetch(item)
             page_url = args.url or final_url
         else:
@@ -116,10 +125,23 @@ def extract_one(item: str, args: argparse.Namespace) -> dict:
     return out
 
 
+def _render_all(items: list[str]) -> list:
+    from crawler.render.oneshot import render_inputs
+
+    def profile_for(url: str):
+        try:
+            return _profile_for(url)
+        except Exception:  # a broken profile is reported by extract_one; render generically
+            return None
+
+    return render_inputs(items, profile_for)
+
+
 def run(args: argparse.Namespace) -> int:
     failed = False
-    for item in args.inputs:
-        obj = extract_one(item, args)
+    rendered = _render_all(args.inputs) if args.render else [None] * len(args.inputs)
+    for item, page in zip(args.inputs, rendered, strict=True):
+        obj = extract_one(item, args, page)
         failed = failed or "error" in obj
         sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
         sys.stdout.flush()
