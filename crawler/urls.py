@@ -1,13 +1,19 @@
 """Canonical URLs and the fingerprints that key stored stories.
 
 The same story reaches an aggregator under tracking parameters, fragments, host-case and
-default-port variants; all of them must key one document. w3lib does the standard
-canonicalisation (sorted query, escaping); this module adds what news links carry.
+default-port variants, AMP and mobile copies, with and without a trailing slash; all of them must
+key one document. w3lib does the standard canonicalisation (sorted query, escaping); this module
+adds what news links carry, and a profile may add site-specific rules (UrlRules).
+
+Everything here is a pure function of its arguments: the same URL and rules give the same key in
+every process, which is what makes the keys safe to store.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
+from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
@@ -38,31 +44,188 @@ TRACKING_PARAMS = frozenset(
 )
 TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "at_")
 
+# Query parameters that ask for the AMP rendering of the same story ("?outputType=amp", "?amp=1").
+AMP_PARAMS = {"outputtype": {"amp"}, "amp": {"1", "true", "yes", ""}}
+# Host prefixes of mobile/AMP copies of a site: m.example.com is example.com.
+MOBILE_HOST_PREFIXES = ("m.", "mobile.", "amp.")
+TRAILING_SLASH_MODES = ("strip", "keep")
+_AMP_SUFFIX = re.compile(r"\.amp(\.html?)$", re.IGNORECASE)
 
-def is_tracking_param(name: str) -> bool:
+
+@dataclass(frozen=True)
+class UrlRules:
+    """Site-specific canonicalisation, declared in a profile's `url_rules` block.
+
+    domains: the hosts (and their sub-domains) the rules apply to; empty = every URL.
+    drop_params / drop_prefixes: more tracking parameters this site uses.
+    keep_params: parameters that select content here although they look like tracking (e.g. a
+    site whose article id is `?ref=123`).
+    trailing_slash: "strip" (default: /a/b/ == /a/b) or "keep" (the slash is significant).
+    mobile_hosts / amp: fold m./mobile./amp. hosts and AMP paths (default on).
+    """
+
+    domains: tuple[str, ...] = ()
+    drop_params: frozenset[str] = frozenset()
+    drop_prefixes: tuple[str, ...] = ()
+    keep_params: frozenset[str] = frozenset()
+    trailing_slash: str = "strip"
+    mobile_hosts: bool = True
+    amp: bool = True
+
+    def applies_to(self, host: str) -> bool:
+        return not self.domains or any(host == d or host.endswith("." + d) for d in self.domains)
+
+    @classmethod
+    def from_mapping(cls, data: dict, domains: tuple[str, ...] = ()) -> UrlRules:
+        """Build rules from a profile's mapping; ValueError names the bad key."""
+        known = {"drop_params", "drop_prefixes", "keep_params", "trailing_slash", "mobile_hosts", "amp"}
+        if not isinstance(data, dict):
+            raise ValueError("must be a mapping")
+        for key in data:
+            if key not in known:
+                raise ValueError(f"unknown field {key!r} (known: {', '.join(sorted(known))})")
+        for key in ("drop_params", "drop_prefixes", "keep_params"):
+            value = data.get(key, [])
+            if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+                raise ValueError(f"{key} must be a list of parameter names")
+        slash = data.get("trailing_slash", "strip")
+        if slash not in TRAILING_SLASH_MODES:
+            raise ValueError(f"trailing_slash must be one of {', '.join(TRAILING_SLASH_MODES)}, not {slash!r}")
+        for key in ("mobile_hosts", "amp"):
+            if not isinstance(data.get(key, True), bool):
+                raise ValueError(f"{key} must be true or false")
+        return cls(
+            domains=tuple(d.lower() for d in domains),
+            drop_params=frozenset(p.lower() for p in data.get("drop_params", [])),
+            drop_prefixes=tuple(p.lower() for p in data.get("drop_prefixes", [])),
+            keep_params=frozenset(p.lower() for p in data.get("keep_params", [])),
+            trailing_slash=slash,
+            mobile_hosts=data.get("mobile_hosts", True),
+            amp=data.get("amp", True),
+        )
+
+
+DEFAULT_RULES = UrlRules()
+
+
+def is_tracking_param(name: str, rules: UrlRules = DEFAULT_RULES) -> bool:
     lowered = name.lower()
-    return lowered in TRACKING_PARAMS or lowered.startswith(TRACKING_PREFIXES)
+    if lowered in rules.keep_params:
+        return False
+    return (
+        lowered in TRACKING_PARAMS
+        or lowered.startswith(TRACKING_PREFIXES)
+        or lowered in rules.drop_params
+        or (bool(rules.drop_prefixes) and lowered.startswith(rules.drop_prefixes))
+    )
 
 
-def canonical_url(url: str) -> str:
+def _is_amp_param(name: str, value: str) -> bool:
+    values = AMP_PARAMS.get(name.lower())
+    return values is not None and value.lower() in values
+
+
+def _fold_host(host: str) -> str:
+    for prefix in MOBILE_HOST_PREFIXES:
+        # Only a sub-domain is folded: "m.example.com" -> "example.com", never "m.com" -> "com".
+        if host.startswith(prefix) and host.count(".") >= 2:
+            return host[len(prefix):]
+    return host
+
+
+def _fold_amp_path(path: str) -> str:
+    if path.endswith("/amp/") or path.endswith("/amp"):
+        path = path[: path.rindex("/amp")] or "/"
+    return _AMP_SUFFIX.sub(r"\1", path)
+
+
+def _pick_rules(host: str, rules: UrlRules | None) -> UrlRules:
+    if rules is not None and rules.applies_to(host):
+        return rules
+    return DEFAULT_RULES
+
+
+def canonical_url(url: str, rules: UrlRules | None = None, *, keep_slash: bool = False) -> str:
     """The one spelling of `url` that keys its story.
 
     Drops tracking parameters and the fragment, lower-cases the host, removes default ports,
-    and sorts the remaining query (w3lib).
+    folds AMP forms (/amp/, /amp, .amp.html, ?outputType=amp, ?amp=1) and m./mobile./amp. hosts,
+    strips a trailing slash from non-root paths, and sorts the remaining query (w3lib). `rules`
+    (a profile's UrlRules) adds site-specific behaviour for the hosts it names. `keep_slash`
+    leaves the trailing slash alone: the spelling to *fetch*, since some servers answer only one.
     """
     parts = urlsplit(url.strip())
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower().rstrip(".")
-    port = parts.port if parts.port is not None else None
+    active = _pick_rules(host, rules)
+    if active.mobile_hosts:
+        host = _fold_host(host)
+    try:
+        port = parts.port
+    except ValueError:  # a port that is not a number: keep the URL as written
+        port = None
     if port and not ((scheme == "http" and port == 80) or (scheme == "https" and port == 443)):
         host = f"{host}:{port}"
-    query = urlencode(
-        [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not is_tracking_param(k)]
-    )
+    pairs = [
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if not is_tracking_param(k, active) and not (active.amp and _is_amp_param(k, v))
+    ]
     path = parts.path or "/"
-    return canonicalize_url(urlunsplit((scheme, host, path, query, "")), keep_fragments=False)
+    if active.amp:
+        path = _fold_amp_path(path)
+    if not keep_slash and active.trailing_slash == "strip" and len(path) > 1:
+        path = path.rstrip("/") or "/"
+    return canonicalize_url(urlunsplit((scheme, host, path, urlencode(pairs), "")), keep_fragments=False)
 
 
-def fingerprint(url: str) -> str:
+def fetch_url(url: str, rules: UrlRules | None = None) -> str:
+    """The spelling to request: canonical, except that the trailing slash is kept as linked."""
+    return canonical_url(url, rules, keep_slash=True)
+
+
+def fingerprint(url: str, rules: UrlRules | None = None) -> str:
     """A stable key for a story: hex SHA-1 of its canonical URL."""
-    return hashlib.sha1(canonical_url(url).encode("utf-8")).hexdigest()
+    return key_of(canonical_url(url, rules))
+
+
+def key_of(canonical: str) -> str:
+    """The fingerprint of an already canonical URL (saves canonicalising twice)."""
+    return hashlib.sha1(canonical.encode("utf-8")).hexdigest()
+
+
+def site_of(url: str) -> str:
+    """The site a URL belongs to, for "same site" decisions: its host without www./m./mobile./amp."""
+    host = (urlsplit(url).hostname or "").lower().rstrip(".")
+    if host.startswith("www.") and host.count(".") >= 2:
+        host = host[4:]
+    return _fold_host(host)
+
+
+def same_site(a: str, b: str) -> bool:
+    """True when two URLs are on one site: equal hosts (after folding), or one a sub-domain of
+    the other (news.example.com and example.com)."""
+    sa, sb = site_of(a), site_of(b)
+    if not sa or not sb:
+        return False
+    return sa == sb or sa.endswith("." + sb) or sb.endswith("." + sa)
+
+
+def declared_canonical(page_url: str, declared: list[str | None], rules: UrlRules | None = None) -> str:
+    """The URL that keys a page: its rel=canonical / og:url when that stays on the same site.
+
+    A canonical pointing at another site (a syndicated copy naming the original publisher, or a
+    misconfigured template) is not honoured: the copy stays its own story, and near-duplicate
+    clustering groups it with the original instead. Relative declarations resolve against the page.
+    """
+    from urllib.parse import urljoin
+
+    for candidate in declared:
+        if not candidate or not candidate.strip():
+            continue
+        absolute = urljoin(page_url, candidate.strip())
+        if urlsplit(absolute).scheme not in ("http", "https"):
+            continue
+        if same_site(page_url, absolute):
+            return canonical_url(absolute, rules)
+    return canonical_url(page_url, rules)

@@ -1,0 +1,116 @@
+"""The merge rules' extra update operations (docs/schema.md, "Merge rules").
+
+crawler.store builds the A/B/C operations of every story; this module adds what deduplication
+and discovery need, each operation self-sufficient and idempotent so a batch gives the same
+document in any order and a replayed batch changes nothing:
+
+  summary   a teaser's snippet replaces the stored summary only when it ranks higher: a full
+            page's own summary (set by B) always outranks teaser snippets; among snippets the
+            longer wins, ties broken by the text's hash. (summary_rank holds the rank.)
+  modified  B (a full page's content) applies only when the page's modified time is not older
+            than the stored one: a republished story with a newer modified time replaces the
+            text, an older copy seen later (a replay, a stale mirror) does not.
+  cluster   a document still alone in its own cluster joins the near-duplicate cluster found
+            for it; a document already in a cluster is never moved.
+  aliases   URLs of the same site that showed the same text are added to `aliases`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+from bson.binary import Binary
+from pymongo import UpdateOne
+
+FULL_TIER = "2"
+TEASER_TIER = "1"
+
+
+def summary_rank(summary: str, full: bool) -> str:
+    digest = hashlib.sha1(summary.encode("utf-8")).hexdigest()[:12]
+    return f"{FULL_TIER if full else TEASER_TIER}:{len(summary):06d}:{digest}"
+
+
+def _as_datetime(value: Any) -> datetime | None:
+    if isinstance(value, str):  # an item replayed from the spill keeps times as text
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError:
+            return None
+    return value
+
+
+def insert_fields(item: Any) -> dict[str, Any]:
+    """Fields the first sighting of a story sets on insert, beyond the story fields."""
+    out: dict[str, Any] = {}
+    if item.summary:
+        out["summary_rank"] = summary_rank(item.summary, item.completeness == "full")
+    out.update(content_fields(item))
+    return out
+
+
+def content_fields(item: Any) -> dict[str, Any]:
+    """Fields that change with a full page's content (set by B together with the body)."""
+    if item.completeness != "full":
+        return {}
+    out: dict[str, Any] = {}
+    modified = _as_datetime(getattr(item, "modified_at", None))
+    if modified is not None:
+        out["modified_at"] = modified
+    if getattr(item, "modified_raw", None):
+        out["modified_raw"] = item.modified_raw
+    if getattr(item, "text_hash", None):
+        out["text_hash"] = item.text_hash
+    if getattr(item, "minhash", None) is not None:
+        out["minhash"] = Binary(np.asarray(item.minhash, dtype=np.uint32).tobytes())
+    if item.summary:
+        out["summary_rank"] = summary_rank(item.summary, True)
+    return out
+
+
+def content_filter(item: Any) -> dict[str, Any]:
+    """B's extra condition: never replace a newer version's text with an older one's."""
+    modified = _as_datetime(getattr(item, "modified_at", None))
+    if modified is None:
+        return {"modified_at": {"$exists": False}}
+    return {"$or": [{"modified_at": {"$exists": False}}, {"modified_at": {"$lte": modified}}]}
+
+
+def extra_ops(_id: str, items: list[Any]) -> list[UpdateOne]:
+    """Summary, cluster and alias operations for the sightings of ONE story."""
+    ops: list[UpdateOne] = []
+    snippets = [i for i in items if i.completeness != "full" and i.summary]
+    if snippets:
+        best = max(snippets, key=lambda i: summary_rank(i.summary, False))
+        rank = summary_rank(best.summary, False)
+        ops.append(UpdateOne(
+            {"_id": _id, "$or": [{"summary_rank": {"$exists": False}}, {"summary_rank": {"$lt": rank}}]},
+            {"$set": {"summary": best.summary, "summary_rank": rank},
+             "$max": {"updated_at": best.seen_at}},
+        ))
+    for item in items:
+        cluster = getattr(item, "cluster_id", None)
+        if item.completeness == "full" and cluster and cluster != _id:
+            ops.append(UpdateOne({"_id": _id, "cluster_id": _id},
+                                 {"$set": {"cluster_id": cluster}, "$max": {"updated_at": item.seen_at}}))
+            break
+    aliases = sorted({a for i in items for a in (getattr(i, "aliases", None) or [])})
+    if aliases:
+        ops.append(UpdateOne({"_id": _id}, {"$addToSet": {"aliases": {"$each": aliases}}}))
+    return ops
+
+
+def alias_ids(items: list[Any]) -> dict[str, list[str]]:
+    """story id -> fingerprints of its alias URLs (documents that may need folding into it)."""
+    from crawler.urls import fingerprint
+
+    out: dict[str, list[str]] = {}
+    for item in items:
+        for alias in getattr(item, "aliases", None) or []:
+            fp = fingerprint(alias)
+            if fp != item.fingerprint:
+                out.setdefault(item.fingerprint, []).append(fp)
+    return out
