@@ -5,7 +5,8 @@
 #   scripts/install.sh [--python] [--ferretdb] [--debian PKG...]
 #
 # Environment: VENV (default .venv), TOOLS_DIR (default .tools), PYTHON (default python3),
-# FERRETDB_VERSION (default v1.24.2), EXTRAS (pip extras, default "test").
+# FERRETDB_VERSION (default v1.24.2), EXTRAS (pip extras, default "test"; EXTRAS= for none,
+# as the Dockerfile does with VENV=/opt/venv).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,7 +14,7 @@ VENV=${VENV:-.venv}
 TOOLS_DIR=${TOOLS_DIR:-.tools}
 PYTHON=${PYTHON:-python3}
 FERRETDB_VERSION=${FERRETDB_VERSION:-v1.24.2}
-EXTRAS=${EXTRAS:-test}
+EXTRAS=${EXTRAS-test}
 
 say() { printf 'install: %s\n' "$*" >&2; }
 
@@ -28,7 +29,9 @@ install_python() {
     fi
     say "installing Python packages into $VENV"
     "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
-    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e ".[${EXTRAS}]"
+    local spec="."
+    [ -n "$EXTRAS" ] && spec=".[${EXTRAS}]"
+    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e "$spec"
     touch "$stamp"
 }
 

@@ -1,0 +1,85 @@
+"""Crontab lines equivalent to a schedules file, for hosts that prefer cron to the daemon.
+
+Each job becomes one line: `flock -n` on the job's lock file (the same file the daemon locks, so
+cron and the daemon never overlap), `timeout` as the hard bound, the crawl with
+CLOSESPIDER_TIMEOUT as the soft one, output appended to the job's log, and one line on stdout
+(which cron mails) only when the run failed or was partial, or the previous run still holds the
+lock (exit 75).
+
+Cron has no seconds field: 6-field jobs are written as comments and reported. CRON_TZ sets the
+job's timezone; cronie and systemd-cron honour it, older crons run every line in the host's zone.
+"""
+
+from __future__ import annotations
+
+import shlex
+import sys
+from pathlib import Path
+
+from crawler import config
+from crawler.schedule import locks, state
+from crawler.schedule.jobs import Job
+
+LOCK_BUSY_EXIT = 75
+
+
+def _cron_escape(text: str) -> str:
+    """`%` ends a crontab command (the rest becomes stdin) unless escaped."""
+    return text.replace("%", "\\%")
+
+
+def job_command(job: Job, kill_grace: int, python: str | None = None, workdir: Path | None = None) -> str:
+    """The shell command of one job's line (without the schedule fields)."""
+    python = python or sys.executable
+    crawl = [python, "-m", "crawler.cli", "crawl", job.spider]
+    for name, value in job.args.items():
+        crawl += ["-a", f"{name}={value}"]
+    for name, value in job.settings.items():
+        crawl += ["-s", f"{name}={value}"]
+    crawl += ["-s", f"CLOSESPIDER_TIMEOUT={job.timeout}", "-s", f"CRAWLER_RUN_JOB={job.name}"]
+    lock = locks.lock_path(job.name)
+    logfile = state.logs_dir() / f"{job.name}.log"
+    guarded = ["flock", "-n", "-E", str(LOCK_BUSY_EXIT), str(lock),
+               "timeout", "-k", f"{kill_grace}s", f"{job.timeout + kill_grace}s", *crawl]
+    message = (f"crawl job {job.name} failed or was partial (exit $rc; {LOCK_BUSY_EXIT}: previous "
+               f"run still holds {lock}); log: {logfile}")
+    cd = f"cd {shlex.quote(str(workdir or Path.cwd()))} && "
+    return (f"{cd}mkdir -p {shlex.quote(str(lock.parent))} {shlex.quote(str(logfile.parent))} && "
+            f"{{ {shlex.join(guarded)} >>{shlex.quote(str(logfile))} 2>&1; rc=$?; "
+            f"[ $rc -eq 0 ] || echo \"{message}\"; }}")
+
+
+def render(jobs: list[Job], schedules_file: Path, kill_grace: int = 60,
+           python: str | None = None) -> tuple[str, list[str]]:
+    """(crontab text, warnings for stderr)."""
+    warnings: list[str] = []
+    out = [
+        f"# News crawler jobs from {schedules_file}; install with: crawler schedule crontab | crontab -",
+        "# flock -n: one run per job at a time (the same lock files as `crawler schedule run`);",
+        "# timeout: hard bound per run; cron mails a line only for a failed or partial run.",
+        "SHELL=/bin/sh",
+        f"CRAWLER_DATA_DIR={config.data_dir()}",
+        f"MONGO_DB={config.mongo_db_name()}",
+    ]
+    uri = config.mongo_uri_from_env()
+    if uri and config.mask_uri(uri) != uri:
+        out.append(f"# MONGO_URI={config.mask_uri(uri)}  <- set it here with its password "
+                   "(not printed)")
+    elif uri:
+        out.append(f"MONGO_URI={uri}")
+    for job in jobs:
+        out.append("")
+        out.append(f"# job {job.name}: spider {job.spider}, cron {job.cron!r} in {job.timezone}, "
+                   f"bound {job.timeout}s")
+        if job.has_seconds:
+            warnings.append(f"job {job.name}: cron {job.cron!r} has a seconds field, which "
+                            "crontab cannot express; left out (use `crawler schedule run`)")
+            out.append("# left out: crontab has no seconds field")
+            continue
+        line = f"{job.cron} {_cron_escape(job_command(job, kill_grace, python))}"
+        if not job.enabled:
+            out.append("# disabled in the schedules file:")
+            line = "# " + line
+        out.append(f"CRON_TZ={job.timezone}")
+        out.append(line)
+    return "\n".join(out) + "\n", warnings

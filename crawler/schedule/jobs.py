@@ -1,0 +1,231 @@
+"""The schedules file: YAML naming each job's cron expression, spider, arguments and timezone.
+
+    timezone: UTC          # defaults for every job (optional)
+    timeout: 3600          # seconds: overall bound of one run
+    grace: 600             # seconds: missed-run window
+    jobs:
+      daily8-hourly:
+        cron: "7 * * * *"              # 5 fields, or 6 with seconds last
+        spider: daily8
+        args: {max_depth: 2}           # -a NAME=VALUE
+        settings: {LOG_LEVEL: INFO}    # -s NAME=VALUE
+        timezone: Asia/Kolkata
+        timeout: 1800
+        enabled: true
+
+Every problem is reported as one line naming the file and the job, and a file with any problem
+is refused whole: a daemon never starts on a schedule it only half understood.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from croniter import croniter
+
+JOB_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+SETTING_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
+TOP_KEYS = {"timezone", "timeout", "grace", "jobs"}
+JOB_KEYS = {"cron", "spider", "args", "settings", "timezone", "timeout", "grace", "enabled"}
+
+
+class ScheduleError(ValueError):
+    """A schedules file that cannot be used; str() is one line per problem, each naming its job."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    cron: str
+    spider: str
+    args: dict[str, str] = field(default_factory=dict)
+    settings: dict[str, str] = field(default_factory=dict)
+    timezone: str = "UTC"
+    timeout: int = 3600
+    grace: int = 600
+    enabled: bool = True
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def has_seconds(self) -> bool:
+        return len(self.cron.split()) == 6
+
+
+def default_path() -> Path:
+    """--file, else CRAWLER_SCHEDULES, else ./schedules.yaml."""
+    return Path(os.environ.get("CRAWLER_SCHEDULES") or "schedules.yaml")
+
+
+def check_cron(expr: Any) -> str | None:
+    """None when croniter accepts the expression with 5 or 6 fields, else why not."""
+    if not isinstance(expr, str) or not expr.strip():
+        return "cron must be a string such as \"7 * * * *\""
+    fields = expr.split()
+    if len(fields) not in (5, 6):
+        return (f"invalid cron expression {expr!r}: expected 5 fields (minute hour day month "
+                f"weekday) or 6 (with seconds last), got {len(fields)}")
+    try:
+        croniter(expr)
+    except (ValueError, KeyError, TypeError) as exc:
+        return f"invalid cron expression {expr!r}: {exc}"
+    return None
+
+
+def _seconds(value: Any, what: str) -> tuple[int | None, str | None]:
+    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        return None, f"{what} must be a positive number of seconds, not {value!r}"
+    return int(value), None
+
+
+def _zone(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return f"timezone must be an IANA zone name such as Europe/London, not {value!r}"
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        return f"unknown timezone {value!r} (use an IANA name such as Europe/London)"
+    return None
+
+
+def _scalars(value: Any, what: str, key_ok=None) -> tuple[dict[str, str], str | None]:
+    if value is None:
+        return {}, None
+    if not isinstance(value, dict):
+        return {}, f"{what} must be a mapping of NAME: value"
+    out = {}
+    for k, v in value.items():
+        if not isinstance(k, str) or (key_ok and not key_ok.match(k)):
+            return {}, f"{what}: bad name {k!r}"
+        if isinstance(v, dict | list) or v is None:
+            return {}, f"{what}.{k} must be a plain value (string, number or boolean)"
+        out[k] = str(v).lower() if isinstance(v, bool) else str(v)
+    return out, None
+
+
+def parse(data: Any, source: str = "schedules file", spiders: set[str] | None = None) -> list[Job]:
+    """Jobs from parsed YAML. Raises ScheduleError listing every problem found."""
+    if not isinstance(data, dict):
+        raise ScheduleError([f"{source}: expected a mapping with a `jobs:` section"])
+    problems: list[str] = []
+    for key in sorted(set(data) - TOP_KEYS, key=str):
+        problems.append(f"{source}: unknown key {key!r} (known: {', '.join(sorted(TOP_KEYS))})")
+    defaults: dict[str, Any] = {"timezone": "UTC", "timeout": _setting_int("CRAWLER_RUN_TIMEOUT", 3600),
+                                "grace": _setting_int("CRAWLER_SCHEDULE_GRACE", 600)}
+    if "timezone" in data:
+        problem = _zone(data["timezone"])
+        if problem:
+            problems.append(f"{source}: {problem}")
+        else:
+            defaults["timezone"] = data["timezone"]
+    for key in ("timeout", "grace"):
+        if key in data:
+            value, problem = _seconds(data[key], key)
+            if problem:
+                problems.append(f"{source}: {problem}")
+            else:
+                defaults[key] = value
+    jobs_data = data.get("jobs")
+    if not isinstance(jobs_data, dict) or not jobs_data:
+        problems.append(f"{source}: `jobs:` must map job names to jobs (none found)")
+        raise ScheduleError(problems)
+    jobs: list[Job] = []
+    for name, spec in jobs_data.items():
+        where = f"{source}: job {name!r}"
+        if not isinstance(name, str) or not JOB_NAME.match(name):
+            problems.append(f"{where}: job names use letters, digits, '.', '_' and '-' only")
+            continue
+        if not isinstance(spec, dict):
+            problems.append(f"{where}: expected a mapping with cron and spider")
+            continue
+        job_problems: list[str] = []
+        for key in sorted(set(spec) - JOB_KEYS, key=str):
+            job_problems.append(f"unknown key {key!r} (known: {', '.join(sorted(JOB_KEYS))})")
+        if "cron" not in spec:
+            job_problems.append("missing `cron`")
+        else:
+            problem = check_cron(spec["cron"])
+            if problem:
+                job_problems.append(problem)
+        spider = spec.get("spider")
+        if not isinstance(spider, str) or not spider:
+            job_problems.append("missing `spider`")
+        elif spiders is not None and spider not in spiders:
+            job_problems.append(f"unknown spider {spider!r} (known: {', '.join(sorted(spiders))})")
+        args, problem = _scalars(spec.get("args"), "args")
+        if problem:
+            job_problems.append(problem)
+        settings, problem = _scalars(spec.get("settings"), "settings", SETTING_NAME)
+        if problem:
+            job_problems.append(problem)
+        values = dict(defaults)
+        if "timezone" in spec:
+            problem = _zone(spec["timezone"])
+            if problem:
+                job_problems.append(problem)
+            else:
+                values["timezone"] = spec["timezone"]
+        for key in ("timeout", "grace"):
+            if key in spec:
+                value, problem = _seconds(spec[key], key)
+                if problem:
+                    job_problems.append(problem)
+                else:
+                    values[key] = value
+        enabled = spec.get("enabled", True)
+        if not isinstance(enabled, bool):
+            job_problems.append(f"enabled must be true or false, not {enabled!r}")
+        if job_problems:
+            problems.extend(f"{where}: {p}" for p in job_problems)
+            continue
+        jobs.append(Job(name=name, cron=" ".join(spec["cron"].split()), spider=spider, args=args,
+                        settings=settings, enabled=enabled, **values))
+    if problems:
+        raise ScheduleError(problems)
+    return jobs
+
+
+def load(path: str | Path | None = None, check_spiders: bool = True) -> list[Job]:
+    """Read and validate a schedules file; spider names are checked against the project's."""
+    path = Path(path) if path else default_path()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ScheduleError([f"schedules file {path}: cannot read it ({exc.strerror or exc})"]) from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        raise ScheduleError([f"schedules file {path}: not valid YAML{where}: "
+                             f"{getattr(exc, 'problem', None) or exc}"]) from None
+    return parse(data, f"schedules file {path}", known_spiders() if check_spiders else None)
+
+
+def known_spiders() -> set[str]:
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
+    from scrapy.spiderloader import get_spider_loader
+    from scrapy.utils.project import get_project_settings
+
+    return set(get_spider_loader(get_project_settings()).list())
+
+
+def _setting_int(name: str, default: int) -> int:
+    from crawler import settings
+
+    try:
+        return int(getattr(settings, name, default))
+    except (TypeError, ValueError):
+        return default
