@@ -71,16 +71,31 @@ def _status(external: str | None) -> int:
 
 
 def _replay() -> int:
+    """Store what outages and killed crawls left on disk (spills, and journals whose crawler is
+    gone). Idempotent: replaying what is already stored changes nothing."""
+    from pymongo.errors import PyMongoError
+
     from crawler.store import Store, StoreUnavailable
 
+    files = spill.pending()
+    if not files:
+        print(f"nothing to replay in {spill.spill_dir()}")
+        return 0
     store = Store()
     try:
         store.ping()
+        print(f"uri: {store.masked_uri}")
+        print(f"pending spill files: {len(files)}")
         count = spill.replay(store)
-        print(f"replayed {count} items")
-        return 0
+        left = spill.pending()
+        print(f"replayed {count} items; {len(left)} spill files left")
+        return 0 if not left else 1
     except StoreUnavailable as exc:
         print(str(exc), file=sys.stderr)
+        return 1
+    except PyMongoError as exc:
+        print(f"replay stopped: the database failed ({type(exc).__name__}); the rest stays in "
+              f"{spill.spill_dir()} for the next try", file=sys.stderr)
         return 1
     finally:
         store.close()

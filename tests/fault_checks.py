@@ -1,0 +1,52 @@
+"""What "nothing lost, nothing stored twice" means for a crawl of the demo site, as assertions
+shared by the outage and crash tests."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from crawler.urls import fingerprint
+
+
+def expected_sightings(demo_site, server) -> Counter:
+    """(story id, page url, role) -> 1 for every sighting a complete crawl records."""
+    want: Counter = Counter()
+    for path, expected in demo_site.expected.items():
+        page_url = server.url(path)
+        if expected.lead:
+            want[(fingerprint(server.url(demo_site.by_slug[expected.lead].path)), page_url, "lead")] += 1
+        for slug in expected.related:
+            want[(fingerprint(server.url(demo_site.by_slug[slug].path)), page_url, "related")] += 1
+    return want
+
+
+def check_stored_exactly_once(db, demo_site, server) -> dict[str, int]:
+    """Every story stored once, as a full page, with every sighting once; every page fetched is
+    recorded, none twice within a run. Returns the table's numbers (lost, twice)."""
+    docs = list(db.articles.find())
+    ids = Counter(d["_id"] for d in docs)
+    twice = sum(n - 1 for n in ids.values() if n > 1)
+    want_ids = {fingerprint(server.url(s.path)) for s in demo_site.stories}
+    lost = len(want_ids - set(ids))
+    assert lost == 0, f"{lost} stories lost"
+    assert twice == 0 and len(docs) == len(want_ids), f"{twice} stories stored twice"
+    assert all(d["completeness"] == "full" for d in docs)
+
+    got: Counter = Counter()
+    for doc in docs:
+        assert len(doc["seen_on_pages"]) == len(set(doc["seen_on_pages"])), doc["_id"]
+        for sighting in doc["seen_on"]:
+            got[(doc["_id"], sighting["page_url"], sighting["role"])] += 1
+    want = expected_sightings(demo_site, server)
+    missing = want - got
+    doubled = {k: v for k, v in got.items() if v > 1}
+    assert not missing, f"{len(missing)} sightings lost: {list(missing)[:3]}"
+    assert not doubled, f"{len(doubled)} sightings stored twice: {list(doubled)[:3]}"
+    assert set(got) == set(want)
+
+    pages = Counter((p["run_id"], p["url"]) for p in db.pages.find())
+    assert all(n == 1 for n in pages.values()), [k for k, n in pages.items() if n > 1][:3]
+    page_urls = {url for _, url in pages}
+    missing_pages = {server.url(p) for p in demo_site.expected} - page_urls
+    assert not missing_pages, sorted(missing_pages)[:3]
+    return {"lost": lost + len(missing), "twice": twice + len(doubled)}
