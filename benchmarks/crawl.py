@@ -1,0 +1,166 @@
+"""End-to-end throughput: the full pipeline next to bare Scrapy on the same generated site.
+
+Starts, in this run: a generated daily8-style aggregator (benchmarks/_site.py: >= 5,000 pages,
+lead + 10 teasers each, pre-rendered in memory and served by a raw asyncio server in a thread of
+this process: it only looks a path up and writes prepared bytes, so it is far faster than the
+crawler) and an embedded FerretDB of its own in a temporary data directory. Then it runs, each
+as its own process (a Twisted reactor cannot restart):
+
+  baseline  a bare Scrapy spider that follows the same links with Scrapy's link extractor and
+            parses nothing else (same concurrency settings, no pipelines);
+  project   `crawler crawl daily8` with the project's settings: extraction, the three item
+            pipelines and batched writes into the embedded database.
+
+Each crawl stops after --seconds (CLOSESPIDER_TIMEOUT) or when the site is done; pages/s =
+responses / wall time of the crawl. Peak RSS is the crawler child's ru_maxrss. `--flat` adds a
+run on a 20,000-page site to show memory does not grow with the crawl (not in the default
+5-minute budget). Last line: `bench crawl ... ratio=<project/bare pages per second>`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks._site import FastServer, GeneratedSite  # noqa: E402
+
+BARE_SPIDER = r'''
+import json, sys, time
+import scrapy
+from scrapy.crawler import CrawlerProcess
+from scrapy.linkextractors import LinkExtractor
+
+class Bare(scrapy.Spider):
+    name = "bare"
+    links = LinkExtractor(restrict_css=(".story-list", ".pager", ".related"))
+
+    async def start(self):
+        yield scrapy.Request(sys.argv[1])
+
+    def parse(self, response):
+        for link in self.links.extract_links(response):
+            yield scrapy.Request(link.url.split("?")[0])
+
+settings = json.loads(sys.argv[2])
+process = CrawlerProcess(settings)
+crawler = process.create_crawler(Bare)
+start = time.perf_counter()
+process.crawl(crawler)
+process.start()
+print(json.dumps({"pages": crawler.stats.get_value("response_received_count", 0),
+                  "seconds": time.perf_counter() - start}))
+'''
+
+
+def _child_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+def run_bare(url: str, seconds: float) -> dict:
+    settings = {"LOG_LEVEL": "ERROR", "CONCURRENT_REQUESTS": 16,
+                "CONCURRENT_REQUESTS_PER_DOMAIN": 8, "ROBOTSTXT_OBEY": True,
+                "COOKIES_ENABLED": False, "TELNETCONSOLE_ENABLED": False,
+                "CLOSESPIDER_TIMEOUT": seconds,
+                "TWISTED_REACTOR": "twisted.internet.asyncioreactor.AsyncioSelectorReactor"}
+    with tempfile.TemporaryDirectory() as tmp:
+        # RUSAGE_CHILDREN is a running maximum: a fresh intermediate process isolates each crawl.
+        out = subprocess.run(
+            [sys.executable, "-c", _MEASURE, sys.executable, "-c", BARE_SPIDER, url,
+             json.dumps(settings)], cwd=tmp, capture_output=True, text=True, timeout=seconds + 120)
+    return _parse(out)
+
+
+def run_project(url: str, seconds: float, uri: str, data_dir: str) -> dict:
+    env = dict(os.environ, MONGO_URI=uri, MONGO_DB="bench_crawl", CRAWLER_DATA_DIR=data_dir)
+    env.pop("REDIS_URL", None)
+    cmd = [sys.executable, "-m", "crawler.cli", "crawl", "daily8", "-a", f"start_url={url}",
+           "-a", "max_depth=100000", "-s", "LOG_LEVEL=ERROR", "-s", f"CLOSESPIDER_TIMEOUT={seconds}",
+           "-s", "LOGSTATS_INTERVAL=0", "-s", "STATS_DUMP=True"]
+    start = time.perf_counter()
+    out = subprocess.run([sys.executable, "-c", _MEASURE, *cmd], cwd=ROOT, env=env,
+                         capture_output=True, text=True, timeout=seconds + 240)
+    result = _parse(out, wall=time.perf_counter() - start)
+    from pymongo import MongoClient
+
+    db = MongoClient(uri)["bench_crawl"]
+    result["pages"] = db.pages.count_documents({})
+    result["stories"] = db.articles.count_documents({})
+    db.client.drop_database("bench_crawl")
+    return result
+
+
+# Runs argv[1:] as a child, then prints its peak RSS and wall time as JSON on the last line.
+_MEASURE = r'''
+import json, resource, subprocess, sys, time
+start = time.perf_counter()
+proc = subprocess.run(sys.argv[1:], capture_output=True, text=True)
+sys.stderr.write(proc.stderr[-4000:])
+sys.stdout.write(proc.stdout)
+print(json.dumps({"rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+                  "wall": time.perf_counter() - start, "rc": proc.returncode}))
+'''
+
+
+def _parse(out: subprocess.CompletedProcess, wall: float | None = None) -> dict:
+    lines = [ln for ln in out.stdout.splitlines() if ln.startswith("{")]
+    if not lines:
+        raise SystemExit(f"crawl failed: {out.stderr[-3000:]}")
+    result: dict = {}
+    for line in lines:
+        result.update(json.loads(line))
+    result.setdefault("seconds", result["wall"])
+    return result
+
+
+def measure(pages_total: int, seconds: float) -> tuple[dict, dict, int]:
+    from crawler import embedded_db
+
+    site = GeneratedSite(pages_total)
+    with tempfile.TemporaryDirectory(prefix="bench-crawl-") as tmp, FastServer(site.html) as srv:
+        bare = run_bare(srv.url("/"), seconds)
+        uri = embedded_db.up(Path(tmp)).uri
+        try:
+            ours = run_project(srv.url("/"), seconds, uri, str(Path(tmp) / "data"))
+        finally:
+            embedded_db.down(Path(tmp))
+    return bare, ours, len(site)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=int, default=5000)
+    parser.add_argument("--seconds", type=float, default=90,
+                        help="stop each crawl after this long (CLOSESPIDER_TIMEOUT)")
+    parser.add_argument("--flat", action="store_true",
+                        help="also crawl a 20,000-page site and compare peak memory")
+    args = parser.parse_args()
+    bare, ours, size = measure(args.pages, args.seconds)
+    bare_rate = bare["pages"] / bare["wall"]
+    our_rate = ours["pages"] / ours["wall"]
+    print(f"site: {size} pages (lead + 10 teasers), served by benchmarks/_site.FastServer")
+    print(f"bare scrapy:   {bare['pages']} pages in {bare['wall']:.1f}s = {bare_rate:.1f} pages/s, "
+          f"peak RSS {bare['rss_mb']:.0f} MB")
+    print(f"full pipeline: {ours['pages']} pages stored ({ours['stories']} stories) in "
+          f"{ours['wall']:.1f}s = {our_rate:.1f} pages/s, peak RSS {ours['rss_mb']:.0f} MB")
+    flat = ""
+    if args.flat:
+        _b, big, _n = measure(20000, args.seconds * 4)
+        print(f"20,000-page site: peak RSS {big['rss_mb']:.0f} MB after {big['pages']} pages")
+        flat = f" peak_rss_20k_mb={big['rss_mb']:.0f}"
+    print(f"bench crawl pages={size} pages_per_s={our_rate:.1f} bare_pages_per_s={bare_rate:.1f} "
+          f"peak_rss_mb={ours['rss_mb']:.0f} bare_peak_rss_mb={bare['rss_mb']:.0f}{flat} "
+          f"ratio={our_rate / bare_rate:.2f}")
+
+
+if __name__ == "__main__":
+    main()
