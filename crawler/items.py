@@ -35,6 +35,15 @@ class Article:
     canonical_url: str | None = None
     fingerprint: str | None = None
     content_hash: str | None = None
+    # Discovery and deduplication (issue 6): the page's modified time as written and as UTC,
+    # other URLs of this site that showed the same text, the normalised-text hash, the MinHash
+    # signature (uint32 values) and the near-duplicate cluster it joined.
+    modified_raw: str | None = None
+    modified_at: datetime | None = None
+    aliases: list[str] = field(default_factory=list)
+    text_hash: str | None = None
+    minhash: list[int] | None = None
+    cluster_id: str | None = None
 
     role = "lead"
     completeness = "full"
@@ -57,8 +66,10 @@ class Teaser:
     canonical_url: str | None = None
     fingerprint: str | None = None
     content_hash: str | None = None
+    # "related" for a card on a page; "feed" / "sitemap" for an entry of an RSS/Atom feed or a
+    # (news) sitemap, which fills the story until its own page is crawled.
+    role: str = "related"
 
-    role = "related"
     completeness = "teaser"
 
 

@@ -46,6 +46,155 @@ CRAWLER_MAX_DEPTH = 3
 CRAWLER_DEFAULT_TZ = "UTC"
 
 
+# -- Operations (issue 7): run records, progress lines, scheduled runs ----------------------
+EXTENSIONS = {
+    **globals().get("EXTENSIONS", {}),
+    "crawler.runrecord.RunRecorder": 100,  # the runs document of every crawl
+    "crawler.progress.ProgressLog": 500,
+}
+# Seconds between progress lines (pages, items, rate) in a crawl's log; 0 turns them off.
+CRAWLER_PROGRESS_INTERVAL = 10
+# Run id and job name of a scheduled crawl; the scheduler passes them with -s.
+CRAWLER_RUN_ID = ""
+CRAWLER_RUN_JOB = ""
+# Overall bound in seconds of a scheduled crawl (a job's `timeout` overrides): the scheduler
+# passes it as CLOSESPIDER_TIMEOUT and kills the process CRAWLER_RUN_KILL_GRACE seconds later.
+CRAWLER_RUN_TIMEOUT = 3600
+CRAWLER_RUN_KILL_GRACE = 60
+# Schedules file read by `crawler schedule` when --file is not given.
+CRAWLER_SCHEDULES = "schedules.yaml"
+# Missed-run policy: a run missed by at most this many seconds runs once, late; older misses
+# are skipped (never caught up one by one).
+CRAWLER_SCHEDULE_GRACE = 600
+# On SIGTERM the scheduler forwards it to running crawls and waits this long before killing them.
+CRAWLER_SCHEDULE_STOP_TIMEOUT = 30
+
+# -- Rendering pages that need JavaScript (issue 5: crawler/render/) --------------------------
+# Requests with meta playwright=True are rendered in headless Chromium; every other request goes
+# to Scrapy's own HTTP/1.1 client inside the same handler. Nothing browser-related starts until
+# the first page that needs it. CRAWLER_CHROMIUM (env) names the browser executable.
+CRAWLER_CHROMIUM = os.environ.get("CRAWLER_CHROMIUM") or "/usr/bin/chromium"
+DOWNLOAD_HANDLERS = {
+    **globals().get("DOWNLOAD_HANDLERS", {}),
+    "http": "crawler.render.handler.RenderDownloadHandler",
+    "https": "crawler.render.handler.RenderDownloadHandler",
+}
+PLAYWRIGHT_BROWSER_TYPE = "chromium"
+PLAYWRIGHT_LAUNCH_OPTIONS = {
+    "executable_path": CRAWLER_CHROMIUM,
+    "headless": True,
+    "args": [
+        "--no-sandbox",  # runs as root in containers
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--no-default-browser-check",
+        "--disable-default-apps",
+        "--disable-domain-reliability",
+        "--disable-breakpad",
+        "--disable-client-side-phishing-detection",
+        "--metrics-recording-only",
+        "--no-pings",
+        "--disable-dev-shm-usage",
+        "--disable-features=OptimizationHints,MediaRouter,Translate,AutofillServerCommunication,"
+        "CertificateTransparencyComponentUpdater,InterestFeedContentSuggestions",
+    ],
+}
+# Pages open at once in one browser context, and pages a context serves before it is replaced.
+PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4
+RENDER_CONTEXT_PAGES = 50
+# Milliseconds a page may take to load (PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT), and seconds a
+# whole render (load, waits, clicks, scrolls) may take before its page is closed.
+PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 20000
+RENDER_PAGE_TIMEOUT = 60
+# The load state navigation waits for: load, domcontentloaded, networkidle or commit.
+RENDER_WAIT_UNTIL = "load"
+# After the page methods: wait until the DOM has been quiet this many ms, at most the timeout.
+RENDER_SETTLE_MS = 250
+RENDER_SETTLE_TIMEOUT_MS = 3000
+# Options of every browser context; accept_downloads is always False (no file from a page).
+RENDER_CONTEXT_OPTIONS = {"accept_downloads": False, "service_workers": "block"}
+# What a rendered page may not fetch (None in PLAYWRIGHT_ABORT_REQUEST blocks nothing).
+PLAYWRIGHT_ABORT_REQUEST = "crawler.render.blocking.should_abort"
+RENDER_BLOCK_RESOURCE_TYPES = ["image", "media", "font"]
+RENDER_BLOCK_HOSTS: list[str] = []  # empty: crawler.render.blocking.DEFAULT_HOSTS
+# Scrapy's memory checks, counting the browser's processes too (MEMUSAGE_* settings apply).
+EXTENSIONS = {
+    **globals().get("EXTENSIONS", {}),
+    "scrapy.extensions.memusage.MemoryUsage": None,
+    "crawler.render.memory.BrowserMemoryUsage": 0,
+}
+
+# -- Faults (issue 8): database outages, crashes, hostile pages ----------------------------
+# Every item the store pipeline accepts is journaled on disk (<data dir>/spill/journal) before
+# it is buffered, so a killed crawler loses nothing; the next run replays the journal.
+STORE_JOURNAL = True
+# While the database is away, batches go straight to the spill; every STORE_RETRY_INTERVAL
+# seconds a ping bounded by STORE_PROBE_TIMEOUT asks whether it is back (then the spill is
+# replayed in the same run).
+STORE_RETRY_INTERVAL = 2.0
+STORE_PROBE_TIMEOUT = 1.0
+# Pause/resume: true puts JOBDIR under <data dir>/jobs/<spider> (an explicit -s JOBDIR=... wins).
+# A crawl stopped with Ctrl-C or SIGTERM resumes on the next run; after a kill the saved queue
+# is discarded and the crawl restarts from its start URLs (crawler.jobstate).
+CRAWLER_RESUMABLE = False
+# Hops before a redirect chain is given up; loops back to a visited URL stop at once.
+REDIRECT_MAX_TIMES = 10
+DOWNLOADER_MIDDLEWARES = {
+    **globals().get("DOWNLOADER_MIDDLEWARES", {}),
+    # Scrapy's own lets requests that wait for robots.txt through unchecked (crawler/robots.py).
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.robots.RobotsTxtMiddleware": 100,
+    "crawler.redirect_loops.RedirectLoopMiddleware": 650,
+}
+EXTENSIONS = {
+    **globals().get("EXTENSIONS", {}),
+    "crawler.jobstate.CrashSafeJobdir": -1,
+}
+
+# -- Discovery and deduplication (issue 6): feeds, sitemaps, near-duplicates, incremental -------
+# Incremental crawling (crawler/incremental.py): state per URL in the fetch_state collection.
+# False fetches everything and keeps no state.
+CRAWLER_INCREMENTAL = True
+# Article pages fetched more recently than this are skipped (seconds, or "30m", "6h", "2d"); a
+# profile's freshness_window wins. Empty = no window: every article page is fetched (with
+# If-None-Match / If-Modified-Since when the server gave an ETag / Last-Modified).
+CRAWLER_FRESHNESS_WINDOW = ""
+# Listing pages, feeds and sitemaps: re-fetched no sooner than MIN; with a MAX they are fetched
+# adaptively (interval halves after a change, doubles after none). Empty = every run. A
+# profile's listing_refetch {min, max} wins.
+CRAWLER_LISTING_MIN_INTERVAL = ""
+CRAWLER_LISTING_MAX_INTERVAL = ""
+# fetch_state writes are batched this many URLs at a time.
+CRAWLER_INCREMENTAL_BATCH = 100
+# Near-duplicate clustering (crawler/dedup/): estimated Jaccard similarity of 3-word shingles
+# at or above which two bodies are one story's copies; index size (oldest evicted first); how
+# many recent stories rebuild the index from the database at a run's start (0 = start empty).
+CRAWLER_NEARDUP_THRESHOLD = 0.5
+CRAWLER_NEARDUP_MAX_ITEMS = 20_000  # about 6 kB each
+CRAWLER_DEDUP_REBUILD_LIMIT = 20_000
+DOWNLOADER_MIDDLEWARES = {
+    **globals().get("DOWNLOADER_MIDDLEWARES", {}),
+    # After redirects are followed (600), before retries (550): sees 200 and 304 answers.
+    "crawler.incremental.IncrementalMiddleware": 580,
+}
+
+# -- Distributed mode (scrapy-redis; crawler/distributed.py) --------------------------------
+# Set REDIS_URL (env REDIS_URL or CRAWLER_REDIS_URL, or -s REDIS_URL=redis://host:6379/0) and
+# every worker shares one request queue and duplicate filter in Redis. Unset: single process.
+REDIS_URL = os.environ.get("REDIS_URL") or None
+# Redis key prefix of one crawl; %(spider)s is the spider's name.
+CRAWLER_REDIS_PREFIX = "newscrawler:%(spider)s"
+# Seconds a worker's heartbeat lives; a worker silent longer has its requests re-queued.
+CRAWLER_REDIS_WORKER_TTL = 15
+# Seconds between looks at the shared queue while this worker is idle and others are busy.
+CRAWLER_REDIS_IDLE_POLL = 1.0
+# Close an idle worker after this many seconds even if others are still busy (0 = never).
+CRAWLER_REDIS_MAX_IDLE = 0
+ADDONS = {**globals().get("ADDONS", {}), "crawler.distributed.DistributedMode": 100}
+
+
 def _from_env(namespace: dict) -> None:
     for name in [n for n in namespace if n.isupper()]:
         raw = os.environ.get(f"CRAWLER_{name}") if not name.startswith("CRAWLER_") else os.environ.get(name)

@@ -5,12 +5,15 @@ from three self-sufficient operations per sighting so that an unordered batch gi
 result in any order, and a re-run of the same batch (a replay after a crash) changes nothing but
 last_seen_at:
 
-  A  upsert on _id: $setOnInsert every known field, first_seen_at, updated_at, the first
-     sighting; $max last_seen_at.
+  A  upsert on _id: $setOnInsert every known field, updated_at, the first sighting;
+     $min first_seen_at; $max last_seen_at.
   B  (full pages only) on _id with a different content_hash: $set the non-empty fields,
      completeness "full", content_hash, updated_at. A known field is never overwritten by an
      empty one, and a teaser never overwrites a full page.
   C  on _id when this page is not yet among seen_on_pages: $push the sighting.
+
+crawler.dedup.merge adds the summary-rank, modified-time, near-duplicate cluster and alias rules
+(docs/schema.md, "Merge rules"); documents stored under an alias URL are folded into the story.
 
 seen_on_pages (page URLs) mirrors seen_on because FerretDB does not evaluate `$ne` on a dotted
 path into an array of documents the way MongoDB does; a scalar array works on both.
@@ -29,7 +32,8 @@ from typing import Any
 from pymongo import ASCENDING, DESCENDING, IndexModel, MongoClient, UpdateOne
 from pymongo.errors import BulkWriteError, PyMongoError
 
-from crawler import config
+from crawler import config, sanitize
+from crawler.dedup import merge
 from crawler.items import SCHEMA_VERSION, Article, PageSnapshot, Teaser
 
 log = logging.getLogger(__name__)
@@ -103,7 +107,16 @@ def content_hash(item: Article | Teaser) -> str:
 
 def _known_fields(item: Article | Teaser) -> dict[str, Any]:
     fields = {name: getattr(item, name, None) for name in STORY_FIELDS}
-    return {k: v for k, v in fields.items() if not _empty(v)}
+    # Values come from pages: sanitised so no key in them is an operator or a dotted path.
+    return {k: sanitize.clean(v) for k, v in fields.items() if not _empty(v)}
+
+
+def page_id(page: PageSnapshot) -> str:
+    """A page snapshot's _id: one fetch of one URL in one run. Deterministic, so a batch
+    replayed from the spill after an outage or a crash never stores the snapshot twice."""
+    fetched = page.fetched_at.isoformat() if page.fetched_at else ""
+    key = "\x1f".join((page.run_id or "", page.url, fetched))
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()
 
 
 def _sighting(item: Article | Teaser) -> dict[str, Any]:
@@ -120,17 +133,19 @@ def story_ops(items: list[Article | Teaser]) -> tuple[list[UpdateOne], list[Upda
     _id = primary.fingerprint
     insert = {
         **_known_fields(primary),
+        **merge.insert_fields(primary),
         "completeness": primary.completeness,
         "content_hash": primary.content_hash,
-        "first_seen_at": min(i.seen_at for i in items),
         "updated_at": primary.seen_at,
-        "cluster_id": _id,
+        "cluster_id": getattr(primary, "cluster_id", None) or _id,
         "schema_version": SCHEMA_VERSION,
         "seen_on": [_sighting(primary)],
         "seen_on_pages": [primary.page_url],
     }
     ops = [UpdateOne({"_id": _id},
-                     {"$setOnInsert": insert, "$max": {"last_seen_at": max(i.seen_at for i in items)}},
+                     {"$setOnInsert": insert, "$max": {"last_seen_at": max(i.seen_at for i in items)},
+                      # $min, not $setOnInsert: a sighting replayed late still widens it.
+                      "$min": {"first_seen_at": min(i.seen_at for i in items)}},
                      upsert=True)]
     pages: set[str] = set()  # the primary's page too: the story may already exist
     for item in items:
@@ -141,11 +156,12 @@ def story_ops(items: list[Article | Teaser]) -> tuple[list[UpdateOne], list[Upda
             {"_id": _id, "seen_on_pages": {"$ne": item.page_url}},
             {"$push": {"seen_on": _sighting(item), "seen_on_pages": item.page_url}},
         ))
+    ops.extend(merge.extra_ops(_id, items))
     updates = []
     if primary.completeness == "full":
         updates.append(UpdateOne(
-            {"_id": _id, "content_hash": {"$ne": primary.content_hash}},
-            {"$set": {**_known_fields(primary), "completeness": "full",
+            {"_id": _id, "content_hash": {"$ne": primary.content_hash}, **merge.content_filter(primary)},
+            {"$set": {**_known_fields(primary), **merge.content_fields(primary), "completeness": "full",
                       "content_hash": primary.content_hash, "updated_at": primary.seen_at}},
         ))
     return ops, updates
@@ -231,6 +247,7 @@ class Store:
         for chunk in self._chunks(updates):
             counts.updated += self.articles.bulk_write(chunk, ordered=False).matched_count
         counts.unchanged = len(by_story) - counts.new - counts.updated
+        self.fold_aliases(merge.alias_ids(items))
         return counts
 
     def _chunks(self, ops: list[UpdateOne]):
@@ -259,22 +276,32 @@ class Store:
         for page in pages:
             docs.append(
                 {
+                    "_id": page_id(page),
                     "url": page.url,
                     "fetched_at": page.fetched_at,
                     "status": page.status,
                     "aggregator": page.aggregator,
                     "lead": page.lead,
                     "related": page.related,
-                    "problems": page.problems,
+                    "problems": sanitize.clean(page.problems),
                     "depth": page.depth,
                     "run_id": page.run_id,
                     "schema_version": SCHEMA_VERSION,
                 }
             )
-        self.pages.insert_many(docs, ordered=False)
+        try:
+            self.pages.insert_many(docs, ordered=False)
+        except BulkWriteError as exc:
+            # A replayed batch: snapshots already stored keep their one copy.
+            errors = exc.details.get("writeErrors", [])
+            if any(e.get("code") != 11000 for e in errors):
+                raise
 
-    def start_run(self, spider: str, args: dict[str, Any], started_at: datetime | None = None) -> str:
-        run_id = uuid.uuid4().hex
+    def start_run(self, spider: str, args: dict[str, Any], started_at: datetime | None = None,
+                  run_id: str | None = None, **extra: Any) -> str:
+        """Insert the run's document as "running"; run_id may be chosen by the caller (the
+        scheduler passes one so it can find the run again if the crawl dies)."""
+        run_id = run_id or uuid.uuid4().hex
         self.runs.insert_one(
             {
                 "_id": run_id,
@@ -284,12 +311,87 @@ class Store:
                 "finished_at": None,
                 "status": "running",
                 "schema_version": SCHEMA_VERSION,
+                **extra,
             }
         )
         return run_id
 
     def finish_run(self, run_id: str, **fields: Any) -> None:
         self.runs.update_one({"_id": run_id}, {"$set": fields})
+
+    def get_run(self, run_id: str) -> dict | None:
+        return self.runs.find_one({"_id": run_id})
+
+    def mark_run_failed(self, run_id: str, error: str, insert: dict[str, Any]) -> None:
+        """Record a run that died without completing its document: an unfinished document
+        becomes failed with the error; a missing one is inserted from `insert`. A run that
+        completed its own document is left as it recorded itself."""
+        now = datetime.now(UTC)
+        self.runs.update_one(
+            {"_id": run_id, "finished_at": None},
+            {"$set": {"status": "failed", "finished_at": now, "error": error,
+                      "finish_reason": "crashed"}},
+        )
+        if self.runs.find_one({"_id": run_id}, {"_id": 1}) is None:
+            doc = {"started_at": now, "args": {}, "counts": {}, "errors": {}, **insert,
+                   "_id": run_id, "status": "failed", "finished_at": now, "error": error,
+                   "finish_reason": "crashed", "schema_version": SCHEMA_VERSION}
+            self.runs.insert_one(doc)
+
+    def articles_updated(self, since: datetime, until: datetime | None = None,
+                         source: str | None = None, batch_size: int = 500):
+        """Articles with since <= updated_at < until, oldest change first, as a cursor (never
+        loaded whole): the incremental read consumers use, served by the updated_at index."""
+        query: dict[str, Any] = {"updated_at": {"$gte": since}}
+        if until is not None:
+            query["updated_at"]["$lt"] = until
+        if source is not None:
+            query["source"] = source
+        return (self.articles.find(query)
+                .sort([("updated_at", ASCENDING), ("_id", ASCENDING)])
+                .batch_size(batch_size))
+
+    # -- deduplication and incremental crawling (issue 6) ----------------------------------
+    def fold_aliases(self, alias_ids: dict[str, list[str]]) -> int:
+        """Fold documents stored under an alias URL (a teaser seen before the page revealed the
+        alias) into their story: sightings pushed once, first/last seen widened, alias deleted.
+        Idempotent: a folded alias no longer exists, so a replay finds nothing to do."""
+        folded = 0
+        for story_id, ids in alias_ids.items():
+            for doc in self.articles.find({"_id": {"$in": ids}}):
+                ops = [UpdateOne({"_id": story_id, "seen_on_pages": {"$ne": s["page_url"]}},
+                                 {"$push": {"seen_on": s, "seen_on_pages": s["page_url"]}})
+                       for s in doc.get("seen_on", [])]
+                bounds = {"$min": {"first_seen_at": doc["first_seen_at"]},
+                          "$max": {"last_seen_at": doc["last_seen_at"]}}
+                ops.append(UpdateOne({"_id": story_id}, bounds))
+                for chunk in self._chunks(ops):
+                    self.articles.bulk_write(chunk, ordered=False)
+                self.articles.delete_one({"_id": doc["_id"]})
+                folded += 1
+        return folded
+
+    def dedup_snapshot(self, limit: int):
+        """The most recently updated stories' dedup keys (id, canonical_url, text_hash, minhash,
+        cluster_id, aliases), newest first, to rebuild the in-memory indexes at a run's start."""
+        fields = {"canonical_url": 1, "text_hash": 1, "minhash": 1, "cluster_id": 1, "aliases": 1}
+        return self.articles.find({"completeness": "full"}, fields).sort(
+            "updated_at", DESCENDING).limit(max(0, limit)).batch_size(1000)
+
+    def fetch_state(self, key: str) -> dict | None:
+        """The incremental-crawl state of one URL (key = its fingerprint), or None."""
+        return self.db["fetch_state"].find_one({"_id": key})
+
+    def save_fetch_state(self, states: dict[str, dict[str, Any]]) -> None:
+        ops = [UpdateOne({"_id": key}, {"$set": fields}, upsert=True) for key, fields in states.items()]
+        for chunk in self._chunks(ops):
+            self.db["fetch_state"].bulk_write(chunk, ordered=False)
+
+    def touch_seen(self, seen: dict[str, datetime]) -> None:
+        """A 304 answer: the story was seen again, nothing else changes."""
+        ops = [UpdateOne({"_id": key}, {"$max": {"last_seen_at": at}}) for key, at in seen.items()]
+        for chunk in self._chunks(ops):
+            self.articles.bulk_write(chunk, ordered=False)
 
     # -- reads for consumers and commands ---------------------------------------------------
     def article(self, fingerprint: str) -> dict | None:
@@ -298,8 +400,8 @@ class Store:
     def count_articles(self, query: dict | None = None) -> int:
         return self.articles.count_documents(query or {})
 
-    def recent_runs(self, limit: int = 20) -> list[dict]:
-        return list(self.runs.find().sort("started_at", DESCENDING).limit(limit))
+    def recent_runs(self, limit: int = 20, query: dict | None = None) -> list[dict]:
+        return list(self.runs.find(query or {}).sort("started_at", DESCENDING).limit(limit))
 
 
 def _short(exc: Exception) -> str:

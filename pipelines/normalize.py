@@ -51,8 +51,9 @@ class NormalizePipeline:
     def process_item(self, item, spider=None):
         if isinstance(item, PageSnapshot):
             item.fetched_at = as_utc(item.fetched_at)
-            item.lead = fingerprint(item.lead_url) if item.lead_url else None
-            item.related = [fingerprint(u) for u in item.related_urls]
+            rules = getattr(spider, "url_rules", None)  # the profile's URL rules (crawler.urls)
+            item.lead = fingerprint(item.lead_url, rules) if item.lead_url else None
+            item.related = [fingerprint(u, rules) for u in item.related_urls]
             return item
         if isinstance(item, Article | Teaser):
             item.headline = clean_text(item.headline)
@@ -71,6 +72,7 @@ class NormalizePipeline:
                 if parsed is not None:
                     item.published_at = parsed.utc
                     item.published_precision = parsed.precision
-            item.canonical_url = canonical_url(item.url)
-            item.fingerprint = fingerprint(item.url)
+            rules = getattr(spider, "url_rules", None)
+            item.canonical_url = canonical_url(item.url, rules)
+            item.fingerprint = fingerprint(item.url, rules)
         return item

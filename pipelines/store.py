@@ -2,25 +2,30 @@
 
 The pipeline buffers items and writes a batch every STORE_BATCH_SIZE items and at close, off
 the reactor thread so the crawl keeps fetching while the database writes. If the database is
-away, the batch goes to the on-disk spill (crawler.spill) and is counted; it is replayed at the
-start of the next run. The run document is written at open and completed when the spider closes.
+away, the batch goes to the on-disk spill (crawler.spill) and is counted; it is replayed as soon
+as the database answers again, in this run or the next (crawler.durable: journal, spill, replay).
+The run's document is crawler.runrecord's job (an extension); pages are
+stamped with its run id.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import UTC, datetime
 
 from pymongo.errors import PyMongoError
-from scrapy import signals
 
 from crawler import spill
+from crawler.durable import DurableWriter
 from crawler.items import Article, PageSnapshot, Teaser
-from crawler.run_status import run_status
+from crawler.runrecord import run_counts, run_errors, run_id_for  # noqa: F401 (re-exported)
 from crawler.store import Store, StoreUnavailable
 
 log = logging.getLogger(__name__)
+
+# Signal sent after each batch is written (or spilled): `pages` = its PageSnapshots. Distributed
+# mode (crawler/distributed.py) releases a page's lease on it.
+store_flushed = object()
 
 
 class StorePipeline:
@@ -32,13 +37,12 @@ class StorePipeline:
         self.pages: list[PageSnapshot] = []
         self.store: Store | None = None
         self.run_id: str | None = None
+        self.writer: DurableWriter | None = None
         self._lock = asyncio.Lock()
 
     @classmethod
     def from_crawler(cls, crawler):
-        pipe = cls(crawler, crawler.settings.getint("STORE_BATCH_SIZE", 200))
-        crawler.signals.connect(pipe.spider_closed, signal=signals.spider_closed)
-        return pipe
+        return cls(crawler, crawler.settings.getint("STORE_BATCH_SIZE", 200))
 
     def open_spider(self, spider=None):
         spider = spider or self.crawler.spider
@@ -54,10 +58,15 @@ class StorePipeline:
         if replayed:
             log.info("replayed %d spilled items from earlier runs", replayed)
             self.stats.set_value("store/replayed", replayed)
-        args = dict(getattr(spider, "spider_args", {}) or {})
-        self.run_id = self.store.start_run(spider.name, args, started_at=datetime.now(UTC))
+        self.run_id = run_id_for(self.crawler)
         spider.run_id = self.run_id
-        self.stats.set_value("run/id", self.run_id)
+        settings = self.crawler.settings
+        self.writer = DurableWriter(
+            self.store, self.stats, self.run_id,
+            retry_interval=settings.getfloat("STORE_RETRY_INTERVAL", 2.0),
+            probe_timeout=settings.getfloat("STORE_PROBE_TIMEOUT", 1.0),
+            journal=settings.getbool("STORE_JOURNAL", True),
+        )
 
     async def process_item(self, item, spider=None):
         if isinstance(item, PageSnapshot):
@@ -65,6 +74,8 @@ class StorePipeline:
             self.pages.append(item)
         elif isinstance(item, Article | Teaser):
             self.sightings.append(item)
+        if self.writer is not None and isinstance(item, Article | Teaser | PageSnapshot):
+            self.writer.accept(item)  # journaled before anything can lose it
         if len(self.sightings) + len(self.pages) >= self.batch_size:
             await self.flush()
         return item
@@ -72,12 +83,17 @@ class StorePipeline:
     async def flush(self) -> None:
         sightings, pages = self.sightings, self.pages
         self.sightings, self.pages = [], []
+        batch = self.writer.seal() if self.writer is not None else None
         if not sightings and not pages:
             return
         async with self._lock:
-            await asyncio.to_thread(self._write, sightings, pages)
+            await asyncio.to_thread(self._write, sightings, pages, batch)
+        self.crawler.signals.send_catch_log(signal=store_flushed, pages=pages)
 
-    def _write(self, sightings: list, pages: list) -> None:
+    def _write(self, sightings: list, pages: list, batch=None) -> None:
+        if self.writer is not None:
+            self.writer.write(sightings, pages, batch)
+            return
         try:
             counts = self.store.write_sightings(sightings)
             self.store.insert_pages(pages)
@@ -98,48 +114,7 @@ class StorePipeline:
     async def close_spider(self, spider=None):
         if self.store is not None:
             await self.flush()
-
-    def spider_closed(self, spider, reason):
-        if self.store is None or self.run_id is None:
-            return
-        stats = self.stats.get_stats()
-        status = run_status(stats, reason)
-        self.stats.set_value("run/status", status)
-        try:
-            self.store.finish_run(
-                self.run_id,
-                finished_at=datetime.now(UTC),
-                status=status,
-                finish_reason=reason,
-                counts=run_counts(stats),
-                errors=run_errors(stats),
-            )
-        except PyMongoError as exc:
-            log.error("could not record the run's end (%s)", type(exc).__name__)
-        finally:
+            if self.writer is not None:
+                async with self._lock:
+                    await asyncio.to_thread(self.writer.finish)
             self.store.close()
-
-
-def run_counts(stats: dict) -> dict[str, int]:
-    keys = {
-        "pages": "response_received_count",
-        "leads": "pages/lead",
-        "teasers": "items/teaser",
-        "no_lead": "pages/no_lead",
-        "new": "store/new",
-        "updated": "store/updated",
-        "unchanged": "store/unchanged",
-        "duplicates_folded": "dedup/folded",
-        "spilled": "store/spilled",
-    }
-    return {name: int(stats.get(key, 0)) for name, key in keys.items()}
-
-
-def run_errors(stats: dict) -> dict[str, int]:
-    errors = {}
-    for key, value in stats.items():
-        if key.startswith(("spider_exceptions/", "downloader/exception_type_count/")):
-            errors[key.split("/", 1)[1].replace(".", "_")] = int(value)
-        elif key.startswith("log_count/ERROR"):
-            errors["logged_errors"] = int(value)
-    return errors

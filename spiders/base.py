@@ -17,8 +17,11 @@ from scrapy.http import Response
 
 from crawler.extract import extract
 from crawler.items import Article, PageSnapshot, Teaser
+from crawler.page_faults import NOT_FAILURES, describe_failure, looks_binary, page_text
+from crawler.render import hook as render_hook
 from crawler.sites import SiteProfile
-from crawler.urls import canonical_url
+from crawler.urls import canonical_url, declared_canonical, fetch_url
+from spiders.discovery import DiscoveryMixin, incremental_skip
 
 log = logging.getLogger(__name__)
 
@@ -38,9 +41,10 @@ def response_time(response: Response) -> datetime:
     return datetime.now(UTC)
 
 
-class ProfileSpider(scrapy.Spider):
+class ProfileSpider(DiscoveryMixin, scrapy.Spider):
     """Base for spiders driven by a SiteProfile. Arguments (-a): start_url (comma-separated),
-    max_depth, allowed_domains (comma-separated)."""
+    max_depth, allowed_domains (comma-separated), feeds and sitemaps (comma-separated URLs that
+    replace the profile's; see spiders.discovery)."""
 
     profile: SiteProfile
 
@@ -65,6 +69,7 @@ class ProfileSpider(scrapy.Spider):
         if not domains:
             domains = list(self.profile.domains)
             domains += [urlsplit(u).hostname for u in self.start_urls_list if urlsplit(u).hostname]
+            domains += [urlsplit(u).hostname for _, u in self.discovery_urls() if urlsplit(u).hostname]
         self.allowed_domains = sorted(set(domains))
         self.page_zone = self.profile.timezone
         self.page_lang = self.profile.language
@@ -77,14 +82,33 @@ class ProfileSpider(scrapy.Spider):
         return self.settings.getint("CRAWLER_MAX_DEPTH", 3)
 
     async def start(self):
+        # Feeds and sitemaps first (spiders.discovery); the start pages once they are read.
+        for request in self.discovery_then(self.start_page_requests):
+            yield request
+
+    def start_page_requests(self):
         for url in self.start_urls_list:
             yield scrapy.Request(url, callback=self.parse_page, errback=self.page_failed,
-                                 meta={"depth": 0})
+                                 meta={"depth": 0, "crawl_kind": "listing"})
+
+    def render_failed(self, failure):
+        """Errback of a render: its page is closed and the page is processed as fetched."""
+        response = render_hook.fallback(self, failure)
+        if response is not None:
+            yield from self.parse_page(response)
 
     def page_failed(self, failure):
         request = failure.request
+        if incremental_skip(failure, self.crawler.stats):  # fresh, not due, or 304: not a fault
+            return
+        kind, message = describe_failure(failure, self.settings)
+        if kind in NOT_FAILURES:  # policy (robots.txt), not a fault: counted, run stays ok
+            self.crawler.stats.inc_value(f"pages/skipped/{kind}")
+            log.info("page skipped: %s: %s", request.url, message)
+            return
         self.crawler.stats.inc_value("pages/failed")
-        log.warning("page failed: %s (%s)", request.url, failure.getErrorMessage()[:200])
+        self.crawler.stats.inc_value(f"pages/failed/{kind}")
+        log.warning("page failed: %s: %s", request.url, message)
 
     def _allowed(self, url: str) -> bool:
         parts = urlsplit(url)
@@ -95,30 +119,52 @@ class ProfileSpider(scrapy.Spider):
 
     def parse_page(self, response: Response):
         stats = self.crawler.stats
-        depth = response.meta.get("depth", 0)
+        depth = render_hook.page_depth(response)
         fetched_at = response_time(response)
         if not isinstance(response, scrapy.http.TextResponse):
             stats.inc_value("pages/not_html")
             yield PageSnapshot(url=response.url, fetched_at=fetched_at, status=response.status,
                                aggregator=self.profile.name, problems=["not_html"], depth=depth)
             return
+        if looks_binary(response.body):
+            stats.inc_value("pages/failed")
+            stats.inc_value("pages/failed/binary")
+            log.warning("page failed: %s: binary data served as %s, not read", response.url,
+                        response.headers.get(b"Content-Type", b"?").decode("latin-1")[:80])
+            yield PageSnapshot(url=response.url, fetched_at=fetched_at, status=response.status,
+                               aggregator=self.profile.name, problems=["binary_body"], depth=depth)
+            return
+        text, charset_problem = page_text(response, self.page_lang)
+        if charset_problem:
+            stats.inc_value("pages/charset_mismatch")
+            log.warning("%s: %s", response.url, charset_problem)
         page = extract(
-            response.body,
+            text,
             url=response.url,
             fetched_at=fetched_at,
             tz=self.page_zone or self.settings.get("CRAWLER_DEFAULT_TZ"),
             profile=self.profile,
             lang=self.page_lang,
         )
-        problems = list(page.problems)
+        # Pages that need JavaScript: the same URL again, rendered, instead of these items.
+        render_request = render_hook.after_static(self, response, page)
+        if render_request is not None:
+            yield render_request
+            return
+        problems = list(page.problems) + ([charset_problem] if charset_problem else [])
         snapshot = PageSnapshot(url=response.url, fetched_at=fetched_at, status=response.status,
                                 aggregator=self.profile.name, depth=depth)
         if page.lead is not None:
             stats.inc_value("pages/lead")
             lead = page.lead
-            snapshot.lead_url = response.url
+            # rel=canonical / og:url keys the story when it stays on this site (crawler.urls).
+            own = declared_canonical(response.url, [lead.url], self.url_rules)
+            same = own == canonical_url(response.url, self.url_rules)
+            snapshot.lead_url = story_url = response.url if same else own
             yield Article(
-                url=response.url,
+                url=story_url,
+                aliases=[] if same else [canonical_url(response.url, self.url_rules)],
+                modified_raw=self.modified_raw(response),
                 page_url=response.url,
                 seen_at=fetched_at,
                 aggregator=self.profile.name,
@@ -182,9 +228,11 @@ class ProfileSpider(scrapy.Spider):
                     links.append(response.urljoin(href.strip()))
         links.extend(teaser_urls)
         seen: set[str] = set()
-        for url in links:
-            url = canonical_url(url)  # one fetch per page, whatever tracking it carried
-            if url in seen or not self._allowed(url):
+        for link in links:
+            key = canonical_url(link, self.url_rules)  # one fetch per page, whatever tracking it carried
+            url = fetch_url(link, self.url_rules)
+            if key in seen or not self._allowed(url):
                 continue
-            seen.add(url)
-            yield scrapy.Request(url, callback=self.parse_page, errback=self.page_failed)
+            seen.add(key)
+            yield scrapy.Request(url, callback=self.parse_page, errback=self.page_failed,
+                                 meta={"crawl_kind": "page"})

@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
+
+from crawler.discovery.fields import FieldError, profile_fields
+from crawler.urls import UrlRules
 
 PROFILE_DIR = Path(__file__).parent
 
@@ -52,6 +56,18 @@ TOP_LEVEL_FIELDS = frozenset(
         "follow",
         "selectors",
         "noise",
+        # Rendering (crawler.render): what a browser waits for and how far it loads more.
+        "wait_for",
+        "wait_timeout",
+        "load_more",
+        "max_clicks",
+        "max_scrolls",
+        # Discovery and incremental crawling (crawler.discovery.fields).
+        "feeds",
+        "sitemaps",
+        "freshness_window",
+        "listing_refetch",
+        "url_rules",
     }
 )
 RENDER_MODES = ("never", "always", "auto")
@@ -76,6 +92,22 @@ class SiteProfile:
     selectors: dict[str, str] = field(default_factory=dict)
     # Extra strings that are page furniture on this site and never part of a body.
     noise: tuple[str, ...] = ()
+    # Rendering: a selector the rendered page must show (render waits for it up to wait_timeout
+    # seconds), a "Load more" selector clicked at most max_clicks times, and at most max_scrolls
+    # scrolls to the bottom for infinite lists.
+    wait_for: str | None = None
+    wait_timeout: float = 10.0
+    load_more: str | None = None
+    max_clicks: int = 3
+    max_scrolls: int = 0
+    # Discovery and incremental crawling (crawler.discovery.fields): feeds and sitemaps read
+    # every run, the article freshness window, the listing re-fetch interval bounds, URL rules.
+    feeds: tuple[str, ...] = ()
+    sitemaps: tuple[str, ...] = ()
+    freshness_window: timedelta | None = None
+    listing_min_interval: timedelta | None = None
+    listing_max_interval: timedelta | None = None
+    url_rules: UrlRules | None = None
     path: str | None = None
 
     def matches(self, url: str) -> bool:
@@ -144,9 +176,32 @@ def parse_profile(text: str, path: str = "<profile>") -> SiteProfile:
     depth = data.get("max_depth", 2)
     if not isinstance(depth, int) or depth < 0:
         raise fail("max_depth", "must be a whole number >= 0")
+    wait_timeout = data.get("wait_timeout", 10.0)
+    if isinstance(wait_timeout, bool) or not isinstance(wait_timeout, (int, float)) \
+            or not 0 < wait_timeout <= 300:
+        raise fail("wait_timeout", "must be a number of seconds, more than 0 and at most 300")
+    for key in ("max_clicks", "max_scrolls"):
+        value = data.get(key, 0)
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
+            raise fail(key, "must be a whole number from 0 to 100")
+    for key in ("wait_for", "load_more"):
+        value = data.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, str) or not value.strip():
+            raise fail(key, "must be a selector string")
+        try:
+            _check_selector(value)
+        except Exception as exc:
+            reason = " ".join(str(exc).split())[:200]
+            raise fail(key, f"bad selector {value!r}: {reason}") from None
     for key in ("domains", "start_urls", "follow", "noise"):
         if not isinstance(data.get(key, []), list):
             raise fail(key, "must be a list")
+    try:
+        discovery = profile_fields(data, tuple(str(d).lower() for d in data.get("domains", [])))
+    except FieldError as exc:
+        raise fail(exc.key, exc.message) from None
     selectors = data.get("selectors") or {}
     if not isinstance(selectors, dict):
         raise fail("selectors", "must be a mapping of field: selector")
@@ -185,6 +240,12 @@ def parse_profile(text: str, path: str = "<profile>") -> SiteProfile:
         follow=tuple(str(f) for f in data.get("follow", [])),
         selectors={str(k): str(v) for k, v in selectors.items()},
         noise=tuple(str(n) for n in data.get("noise", [])),
+        wait_for=data.get("wait_for"),
+        wait_timeout=float(wait_timeout),
+        load_more=data.get("load_more"),
+        max_clicks=data.get("max_clicks", 3),
+        max_scrolls=data.get("max_scrolls", 0),
+        **discovery,
         path=path,
     )
 
