@@ -192,6 +192,8 @@ CRAWLER_REDIS_WORKER_TTL = 15
 CRAWLER_REDIS_IDLE_POLL = 1.0
 # Close an idle worker after this many seconds even if others are still busy (0 = never).
 CRAWLER_REDIS_MAX_IDLE = 0
+# Serialise database writes across workers (needed on FerretDB; false on real MongoDB).
+CRAWLER_REDIS_WRITE_LOCK = True
 ADDONS = {**globals().get("ADDONS", {}), "crawler.distributed.DistributedMode": 100}
 
 

@@ -21,6 +21,7 @@ path into an array of documents the way MongoDB does; a scalar array works on bo
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
@@ -194,6 +195,9 @@ class Store:
         self.articles = self.db["articles"]
         self.pages = self.db["pages"]
         self.runs = self.db["runs"]
+        # Held around writes when several processes write the same stories (distributed mode
+        # on FerretDB, see crawler.distributed.write_lock).
+        self.write_lock: contextlib.AbstractContextManager | None = None
         self.ops_per_command = ops_per_command or int(
             os.environ.get("CRAWLER_STORE_OPS_PER_COMMAND") or OPS_PER_COMMAND
         )
@@ -230,9 +234,13 @@ class Store:
     def write_sightings(self, items: list[Article | Teaser]) -> WriteCounts:
         """Upsert a batch of sightings; counts say how many stories were new, updated or
         unchanged. Raises PyMongoError when the server is away (the caller spills)."""
-        counts = WriteCounts()
         if not items:
-            return counts
+            return WriteCounts()
+        with self.write_lock or contextlib.nullcontext():
+            return self._write_sightings(items)
+
+    def _write_sightings(self, items: list[Article | Teaser]) -> WriteCounts:
+        counts = WriteCounts()
         by_story: dict[str, list[Article | Teaser]] = {}
         for item in items:
             by_story.setdefault(item.fingerprint, []).append(item)

@@ -16,6 +16,7 @@ import logging
 from pymongo.errors import PyMongoError
 
 from crawler import spill
+from crawler.distributed import write_lock
 from crawler.durable import DurableWriter
 from crawler.items import Article, PageSnapshot, Teaser
 from crawler.runrecord import run_counts, run_errors, run_id_for  # noqa: F401 (re-exported)
@@ -54,6 +55,7 @@ class StorePipeline:
             self.stats.set_value("run/database_unreachable", True)
             raise
         self.store.ensure_indexes()
+        self.store.write_lock = write_lock(self.crawler.settings, spider.name)
         replayed = spill.replay(self.store)
         if replayed:
             log.info("replayed %d spilled items from earlier runs", replayed)
