@@ -74,6 +74,8 @@ CRAWLER_SCHEDULE_STOP_TIMEOUT = 30
 # to Scrapy's own HTTP/1.1 client inside the same handler. Nothing browser-related starts until
 # the first page that needs it. CRAWLER_CHROMIUM (env) names the browser executable.
 CRAWLER_CHROMIUM = os.environ.get("CRAWLER_CHROMIUM") or "/usr/bin/chromium"
+from crawler.render.browser import QUIET_ARGS as CHROMIUM_QUIET_ARGS  # noqa: E402
+
 DOWNLOAD_HANDLERS = {
     **globals().get("DOWNLOAD_HANDLERS", {}),
     "http": "crawler.render.handler.RenderDownloadHandler",
@@ -83,23 +85,8 @@ PLAYWRIGHT_BROWSER_TYPE = "chromium"
 PLAYWRIGHT_LAUNCH_OPTIONS = {
     "executable_path": CRAWLER_CHROMIUM,
     "headless": True,
-    "args": [
-        "--no-sandbox",  # runs as root in containers
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--no-default-browser-check",
-        "--disable-default-apps",
-        "--disable-domain-reliability",
-        "--disable-breakpad",
-        "--disable-client-side-phishing-detection",
-        "--metrics-recording-only",
-        "--no-pings",
-        "--disable-dev-shm-usage",
-        "--disable-features=OptimizationHints,MediaRouter,Translate,AutofillServerCommunication,"
-        "CertificateTransparencyComponentUpdater,InterestFeedContentSuggestions",
-    ],
+    # Headless as root (--no-sandbox) and quiet on the network: crawler/render/browser.py.
+    "args": list(CHROMIUM_QUIET_ARGS),
 }
 # Pages open at once in one browser context, and pages a context serves before it is replaced.
 PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4
