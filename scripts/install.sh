@@ -37,10 +37,17 @@ install_python() {
 
 # FerretDB's module omits build/version/version.txt, so a plain `go install ...@v1.24.2` builds a
 # binary that panics at start ("Invalid build/version/version.txt file content"). We fetch the
-# same module with the Go toolchain, write the version file its docs ask for, and build it.
+# same module with the Go toolchain, write the version file its docs ask for, apply
+# scripts/patch_ferretdb.py (its SQLite backend never used the _id index: every update by _id
+# scanned the collection) and build it. The patch's checksum beside the binary says which build
+# it is, so a changed patch rebuilds.
 install_ferretdb() {
     local bin="$TOOLS_DIR/bin/ferretdb"
-    if [ -x "$bin" ] && "$bin" --version 2>/dev/null | grep -q "version: $FERRETDB_VERSION"; then
+    local patch="scripts/patch_ferretdb.py"
+    local want
+    want=$(sha256sum "$patch" | cut -d' ' -f1)
+    if [ -x "$bin" ] && [ "$(cat "$bin.patch" 2>/dev/null)" = "$want" ] &&
+        [[ "$("$bin" --version 2>/dev/null)" == *"version: $FERRETDB_VERSION"* ]]; then
         return 0
     fi
     if ! command -v go >/dev/null 2>&1; then
@@ -58,8 +65,10 @@ install_ferretdb() {
     cp -r "$dir/." "$src/"
     chmod -R u+w "$src"
     echo "$FERRETDB_VERSION" > "$src/build/version/version.txt"
+    "$PYTHON" "$patch" "$src"
     (cd "$src" && go build -trimpath -buildvcs=false -o "$OLDPWD/$bin.tmp" ./cmd/ferretdb)
     mv "$bin.tmp" "$bin"
+    echo "$want" > "$bin.patch"
 }
 
 install_debian() {
