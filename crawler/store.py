@@ -1,9 +1,8 @@
 """MongoDB: the only module that talks to the database.
 
-Writes are idempotent batched bulk upserts keyed by the canonical-URL fingerprint (`_id`), built
-from three self-sufficient operations per sighting so that an unordered batch gives the same
-result in any order, and a re-run of the same batch (a replay after a crash) changes nothing but
-last_seen_at:
+Writes are idempotent and keyed by the canonical-URL fingerprint (`_id`). What a batch does to a
+story is described by self-sufficient operations, so that they give the same result in any order
+and a re-run of the same batch (a replay after a crash) changes nothing but last_seen_at:
 
   A  upsert on _id: $setOnInsert every known field, updated_at, the first sighting;
      $min first_seen_at; $max last_seen_at.
@@ -11,6 +10,11 @@ last_seen_at:
      completeness "full", content_hash, updated_at. A known field is never overwritten by an
      empty one, and a teaser never overwrites a full page.
   C  on _id when this page is not yet among seen_on_pages: $push the sighting.
+
+They are not sent as they are: the batch's stories are read with one query, the operations are
+evaluated on the stored documents (crawler.write_plan), and each story costs one statement, an
+insert_many document for a new story or one guarded update for a known one. A story another
+writer changed between the read and the write fails its guard and gets the operations themselves.
 
 crawler.dedup.merge adds the summary-rank, modified-time, near-duplicate cluster and alias rules
 (docs/schema.md, "Merge rules"); documents stored under an alias URL are folded into the story.
@@ -33,9 +37,10 @@ from typing import Any
 from pymongo import ASCENDING, DESCENDING, IndexModel, MongoClient, UpdateOne
 from pymongo.errors import BulkWriteError, PyMongoError
 
-from crawler import config, sanitize
+from crawler import config, sanitize, write_plan
 from crawler.dedup import merge
 from crawler.items import SCHEMA_VERSION, Article, PageSnapshot, Teaser
+from crawler.write_plan import Op
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +48,10 @@ SERVER_TIMEOUT_MS = 5000
 # Update statements per bulk command. FerretDB 1.24 on SQLite stops answering an update command
 # that modifies about a hundred documents at once, so batches are sent in slices of this size.
 OPS_PER_COMMAND = 50
+# Documents per insert_many, and _ids per `$in` read (the patched FerretDB pre-selects up to 1,000
+# _ids through its index, scripts/patch_ferretdb.py).
+INSERTS_PER_COMMAND = 500
+READS_PER_QUERY = 1000
 
 # Story fields copied from items into documents.
 STORY_FIELDS = (
@@ -125,8 +134,9 @@ def _sighting(item: Article | Teaser) -> dict[str, Any]:
             "seen_at": item.seen_at}
 
 
-def story_ops(items: list[Article | Teaser]) -> tuple[list[UpdateOne], list[UpdateOne]]:
-    """(upsert and sighting ops, content-update ops) for sightings of ONE story.
+def story_ops(items: list[Article | Teaser]) -> list[Op]:
+    """The operations, as (filter, update, upsert) in the order they apply, for sightings of ONE
+    story: A, one C per page, the merge rules, then B.
 
     The document is inserted from the fullest sighting (a full page beats a teaser, else the
     first seen); every other page it was seen on is pushed once."""
@@ -143,29 +153,33 @@ def story_ops(items: list[Article | Teaser]) -> tuple[list[UpdateOne], list[Upda
         "seen_on": [_sighting(primary)],
         "seen_on_pages": [primary.page_url],
     }
-    ops = [UpdateOne({"_id": _id},
-                     {"$setOnInsert": insert, "$max": {"last_seen_at": max(i.seen_at for i in items)},
-                      # $min, not $setOnInsert: a sighting replayed late still widens it.
-                      "$min": {"first_seen_at": min(i.seen_at for i in items)}},
-                     upsert=True)]
+    ops: list[Op] = [({"_id": _id},
+                      {"$setOnInsert": insert,
+                       "$max": {"last_seen_at": max(i.seen_at for i in items)},
+                       # $min, not $setOnInsert: a sighting replayed late still widens it.
+                       "$min": {"first_seen_at": min(i.seen_at for i in items)}},
+                      True)]
     pages: set[str] = set()  # the primary's page too: the story may already exist
     for item in items:
         if item.page_url in pages:
             continue
         pages.add(item.page_url)
-        ops.append(UpdateOne(
-            {"_id": _id, "seen_on_pages": {"$ne": item.page_url}},
-            {"$push": {"seen_on": _sighting(item), "seen_on_pages": item.page_url}},
-        ))
+        ops.append(({"_id": _id, "seen_on_pages": {"$ne": item.page_url}},
+                    {"$push": {"seen_on": _sighting(item), "seen_on_pages": item.page_url}},
+                    False))
     ops.extend(merge.extra_ops(_id, items))
-    updates = []
     if primary.completeness == "full":
-        updates.append(UpdateOne(
+        ops.append((
             {"_id": _id, "content_hash": {"$ne": primary.content_hash}, **merge.content_filter(primary)},
             {"$set": {**_known_fields(primary), **merge.content_fields(primary), "completeness": "full",
                       "content_hash": primary.content_hash, "updated_at": primary.seen_at}},
+            False,
         ))
-    return ops, updates
+    return ops
+
+
+def _is_content_op(op: Op) -> bool:
+    return "content_hash" in op[1].get("$set", {})
 
 
 class Store:
@@ -240,22 +254,68 @@ class Store:
             return self._write_sightings(items)
 
     def _write_sightings(self, items: list[Article | Teaser]) -> WriteCounts:
+        """Read the batch's stories once, then one insert or one update per story
+        (crawler.write_plan); stories another writer changed in between go through the
+        order-independent operations instead."""
         counts = WriteCounts()
         by_story: dict[str, list[Article | Teaser]] = {}
         for item in items:
             by_story.setdefault(item.fingerprint, []).append(item)
-        first_ops: list[UpdateOne] = []
-        updates: list[UpdateOne] = []
-        for group in by_story.values():
-            ops, content = story_ops(group)
-            first_ops.extend(ops)
-            updates.extend(content)
-        for chunk in self._chunks(first_ops):
-            counts.new += self._bulk(chunk, retry_duplicates=True)
-        for chunk in self._chunks(updates):
-            counts.updated += self.articles.bulk_write(chunk, ordered=False).matched_count
+        ops = {story_id: story_ops(group) for story_id, group in by_story.items()}
+        states = self._states(list(ops))
+        plans = [write_plan.plan_story(story_id, states.get(story_id), story)
+                 for story_id, story in ops.items()]
+        retry: list[str] = []
+        inserts = [p for p in plans if p.insert is not None]
+        for start in range(0, len(inserts), INSERTS_PER_COMMAND):
+            chunk = inserts[start:start + INSERTS_PER_COMMAND]
+            inserted, lost = self._insert_new([p.insert for p in chunk])
+            counts.new += inserted
+            retry.extend(lost)
+        updates = [p for p in plans if p.filter is not None]
+        for start in range(0, len(updates), self.ops_per_command):
+            chunk = updates[start:start + self.ops_per_command]
+            result = self.articles.bulk_write(
+                [UpdateOne(p.filter, p.update) for p in chunk], ordered=False)
+            if result.matched_count == len(chunk):
+                counts.updated += sum(p.content_changed for p in chunk)
+            else:  # a guard failed: which one is not reported, so redo the slice exactly
+                retry.extend(p.story_id for p in chunk)
+        if retry:
+            counts += self._apply_ops([ops[story_id] for story_id in retry])
         counts.unchanged = len(by_story) - counts.new - counts.updated
         self.fold_aliases(merge.alias_ids(items))
+        return counts
+
+    def _states(self, ids: list[str]) -> dict[str, dict]:
+        """The stored documents of these stories, by _id (one query per thousand)."""
+        states: dict[str, dict] = {}
+        for start in range(0, len(ids), READS_PER_QUERY):
+            for doc in self.articles.find({"_id": {"$in": ids[start:start + READS_PER_QUERY]}}):
+                states[doc["_id"]] = doc
+        return states
+
+    def _insert_new(self, docs: list[dict]) -> tuple[int, list[str]]:
+        """insert_many of new stories: (inserted, ids another writer inserted first)."""
+        try:
+            return len(self.articles.insert_many(docs, ordered=False).inserted_ids), []
+        except BulkWriteError as exc:
+            errors = exc.details.get("writeErrors", [])
+            if any(e.get("code") != 11000 for e in errors):
+                raise
+            return exc.details.get("nInserted", 0), [docs[e["index"]]["_id"] for e in errors]
+
+    def _apply_ops(self, stories: list[list[Op]]) -> WriteCounts:
+        """The operations themselves, correct in any order and when repeated: the path for
+        stories whose plan was overtaken by another writer."""
+        counts = WriteCounts()
+        first = [UpdateOne(f, u, upsert=up) for story in stories for f, u, up in story
+                 if not _is_content_op((f, u, up))]
+        content = [UpdateOne(f, u) for story in stories for f, u, up in story if _is_content_op((f, u, up))]
+        for chunk in self._chunks(first):
+            counts.new += self._bulk(chunk, retry_duplicates=True)
+        for chunk in self._chunks(content):
+            counts.updated += self.articles.bulk_write(chunk, ordered=False).matched_count
         return counts
 
     def _chunks(self, ops: list[UpdateOne]):

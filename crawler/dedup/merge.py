@@ -23,7 +23,6 @@ from typing import Any
 
 import numpy as np
 from bson.binary import Binary
-from pymongo import UpdateOne
 
 FULL_TIER = "2"
 TEASER_TIER = "1"
@@ -79,27 +78,29 @@ def content_filter(item: Any) -> dict[str, Any]:
     return {"$or": [{"modified_at": {"$exists": False}}, {"modified_at": {"$lte": modified}}]}
 
 
-def extra_ops(_id: str, items: list[Any]) -> list[UpdateOne]:
-    """Summary, cluster and alias operations for the sightings of ONE story."""
-    ops: list[UpdateOne] = []
+def extra_ops(_id: str, items: list[Any]) -> list[tuple[dict, dict, bool]]:
+    """Summary, cluster and alias operations, as (filter, update, upsert), for the sightings of
+    ONE story."""
+    ops: list[tuple[dict, dict, bool]] = []
     snippets = [i for i in items if i.completeness != "full" and i.summary]
     if snippets:
         best = max(snippets, key=lambda i: summary_rank(i.summary, False))
         rank = summary_rank(best.summary, False)
-        ops.append(UpdateOne(
+        ops.append((
             {"_id": _id, "$or": [{"summary_rank": {"$exists": False}}, {"summary_rank": {"$lt": rank}}]},
             {"$set": {"summary": best.summary, "summary_rank": rank},
              "$max": {"updated_at": best.seen_at}},
+            False,
         ))
     for item in items:
         cluster = getattr(item, "cluster_id", None)
         if item.completeness == "full" and cluster and cluster != _id:
-            ops.append(UpdateOne({"_id": _id, "cluster_id": _id},
-                                 {"$set": {"cluster_id": cluster}, "$max": {"updated_at": item.seen_at}}))
+            ops.append(({"_id": _id, "cluster_id": _id},
+                        {"$set": {"cluster_id": cluster}, "$max": {"updated_at": item.seen_at}}, False))
             break
     aliases = sorted({a for i in items for a in (getattr(i, "aliases", None) or [])})
     if aliases:
-        ops.append(UpdateOne({"_id": _id}, {"$addToSet": {"aliases": {"$each": aliases}}}))
+        ops.append(({"_id": _id}, {"$addToSet": {"aliases": {"$each": aliases}}}, False))
     return ops
 
 
