@@ -39,7 +39,12 @@ ITEM_PIPELINES = {
 }
 
 # How many sightings the store pipeline sends to MongoDB in one bulk write.
-STORE_BATCH_SIZE = 200
+STORE_BATCH_SIZE = 500
+# A batch is also written when this many seconds passed since the last one (fresh data for
+# consumers of slow crawls), and the crawl waits for the database only when this many batches
+# are already queued for it.
+STORE_FLUSH_INTERVAL = 5.0
+STORE_MAX_PENDING = 2
 # Crawl depth when neither the profile nor `-a max_depth=` says.
 CRAWLER_MAX_DEPTH = 3
 # Default page zone for times written without one, when the profile names none.

@@ -1,7 +1,10 @@
 """Last stage: batched, idempotent writes to MongoDB, and the run's record.
 
-The pipeline buffers items and writes a batch every STORE_BATCH_SIZE items and at close, off
-the reactor thread so the crawl keeps fetching while the database writes. If the database is
+The pipeline buffers items and writes a batch every STORE_BATCH_SIZE items, every
+STORE_FLUSH_INTERVAL seconds and at close. A batch is written in a worker thread while the crawl
+goes on: batches are written one at a time, in order, and the pipeline only waits for the
+database when STORE_MAX_PENDING batches are already waiting (so a slow database slows the crawl
+instead of filling memory). If the database is
 away, the batch goes to the on-disk spill (crawler.spill) and is counted; it is replayed as soon
 as the database answers again, in this run or the next (crawler.durable: journal, spill, replay).
 The run's document is crawler.runrecord's job (an extension); pages are
@@ -12,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 
 from pymongo.errors import PyMongoError
 
@@ -30,10 +34,15 @@ store_flushed = object()
 
 
 class StorePipeline:
-    def __init__(self, crawler, batch_size: int = 200):
+    def __init__(self, crawler, batch_size: int = 500, flush_interval: float = 5.0,
+                 max_pending: int = 2):
         self.crawler = crawler
         self.stats = crawler.stats
         self.batch_size = batch_size
+        self.flush_interval = flush_interval
+        self.max_pending = max(1, max_pending)
+        self._last_flush = time.monotonic()
+        self._writes: list[asyncio.Future] = []
         self.sightings: list[Article | Teaser] = []
         self.pages: list[PageSnapshot] = []
         self.store: Store | None = None
@@ -43,7 +52,10 @@ class StorePipeline:
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler, crawler.settings.getint("STORE_BATCH_SIZE", 200))
+        settings = crawler.settings
+        return cls(crawler, settings.getint("STORE_BATCH_SIZE", 500),
+                   settings.getfloat("STORE_FLUSH_INTERVAL", 5.0),
+                   settings.getint("STORE_MAX_PENDING", 2))
 
     def open_spider(self, spider=None):
         spider = spider or self.crawler.spider
@@ -78,18 +90,34 @@ class StorePipeline:
             self.sightings.append(item)
         if self.writer is not None and isinstance(item, Article | Teaser | PageSnapshot):
             self.writer.accept(item)  # journaled before anything can lose it
-        if len(self.sightings) + len(self.pages) >= self.batch_size:
-            await self.flush()
+        if (len(self.sightings) + len(self.pages) >= self.batch_size
+                or time.monotonic() - self._last_flush >= self.flush_interval):
+            await self.flush(wait=False)
         return item
 
-    async def flush(self) -> None:
+    async def flush(self, wait: bool = True) -> None:
+        """Hand the buffered items to a background write; with `wait`, until every write
+        started so far has finished."""
+        self._last_flush = time.monotonic()
         sightings, pages = self.sightings, self.pages
         self.sightings, self.pages = [], []
         batch = self.writer.seal() if self.writer is not None else None
-        if not sightings and not pages:
-            return
-        async with self._lock:
-            await asyncio.to_thread(self._write, sightings, pages, batch)
+        if sightings or pages:
+            self._writes.append(asyncio.ensure_future(self._write_in_order(sightings, pages, batch)))
+        self._writes = [w for w in self._writes if not w.done()]
+        if wait:
+            await asyncio.gather(*self._writes)
+        elif len(self._writes) > self.max_pending:
+            await self._writes[0]  # back-pressure: the database is behind
+
+    async def _write_in_order(self, sightings: list, pages: list, batch) -> None:
+        async with self._lock:  # FIFO: batches reach the database in the order they were made
+            try:
+                await asyncio.to_thread(self._write, sightings, pages, batch)
+            except Exception:  # a bug, not an outage (those spill): say so, keep crawling
+                log.exception("writing a batch of %d items failed", len(sightings) + len(pages))
+                self.stats.inc_value("store/errors")
+                return
         self.crawler.signals.send_catch_log(signal=store_flushed, pages=pages)
 
     def _write(self, sightings: list, pages: list, batch=None) -> None:
