@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
@@ -146,6 +147,20 @@ def _pick_rules(host: str, rules: UrlRules | None) -> UrlRules:
 
 
 def canonical_url(url: str, rules: UrlRules | None = None, *, keep_slash: bool = False) -> str:
+    """The one spelling of `url` that keys its story (see _canonical_url); memoised, because an
+    aggregator repeats the same story links on many pages (this was 6 s per 1,500 pages)."""
+    try:
+        return _canonical_cached(url, rules, keep_slash)
+    except TypeError:  # rules that cannot be hashed
+        return _canonical_url(url, rules, keep_slash=keep_slash)
+
+
+@lru_cache(maxsize=65536)
+def _canonical_cached(url: str, rules: UrlRules | None, keep_slash: bool) -> str:
+    return _canonical_url(url, rules, keep_slash=keep_slash)
+
+
+def _canonical_url(url: str, rules: UrlRules | None = None, *, keep_slash: bool = False) -> str:
     """The one spelling of `url` that keys its story.
 
     Drops tracking parameters and the fragment, lower-cases the host, removes default ports,
