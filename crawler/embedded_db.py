@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import json
+import logging
 import os
 import shutil
 import signal
@@ -123,6 +124,29 @@ def _locked(home: Path):
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
+def _binary_stamp(binary: Path) -> str:
+    try:
+        st = binary.stat()
+    except OSError:
+        return str(binary)
+    return f"{binary}:{st.st_size}:{st.st_mtime_ns}"
+
+
+def _warn_if_rebuilt(home: Path) -> None:
+    """The server stays up between runs: after `make setup` rebuilt FerretDB (a new version or
+    patch) it keeps running the old build until restarted. Say so rather than restart it under
+    a crawl that may be using it."""
+    try:
+        recorded = json.loads((home / SERVER_FILE).read_text()).get("binary")
+        current = _binary_stamp(ferretdb_binary())
+    except (OSError, ValueError, AttributeError, EmbeddedDBError):
+        return
+    if recorded != current:
+        logging.getLogger(__name__).warning(
+            "the embedded database runs an older FerretDB build than %s; `crawler db down` "
+            "(between crawls) restarts it with the new one", current.split(":")[0])
+
+
 def running(data_dir: Path | None = None) -> ServerState | None:
     """The server this data directory owns, if it is up and answering."""
     state = _read_state(_home(data_dir))
@@ -137,6 +161,7 @@ def up(data_dir: Path | None = None, port: int | None = None) -> ServerState:
     with _locked(home):
         state = running(data_dir)
         if state:
+            _warn_if_rebuilt(home)
             return state
         binary = ferretdb_binary()
         if port is None:
@@ -182,7 +207,8 @@ def up(data_dir: Path | None = None, port: int | None = None) -> ServerState:
                 )
             if _port_answers(port, 0.2):
                 state = ServerState(proc.pid, port)
-                (home / SERVER_FILE).write_text(json.dumps({"pid": proc.pid, "port": port}))
+                (home / SERVER_FILE).write_text(json.dumps(
+                    {"pid": proc.pid, "port": port, "binary": _binary_stamp(binary)}))
                 return state
             time.sleep(0.05)
         proc.terminate()

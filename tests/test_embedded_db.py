@@ -87,3 +87,22 @@ def test_status_masks_password(tmp_path):
     out = status.stdout + status.stderr
     assert status.stdout.splitlines()[0].startswith("uri: mongodb://admin:***@127.0.0.1:9/")
     assert "hunter2" not in out and "answers: no" in out
+
+
+def test_a_server_left_running_from_an_older_build_is_reported(tmp_path, caplog):
+    import json
+    import logging
+
+    first = embedded_db.up(tmp_path)
+    try:
+        record = tmp_path / "ferretdb" / embedded_db.SERVER_FILE
+        with caplog.at_level(logging.WARNING, logger="crawler.embedded_db"):
+            assert embedded_db.up(tmp_path) == first
+        assert "older FerretDB build" not in caplog.text
+        data = json.loads(record.read_text())
+        record.write_text(json.dumps({**data, "binary": "/old/ferretdb:1:1"}))
+        with caplog.at_level(logging.WARNING, logger="crawler.embedded_db"):
+            assert embedded_db.up(tmp_path) == first  # still served: never restarted under a crawl
+        assert "older FerretDB build" in caplog.text and "crawler db down" in caplog.text
+    finally:
+        embedded_db.down(tmp_path)
