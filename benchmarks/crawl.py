@@ -139,7 +139,7 @@ def measure(pages_total: int, seconds: float) -> tuple[dict, dict, int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=5000)
-    parser.add_argument("--seconds", type=float, default=90,
+    parser.add_argument("--seconds", type=float, default=150,
                         help="stop each crawl after this long (CLOSESPIDER_TIMEOUT)")
     parser.add_argument("--flat", action="store_true",
                         help="also crawl a 20,000-page site and compare peak memory")

@@ -81,9 +81,9 @@ def crawl(workers: int, url: str, redis_url: str, uri: str, data_dir: str, timeo
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--pages", type=int, default=600, help="site size")
+    parser.add_argument("--pages", type=int, default=2000, help="site size")
     parser.add_argument("--teasers", type=int, default=10)
-    parser.add_argument("--timeout", type=float, default=80, help="per worker count")
+    parser.add_argument("--timeout", type=float, default=240, help="per worker count")
     args = parser.parse_args()
     from crawler import embedded_db
 
