@@ -24,10 +24,12 @@ import asyncio
 import hashlib
 import logging
 import re
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pymongo
 from scrapy import signals
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 
@@ -140,7 +142,12 @@ class IncrementalMiddleware:
     """Downloader middleware: skip, condition, and record fetches (see the module docstring).
 
     State is read per request off the reactor thread and written in batches; a crash loses at
-    most one batch of state, which only means those pages are fetched again next run."""
+    most one batch of state, which only means those pages are fetched again next run.
+
+    While the database is away, every read and write is bounded by STORE_PROBE_TIMEOUT, and
+    after a failed read pages are fetched without state (unconditionally) for
+    STORE_RETRY_INTERVAL seconds before the next read is tried: an outage costs the crawl one
+    short wait per interval, not the driver's server-selection timeout per request."""
 
     def __init__(self, crawler, store_factory=None):
         settings = crawler.settings
@@ -149,6 +156,9 @@ class IncrementalMiddleware:
         self.crawler = crawler
         self.stats = crawler.stats
         self.batch = settings.getint("CRAWLER_INCREMENTAL_BATCH", 100)
+        self.timeout = settings.getfloat("STORE_PROBE_TIMEOUT", 1.0)
+        self.retry_interval = settings.getfloat("STORE_RETRY_INTERVAL", 2.0)
+        self._paused_until = 0.0  # monotonic time before which state is not read
         self._store_factory = store_factory
         self.store = None
         self.policy = Policy()
@@ -195,11 +205,7 @@ class IncrementalMiddleware:
         if kind is None or self.store is None or request.meta.get("incremental_done"):
             return None
         key = fingerprint(request.url)
-        try:
-            state = await asyncio.to_thread(self.store.fetch_state, key)
-        except Exception as exc:
-            log.warning("could not read fetch state (%s): fetching %s", type(exc).__name__, request.url)
-            state = None
+        state = await self._read(key, request.url)
         now = datetime.now(UTC)
         decision = decide(state, kind, now, self.policy, request.meta.get("listed_modified_at"))
         self.stats.inc_value(f"incremental/{decision.reason}")
@@ -250,6 +256,23 @@ class IncrementalMiddleware:
             if entry.get("kind") not in ("feed", "sitemap"):
                 self._merge(fingerprint(item.url), {"kind": "listing"})
 
+    async def _read(self, key: str, url: str) -> dict | None:
+        if time.monotonic() < self._paused_until:
+            self.stats.inc_value("incremental/state_unavailable")
+            return None
+        try:
+            return await asyncio.to_thread(self._bounded, self.store.fetch_state, key)
+        except Exception as exc:
+            self._paused_until = time.monotonic() + self.retry_interval
+            self.stats.inc_value("incremental/state_unavailable")
+            log.warning("could not read fetch state (%s): fetching pages unconditionally, "
+                        "retrying in %.1fs (first: %s)", type(exc).__name__, self.retry_interval, url)
+            return None
+
+    def _bounded(self, method, *args):
+        with pymongo.timeout(self.timeout):
+            return method(*args)
+
     # -- state writes -----------------------------------------------------------------------
     def _merge(self, key: str, fields: dict[str, Any]) -> None:
         self.pending.setdefault(key, {}).update(fields)
@@ -264,10 +287,15 @@ class IncrementalMiddleware:
         self.pending, self.seen_ids = {}, {}
         if self.store is None or (not pending and not seen):
             return
+        if time.monotonic() < self._paused_until:
+            log.warning("database away: state of %d pages not saved; they are fetched again "
+                        "next run", len(pending))
+            return
         try:
-            await asyncio.to_thread(self.store.save_fetch_state, pending)
-            await asyncio.to_thread(self.store.touch_seen, seen)
+            await asyncio.to_thread(self._bounded, self.store.save_fetch_state, pending)
+            await asyncio.to_thread(self._bounded, self.store.touch_seen, seen)
         except Exception as exc:
+            self._paused_until = time.monotonic() + self.retry_interval
             log.warning("could not save fetch state (%s); those pages are fetched again next run",
                         type(exc).__name__)
 
