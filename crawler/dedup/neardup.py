@@ -81,9 +81,8 @@ class NearDupIndex:
             if score < self.threshold:
                 continue
             # Highest similarity wins; ties go to the smaller cluster id (deterministic).
-            candidate = (score, other_cluster, other)
-            if best is None or (candidate[0], _neg(candidate[1])) > (best[0], _neg(best[1])):
-                best = candidate
+            if best is None or score > best[0] or (score == best[0] and other_cluster < best[1]):
+                best = (score, other_cluster, other)
         cluster = best[1] if best else key
         self._insert(key, signature, cluster, minhash)
         return NearDupMatch(cluster, best[2] if best else None, best[0] if best else 0.0)
@@ -94,8 +93,3 @@ class NearDupIndex:
         while len(self.items) > self.max_items:
             old, _ = self.items.popitem(last=False)
             self.lsh.remove(old)
-
-
-def _neg(text: str) -> tuple[int, ...]:
-    """Sort key that prefers the lexicographically smaller string under max()."""
-    return tuple(-ord(c) for c in text)
