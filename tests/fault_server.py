@@ -6,24 +6,13 @@ logged so tests see what reached the server."""
 from __future__ import annotations
 
 import socket
-import threading
 import time
 from collections.abc import Callable
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from crawler.local_server import ROBOTS_ALLOW_ALL, LocalServer, send
 
 Route = Callable[[BaseHTTPRequestHandler], None]
-
-
-def send(handler: BaseHTTPRequestHandler, body: bytes, status: int = 200,
-         ctype: str = "text/html; charset=utf-8", headers: dict[str, str] | None = None) -> None:
-    handler.send_response(status)
-    if ctype:
-        handler.send_header("Content-Type", ctype)
-    handler.send_header("Content-Length", str(len(body)))
-    for name, value in (headers or {}).items():
-        handler.send_header(name, value)
-    handler.end_headers()
-    handler.wfile.write(body)
 
 
 def page(body: bytes, ctype: str = "text/html; charset=utf-8") -> Route:
@@ -88,62 +77,25 @@ def hang(h: BaseHTTPRequestHandler) -> None:
     h.close_connection = True
 
 
-class FaultServer:
+class FaultServer(LocalServer):
     """Serve `routes` (path -> Route) on a free port of 127.0.0.1; robots.txt from `robots`."""
 
-    def __init__(self, routes: dict[str, Route], robots: str = "User-agent: *\nAllow: /\n",
+    def __init__(self, routes: dict[str, Route], robots: str = ROBOTS_ALLOW_ALL,
                  delay: float = 0.0):
+        super().__init__()
         self.routes = routes
         self.robots = robots
         self.delay = delay
-        self.requests: list[str] = []
         self.streamed_bytes: list[int] = []
-        self.stopping = threading.Event()
-        self._lock = threading.Lock()
-        server = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-            server_ref = server
-
-            def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
-                with server._lock:
-                    server.requests.append(self.path)
-                if server.delay:
-                    time.sleep(server.delay)
-                if self.path == "/robots.txt":
-                    send(self, server.robots.encode(), ctype="text/plain")
-                    return
-                route = server.routes.get(self.path.split("?", 1)[0])
-                if route is None:
-                    send(self, b"<h1>Not found</h1>", status=404)
-                    return
-                route(self)
-
-            def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    @property
-    def base_url(self) -> str:
-        host, port = self.httpd.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def url(self, path: str) -> str:
-        return self.base_url + path
-
-    def hits(self, path: str) -> int:
-        with self._lock:
-            return sum(1 for p in self.requests if p.split("?", 1)[0] == path)
-
-    def __enter__(self) -> FaultServer:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stopping.set()
-        self.httpd.shutdown()
-        self.httpd.server_close()
+    def handle(self, request: BaseHTTPRequestHandler) -> None:
+        if self.delay:
+            time.sleep(self.delay)
+        if request.path == "/robots.txt":
+            send(request, self.robots.encode(), ctype="text/plain")
+            return
+        route = self.routes.get(request.path.split("?", 1)[0])
+        if route is None:
+            send(request, b"<h1>Not found</h1>", status=404)
+            return
+        route(request)
