@@ -80,10 +80,13 @@ def run_bare(url: str, seconds: float) -> dict:
     return _parse(out)
 
 
-def run_project(url: str, seconds: float, uri: str, data_dir: str) -> dict:
+def run_project(url: str, seconds: float, uri: str, data_dir: str,
+                profile: str | None = None) -> dict:
     env = dict(os.environ, MONGO_URI=uri, MONGO_DB="bench_crawl", CRAWLER_DATA_DIR=data_dir)
     env.pop("REDIS_URL", None)
-    cmd = [sys.executable, "-m", "crawler.cli", "crawl", "daily8", "-a", f"start_url={url}",
+    # --profile: the crawler's reactor thread under cProfile (the figures are then slower).
+    prof = ["-m", "cProfile", "-o", profile] if profile else []
+    cmd = [sys.executable, *prof, "-m", "crawler.cli", "crawl", "daily8", "-a", f"start_url={url}",
            "-a", "max_depth=100000", "-s", "LOG_LEVEL=ERROR", "-s", f"CLOSESPIDER_TIMEOUT={seconds}",
            "-s", "LOGSTATS_INTERVAL=0", "-s", "STATS_DUMP=True"]
     start = time.perf_counter()
@@ -122,7 +125,7 @@ def _parse(out: subprocess.CompletedProcess, wall: float | None = None) -> dict:
     return result
 
 
-def measure(pages_total: int, seconds: float) -> tuple[dict, dict, int]:
+def measure(pages_total: int, seconds: float, profile: str | None = None) -> tuple[dict, dict, int]:
     from crawler import embedded_db
 
     site = GeneratedSite(pages_total)
@@ -130,7 +133,7 @@ def measure(pages_total: int, seconds: float) -> tuple[dict, dict, int]:
         bare = run_bare(srv.url("/"), seconds)
         uri = embedded_db.up(Path(tmp)).uri
         try:
-            ours = run_project(srv.url("/"), seconds, uri, str(Path(tmp) / "data"))
+            ours = run_project(srv.url("/"), seconds, uri, str(Path(tmp) / "data"), profile)
         finally:
             embedded_db.down(Path(tmp))
     return bare, ours, len(site)
@@ -143,8 +146,18 @@ def main() -> None:
                         help="stop each crawl after this long (CLOSESPIDER_TIMEOUT)")
     parser.add_argument("--flat", action="store_true",
                         help="also crawl a 20,000-page site and compare peak memory")
+    parser.add_argument("--profile", metavar="FILE",
+                        help="run the full pipeline under cProfile, save the stats to FILE and "
+                             "print the project's 25 most expensive functions")
     args = parser.parse_args()
-    bare, ours, size = measure(args.pages, args.seconds)
+    profile = str(Path(args.profile).resolve()) if args.profile else None
+    bare, ours, size = measure(args.pages, args.seconds, profile)
+    if profile:
+        import pstats
+
+        print(f"profile of the full pipeline (saved in {profile}; slower than unprofiled):")
+        pstats.Stats(profile).sort_stats("cumulative").print_stats(
+            r"work/main/(crawler|spiders|pipelines)|/(crawler|spiders|pipelines)/", 25)
     bare_rate = bare["pages"] / bare["wall"]
     our_rate = ours["pages"] / ours["wall"]
     print(f"site: {size} pages (lead + 10 teasers), served by benchmarks/_site.FastServer")
