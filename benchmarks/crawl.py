@@ -167,9 +167,10 @@ def main() -> None:
           f"{ours['wall']:.1f}s = {our_rate:.1f} pages/s, peak RSS {ours['rss_mb']:.0f} MB")
     flat = ""
     if args.flat:
-        _b, big, _n = measure(20000, args.seconds * 4)
-        print(f"20,000-page site: peak RSS {big['rss_mb']:.0f} MB after {big['pages']} pages")
-        flat = f" peak_rss_20k_mb={big['rss_mb']:.0f}"
+        big_bare, big, _n = measure(20000, args.seconds * 4)
+        print(f"20,000-page site: peak RSS {big['rss_mb']:.0f} MB after {big['pages']} pages "
+              f"(bare Scrapy: {big_bare['rss_mb']:.0f} MB)")
+        flat = (f" peak_rss_20k_mb={big['rss_mb']:.0f} bare_peak_rss_20k_mb={big_bare['rss_mb']:.0f}")
     print(f"bench crawl pages={size} pages_per_s={our_rate:.1f} bare_pages_per_s={bare_rate:.1f} "
           f"peak_rss_mb={ours['rss_mb']:.0f} bare_peak_rss_mb={bare['rss_mb']:.0f}{flat} "
           f"ratio={our_rate / bare_rate:.2f}")

@@ -263,9 +263,14 @@ class Store:
             by_story.setdefault(item.fingerprint, []).append(item)
         ops = {story_id: story_ops(group) for story_id, group in by_story.items()}
         states = self._states(list(ops))
-        plans = [write_plan.plan_story(story_id, states.get(story_id), story)
-                 for story_id, story in ops.items()]
+        plans: list[write_plan.StoryPlan] = []
         retry: list[str] = []
+        for story_id, story in ops.items():
+            try:
+                plans.append(write_plan.plan_story(story_id, states.get(story_id), story))
+            except write_plan.UnsupportedOperation as exc:  # a stored shape the planner does not know
+                log.warning("story %s written operation by operation: %s", story_id, exc)
+                retry.append(story_id)
         inserts = [p for p in plans if p.insert is not None]
         for start in range(0, len(inserts), INSERTS_PER_COMMAND):
             chunk = inserts[start:start + INSERTS_PER_COMMAND]

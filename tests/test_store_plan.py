@@ -146,3 +146,27 @@ def test_matches_follows_mongodb_on_the_forms_the_store_uses():
         write_plan.matches(doc, {"pages": {"$size": 2}})
     with pytest.raises(write_plan.UnsupportedOperation):
         write_plan.apply_update(doc, {"$inc": {"n": 1}}, inserting=False)
+
+
+def test_a_story_the_planner_refuses_is_written_operation_by_operation(store, twin, monkeypatch,
+                                                                     caplog):
+    """If the planner meets a stored shape it cannot diff (UnsupportedOperation), that story
+    takes the operations instead; the others keep their plans; nothing is lost."""
+    rng = random.Random(5)
+    first = [_random_item(rng, 0) for _ in range(8)]
+    later = [_random_item(rng, 3) for _ in range(8)]
+    refused = later[0].fingerprint
+    real = write_plan.plan_story
+
+    def plan_story(story_id, state, ops):
+        if story_id == refused and state is not None:
+            raise write_plan.UnsupportedOperation("test: refused")
+        return real(story_id, state, ops)
+
+    monkeypatch.setattr(write_plan, "plan_story", plan_story)
+    for batch in (first, later, later):
+        with caplog.at_level("WARNING", logger="crawler.store"):
+            store.write_sightings(batch)
+        _old_path(twin, batch)
+    assert _docs(store) == _docs(twin)
+    assert f"story {refused} written operation by operation" in caplog.text
