@@ -46,7 +46,7 @@ def journal_dir() -> Path:
     return spill_dir() / "journal"
 
 
-_KIND_OF = {Article: "article", Teaser: "teaser", PageSnapshot: "page"}
+_KIND_OF = {cls: kind for kind, cls in KINDS.items()}
 _FIELD_NAMES = {cls: tuple(f.name for f in fields(cls)) for cls in _KIND_OF}
 
 

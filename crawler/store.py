@@ -178,8 +178,9 @@ def story_ops(items: list[Article | Teaser]) -> list[Op]:
     return ops
 
 
-def _is_content_op(op: Op) -> bool:
-    return "content_hash" in op[1].get("$set", {})
+def _is_content_op(update: dict[str, Any]) -> bool:
+    """B, the content update: sent after the others, as it always was."""
+    return "content_hash" in update.get("$set", {})
 
 
 class Store:
@@ -314,9 +315,9 @@ class Store:
         """The operations themselves, correct in any order and when repeated: the path for
         stories whose plan was overtaken by another writer."""
         counts = WriteCounts()
-        first = [UpdateOne(f, u, upsert=up) for story in stories for f, u, up in story
-                 if not _is_content_op((f, u, up))]
-        content = [UpdateOne(f, u) for story in stories for f, u, up in story if _is_content_op((f, u, up))]
+        ops = [op for story in stories for op in story]
+        first = [UpdateOne(f, u, upsert=up) for f, u, up in ops if not _is_content_op(u)]
+        content = [UpdateOne(f, u) for f, u, _ in ops if _is_content_op(u)]
         for chunk in self._chunks(first):
             counts.new += self._bulk(chunk, retry_duplicates=True)
         for chunk in self._chunks(content):

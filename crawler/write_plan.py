@@ -30,7 +30,8 @@ Op = tuple[dict[str, Any], dict[str, Any], bool]
 
 # Fields written with an order-independent operator rather than $set.
 _MONOTONIC = {"last_seen_at": "$max", "first_seen_at": "$min"}
-_APPENDED = ("seen_on", "seen_on_pages")
+# Lists the operations only ever append to, and the operator that appends.
+_APPENDED = {"seen_on": "$push", "seen_on_pages": "$push", "aliases": "$addToSet"}
 # Fields the operations' filters test (content update, summary rank, cluster, modified rule).
 GUARDED = ("content_hash", "summary_rank", "cluster_id", "modified_at")
 
@@ -184,13 +185,11 @@ def plan_story(story_id: str, state: dict | None, ops: list[Op]) -> StoryPlan:
             continue
         if name in _MONOTONIC:
             update.setdefault(_MONOTONIC[name], {})[name] = value
-        elif name in _APPENDED or name == "aliases":
+        elif name in _APPENDED:
             old = state.get(name) or []
             if value[: len(old)] != old:
                 raise UnsupportedOperation(f"{name} changed other than by appending")
-            added = value[len(old):]
-            operator = "$addToSet" if name == "aliases" else "$push"
-            update.setdefault(operator, {})[name] = {"$each": added}
+            update.setdefault(_APPENDED[name], {})[name] = {"$each": value[len(old):]}
         else:
             update.setdefault("$set", {})[name] = value
     if not update:

@@ -5,22 +5,14 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from crawler.items import Article, Teaser
-from crawler.store import content_hash
-from crawler.urls import canonical_url, fingerprint
+from tests.store_items import prepared
 
 T0 = datetime(2025, 6, 16, 9, 0, tzinfo=UTC)
 URL = "https://paper.example/world/bridge-reopens"
 
 
-def _prep(item):
-    item.canonical_url = canonical_url(item.url)
-    item.fingerprint = fingerprint(item.url)
-    item.content_hash = content_hash(item)
-    return item
-
-
 def teaser(page, summary, at=T0, role="related", **kw):
-    return _prep(Teaser(url=URL + "?utm_source=agg", page_url=page, seen_at=at, position=1,
+    return prepared(Teaser(url=URL + "?utm_source=agg", page_url=page, seen_at=at, position=1,
                         headline="Bridge reopens", source="Paper", summary=summary, role=role, **kw))
 
 
@@ -28,7 +20,7 @@ def full(at=T0, body="The bridge reopened on Monday.\n\nTraffic flowed again.", 
     fields = dict(headline="Harbour bridge reopens after repairs", source="Paper", body=body,
                   published_at=T0 - timedelta(hours=3), modified_at=modified)
     fields.update(kw)
-    return _prep(Article(url=URL, page_url=URL, seen_at=at, **fields))
+    return prepared(Article(url=URL, page_url=URL, seen_at=at, **fields))
 
 
 def _doc(store):
@@ -128,7 +120,7 @@ def test_cluster_is_joined_once_and_aliases_fold_a_teaser_document(store):
     f = full()
     f.cluster_id = "c" * 40
     f.aliases = ["https://paper.example/world/bridge-reopens-2"]
-    alias_teaser = _prep(Teaser(url="https://paper.example/world/bridge-reopens-2",
+    alias_teaser = prepared(Teaser(url="https://paper.example/world/bridge-reopens-2",
                                 page_url="https://agg.example/z", seen_at=T0 - timedelta(hours=1),
                                 position=3, headline="Bridge reopens"))
     store.write_sightings([alias_teaser])

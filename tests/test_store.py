@@ -7,31 +7,24 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from crawler.items import Article, PageSnapshot, Teaser
-from crawler.store import content_hash
-from crawler.urls import canonical_url, fingerprint
+from crawler.urls import canonical_url
+from tests.store_items import prepared
 
 T0 = datetime(2025, 6, 16, 9, 0, tzinfo=UTC)
 URL = "https://news.example/story/one?utm_source=x"
 
 
-def _prep(item):
-    item.canonical_url = canonical_url(item.url)
-    item.fingerprint = fingerprint(item.url)
-    item.content_hash = content_hash(item)
-    return item
-
-
 def teaser(page="https://agg.example/a", at=T0, **kw):
     fields = dict(headline="One story", source="Harbor Daily", summary="Short snippet.", position=2)
     fields.update(kw)
-    return _prep(Teaser(url=URL, page_url=page, seen_at=at, **fields))
+    return prepared(Teaser(url=URL, page_url=page, seen_at=at, **fields))
 
 
 def article(at=T0, **kw):
     fields = dict(headline="One story, in full", source="Harbor Daily", body="Para one.\n\nPara two.",
                   published_at=T0 - timedelta(hours=8), published_raw="8 hours ago")
     fields.update(kw)
-    return _prep(Article(url="https://news.example/story/one", page_url="https://news.example/story/one",
+    return prepared(Article(url="https://news.example/story/one", page_url="https://news.example/story/one",
                          seen_at=at, **fields))
 
 

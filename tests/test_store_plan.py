@@ -11,20 +11,13 @@ import pytest
 
 from crawler import write_plan
 from crawler.items import Article, Teaser
-from crawler.store import Store, content_hash, story_ops
-from crawler.urls import canonical_url, fingerprint
+from crawler.store import Store, story_ops
+from tests.store_items import prepared
 
 T0 = datetime(2026, 3, 2, 8, 0, 0, 123456, tzinfo=UTC)
 STORIES = [f"https://wire{n}.example/2026/03/story-{n}" for n in range(4)]
 PAGES = [f"https://agg.example/read/{n}" for n in range(5)]
 WORDS = "harbour council budget ferry tunnel vote schedule repair fares night".split()
-
-
-def _prep(item):
-    item.canonical_url = canonical_url(item.url)
-    item.fingerprint = fingerprint(item.url)
-    item.content_hash = content_hash(item)
-    return item
 
 
 def _random_item(rng: random.Random, step: int):
@@ -34,10 +27,10 @@ def _random_item(rng: random.Random, step: int):
     if rng.random() < 0.35:
         body = " ".join(rng.choices(WORDS, k=40))
         modified = T0 + timedelta(hours=rng.randint(-2, 2)) if rng.random() < 0.5 else None
-        return _prep(Article(url=url, page_url=url, seen_at=at, headline=f"Full {rng.randint(0, 2)}",
+        return prepared(Article(url=url, page_url=url, seen_at=at, headline=f"Full {rng.randint(0, 2)}",
                              source="Wire", body=body, summary=summary, modified_at=modified,
                              published_at=T0 - timedelta(hours=3), published_raw="3 hours ago"))
-    return _prep(Teaser(url=url, page_url=rng.choice(PAGES), seen_at=at, position=rng.randint(1, 10),
+    return prepared(Teaser(url=url, page_url=rng.choice(PAGES), seen_at=at, position=rng.randint(1, 10),
                         headline=f"Teaser {rng.randint(0, 2)}", source="Wire", summary=summary))
 
 
@@ -89,11 +82,11 @@ def test_a_plan_overtaken_by_another_writer_falls_back_to_the_operations(store, 
     """The plan is made from a snapshot taken before another writer's batch: its guards no
     longer hold, and the result is exactly what the operations give."""
     url = STORIES[0]
-    first = [_prep(Teaser(url=url, page_url=PAGES[0], seen_at=T0, position=1, headline="H",
+    first = [prepared(Teaser(url=url, page_url=PAGES[0], seen_at=T0, position=1, headline="H",
                           source="Wire", summary="short"))]
-    other = [_prep(Teaser(url=url, page_url=PAGES[1], seen_at=T0 + timedelta(minutes=1), position=2,
+    other = [prepared(Teaser(url=url, page_url=PAGES[1], seen_at=T0 + timedelta(minutes=1), position=2,
                           headline="H", source="Wire", summary="a much longer snippet of the story"))]
-    late = [_prep(Teaser(url=url, page_url=PAGES[2], seen_at=T0 + timedelta(minutes=2), position=3,
+    late = [prepared(Teaser(url=url, page_url=PAGES[2], seen_at=T0 + timedelta(minutes=2), position=3,
                          headline="H", source="Wire", summary="a longer snippet"))]
     store.write_sightings(first)
     stale = store._states([first[0].fingerprint])
@@ -115,9 +108,9 @@ def test_a_plan_overtaken_by_another_writer_falls_back_to_the_operations(store, 
 
 
 def test_a_story_inserted_by_another_writer_first_is_merged_not_lost(store):
-    item = _prep(Teaser(url=STORIES[1], page_url=PAGES[0], seen_at=T0, position=1, headline="H",
+    item = prepared(Teaser(url=STORIES[1], page_url=PAGES[0], seen_at=T0, position=1, headline="H",
                         source="Wire", summary="snippet"))
-    again = _prep(Teaser(url=STORIES[1], page_url=PAGES[3], seen_at=T0 + timedelta(minutes=5),
+    again = prepared(Teaser(url=STORIES[1], page_url=PAGES[3], seen_at=T0 + timedelta(minutes=5),
                          position=4, headline="H", source="Wire", summary="snippet"))
     store.write_sightings([item])
     real_states = store._states

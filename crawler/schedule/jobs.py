@@ -90,6 +90,26 @@ def _seconds(value: Any, what: str) -> tuple[int | None, str | None]:
     return int(value), None
 
 
+def _read_timing(spec: dict, values: dict[str, Any]) -> list[str]:
+    """timezone, timeout and grace from `spec` (the file's defaults or one job) into `values`;
+    the problems found, in the file's words."""
+    problems: list[str] = []
+    if "timezone" in spec:
+        problem = _zone(spec["timezone"])
+        if problem:
+            problems.append(problem)
+        else:
+            values["timezone"] = spec["timezone"]
+    for key in ("timeout", "grace"):
+        if key in spec:
+            value, problem = _seconds(spec[key], key)
+            if problem:
+                problems.append(problem)
+            else:
+                values[key] = value
+    return problems
+
+
 def _zone(value: Any) -> str | None:
     if not isinstance(value, str):
         return f"timezone must be an IANA zone name such as Europe/London, not {value!r}"
@@ -124,19 +144,7 @@ def parse(data: Any, source: str = "schedules file", spiders: set[str] | None = 
         problems.append(f"{source}: unknown key {key!r} (known: {', '.join(sorted(TOP_KEYS))})")
     defaults: dict[str, Any] = {"timezone": "UTC", "timeout": _setting_int("CRAWLER_RUN_TIMEOUT", 3600),
                                 "grace": _setting_int("CRAWLER_SCHEDULE_GRACE", 600)}
-    if "timezone" in data:
-        problem = _zone(data["timezone"])
-        if problem:
-            problems.append(f"{source}: {problem}")
-        else:
-            defaults["timezone"] = data["timezone"]
-    for key in ("timeout", "grace"):
-        if key in data:
-            value, problem = _seconds(data[key], key)
-            if problem:
-                problems.append(f"{source}: {problem}")
-            else:
-                defaults[key] = value
+    problems.extend(f"{source}: {p}" for p in _read_timing(data, defaults))
     jobs_data = data.get("jobs")
     if not isinstance(jobs_data, dict) or not jobs_data:
         problems.append(f"{source}: `jobs:` must map job names to jobs (none found)")
@@ -171,19 +179,7 @@ def parse(data: Any, source: str = "schedules file", spiders: set[str] | None = 
         if problem:
             job_problems.append(problem)
         values = dict(defaults)
-        if "timezone" in spec:
-            problem = _zone(spec["timezone"])
-            if problem:
-                job_problems.append(problem)
-            else:
-                values["timezone"] = spec["timezone"]
-        for key in ("timeout", "grace"):
-            if key in spec:
-                value, problem = _seconds(spec[key], key)
-                if problem:
-                    job_problems.append(problem)
-                else:
-                    values[key] = value
+        job_problems.extend(_read_timing(spec, values))
         enabled = spec.get("enabled", True)
         if not isinstance(enabled, bool):
             job_problems.append(f"enabled must be true or false, not {enabled!r}")
