@@ -15,6 +15,13 @@ memory does not depend on the count. Pass a smaller --items for a quick look.
 
 Last line: `bench dedup items=... canon_items_per_s=... dedup_items_per_s=... clusters_joined=...
 peak_rss_mb=... ratio=<dedup items/s / canonicalisation items/s>`.
+
+`--index` instead compares the near-duplicate index alone with the library it replaced:
+datasketch's MinHashLSH (same 16 x 4 banding, same verification), fed the same signatures of
+--items items (default there 30,000, so the 20,000-story bound is reached), in one run. It prints
+both lookups per second, the memory each index holds (tracemalloc) and whether both assigned the
+same cluster to every story. Last line: `bench dedup_index items=... datasketch_adds_per_s=...
+adds_per_s=... datasketch_mb=... mb=... same_clusters=... ratio=<adds/s / datasketch adds/s>`.
 """
 
 from __future__ import annotations
@@ -23,6 +30,7 @@ import argparse
 import resource
 import sys
 import time
+import tracemalloc
 from collections import deque
 from pathlib import Path
 
@@ -105,16 +113,87 @@ def run_dedup(count: int, max_items: int) -> tuple[float, int, int]:
     return time.perf_counter() - start, joined, aliases
 
 
+class DatasketchIndex:
+    """The baseline for --index: datasketch's MinHashLSH with the project's verification and
+    tie-break rules (what crawler.dedup.neardup used before it kept its own band matrix)."""
+
+    def __init__(self, max_items: int):
+        from datasketch import MinHashLSH
+
+        from crawler.dedup.neardup import THRESHOLD
+
+        self.threshold, self.max_items = THRESHOLD, max_items
+        self.lsh = MinHashLSH(threshold=THRESHOLD - 0.1, num_perm=64)
+        self.items: dict[str, tuple[np.ndarray, str]] = {}
+
+    def add(self, key: str, signature: np.ndarray) -> tuple[str, float]:
+        from datasketch import MinHash
+
+        from crawler.dedup.text import _permutations, jaccard
+
+        minhash = MinHash(num_perm=64, hashvalues=signature.astype(np.uint64),
+                          permutations=_permutations(), scheme="affine32")
+        best = None
+        for other in self.lsh.query(minhash):
+            other_sig, cluster = self.items[other]
+            score = jaccard(signature, other_sig)
+            if score >= self.threshold and (best is None or (-score, cluster) < (-best[0], best[1])):
+                best = (score, cluster)
+        self.lsh.insert(key, minhash, check_duplication=False)
+        self.items[key] = (signature, best[1] if best else key)
+        while len(self.items) > self.max_items:
+            old = next(iter(self.items))
+            del self.items[old]
+            self.lsh.remove(old)
+        return (best[1], best[0]) if best else (key, 0.0)
+
+
+def compare_index(count: int, max_items: int) -> int:
+    """--index: ours against datasketch's MinHashLSH on the same signatures."""
+    signatures = []
+    for n, (_url, _head, body) in enumerate(items(count)):
+        signature = minhash_signature(body)
+        if signature is not None:
+            signatures.append((f"story-{n}", signature))
+    results, rates, sizes = {}, {}, {}
+    for name, index in (("datasketch", DatasketchIndex(max_items)),
+                        ("ours", NearDupIndex(max_items=max_items))):
+        tracemalloc.start()
+        start = time.perf_counter()
+        if name == "ours":
+            out = [(m.cluster_id, m.similarity) for m in (index.add(k, s) for k, s in signatures)]
+        else:
+            out = [index.add(k, s) for k, s in signatures]
+        rates[name] = len(signatures) / (time.perf_counter() - start)
+        sizes[name] = tracemalloc.get_traced_memory()[0] / 1e6
+        tracemalloc.stop()
+        results[name] = out
+        print(f"{name:>10}: {len(signatures)} lookups+inserts at {rates[name]:,.0f}/s, index holds "
+              f"{sizes[name]:.1f} MB (tracemalloc), bound {max_items} stories")
+    same = results["ours"] == results["datasketch"]
+    print(f"same cluster and similarity for every story: {same}")
+    print(f"bench dedup_index items={len(signatures)} datasketch_adds_per_s={rates['datasketch']:.0f} "
+          f"adds_per_s={rates['ours']:.0f} datasketch_mb={sizes['datasketch']:.1f} "
+          f"mb={sizes['ours']:.1f} same_clusters={str(same).lower()} "
+          f"ratio={rates['ours'] / rates['datasketch']:.2f}")
+    return 0 if same else 1
+
+
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--items", type=int, default=1_000_000,
-                        help="1,000,000 takes about 6-8 minutes on 2 cores: over the 5-minute budget")
+    parser.add_argument("--items", type=int, default=None,
+                        help="default 1,000,000 (about 4.5 minutes on 2 cores); with --index 30,000")
     parser.add_argument("--max-items", type=int, default=20_000, help="near-duplicate index bound")
+    parser.add_argument("--index", action="store_true",
+                        help="compare the near-duplicate index with datasketch's MinHashLSH")
     args = parser.parse_args()
+    if args.index:
+        return compare_index(args.items or 30_000, args.max_items)
+    args.items = args.items or 1_000_000
     canon_s = run_canonical(args.items)
     canon_rate = args.items / canon_s
     print(f"canonicalisation alone: {args.items} items in {canon_s:.1f}s = {canon_rate:,.0f} items/s")

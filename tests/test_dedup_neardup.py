@@ -77,3 +77,35 @@ def test_short_and_furniture_only_texts_get_no_keys():
     body = next(p for p in PAIRS if p["id"] == "edit_rail_a")["a"]
     assert text_hash("Strike", body) == text_hash("  STRIKE ", body.replace(".", " . "))
     assert text_hash("Strike", body) != text_hash("Another headline", body)
+
+
+def test_candidates_match_datasketch_lsh_including_eviction():
+    """The band matrix finds exactly the candidates datasketch's MinHashLSH (16 bands of 4) finds."""
+    from datasketch import MinHash, MinHashLSH
+
+    from crawler.dedup.text import _permutations
+
+    rng = np.random.default_rng(11)
+    bases = [rng.integers(0, 2**32, size=NUM_PERM, dtype=np.uint64).astype(np.uint32)
+             for _ in range(60)]
+    index = NearDupIndex(max_items=150)
+    lsh = MinHashLSH(threshold=THRESHOLD - 0.1, num_perm=NUM_PERM)
+    order: list[str] = []
+    checked = 0
+    for n in range(400):
+        signature = bases[n % len(bases)].copy()
+        edits = rng.choice(NUM_PERM, size=int(rng.integers(0, 48)), replace=False)
+        signature[edits] = rng.integers(0, 2**32, size=len(edits), dtype=np.uint64)
+        minhash = MinHash(num_perm=NUM_PERM, hashvalues=signature.astype(np.uint64),
+                          permutations=_permutations(), scheme="affine32")
+        expected = set(lsh.query(minhash))
+        assert index.candidates(signature) == expected
+        checked += bool(expected)
+        key = f"s{n}"
+        index.add(key, signature)
+        lsh.insert(key, minhash)
+        order.append(key)
+        if len(order) > 150:
+            lsh.remove(order.pop(0))
+    assert checked > 100  # many lookups had candidates: the comparison was not vacuous
+    assert len(index) == 150

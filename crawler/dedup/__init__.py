@@ -1,7 +1,8 @@
 """One story per document: exact text aliases within a site, near-duplicate clusters across sites.
 
-text.py normalises text and hashes it (exact aliases); neardup.py keeps a bounded MinHash LSH index
-(datasketch) that assigns cluster ids to syndicated copies; merge.py builds the extra MongoDB update
+text.py normalises text and hashes it (exact aliases) and computes MinHash signatures (datasketch);
+neardup.py keeps a bounded LSH index of them in numpy arrays that assigns cluster ids to syndicated
+copies; merge.py builds the extra MongoDB update
 operations of the merge rules (docs/schema.md, "Merge rules").
 """
 

@@ -108,11 +108,6 @@ def minhash_signature(body: str | None, tokens: list[str] | None = None) -> np.n
     return np.asarray(m.hashvalues, dtype=np.uint32)
 
 
-def to_minhash(signature: np.ndarray) -> MinHash:
-    return MinHash(num_perm=NUM_PERM, hashvalues=signature.astype(np.uint64),
-                   permutations=_permutations(), scheme="affine32")
-
-
 def jaccard(a: np.ndarray, b: np.ndarray) -> float:
     """Estimated Jaccard similarity of two signatures: the share of equal minima."""
     return float(np.count_nonzero(a == b)) / len(a)
