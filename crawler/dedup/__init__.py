@@ -2,8 +2,8 @@
 
 text.py normalises text and hashes it (exact aliases) and computes MinHash signatures (datasketch);
 neardup.py keeps a bounded LSH index of them in numpy arrays that assigns cluster ids to syndicated
-copies; merge.py builds the extra MongoDB update
-operations of the merge rules (docs/schema.md, "Merge rules").
+copies; merge.py builds the extra MongoDB update operations of the merge rules (docs/schema.md,
+"Merge rules").
 """
 
 from crawler.dedup.neardup import NearDupIndex, NearDupMatch
