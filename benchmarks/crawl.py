@@ -12,7 +12,10 @@ as its own process (a Twisted reactor cannot restart):
             pipelines and batched writes into the embedded database.
 
 Each crawl stops after --seconds (CLOSESPIDER_TIMEOUT) or when the site is done; pages/s =
-responses / wall time of the crawl. Peak RSS is the crawler child's ru_maxrss. `--flat` adds a
+responses / wall time of the crawl. Peak RSS is the crawler child's ru_maxrss. CPU per page is
+the crawler child's user + system time and the FerretDB process's (from /proc) over the pages
+crawled: their sum over the cores is the most pages per second this machine could give the full
+pipeline (`cpu_bound_ratio`, against bare Scrapy's measured rate), whatever the code overlaps. `--flat` adds a
 run on a 20,000-page site to show memory does not grow with the crawl (not in the default
 5-minute budget). Last line: `bench crawl ... ratio=<project/bare pages per second>`.
 """
@@ -80,7 +83,13 @@ def run_bare(url: str, seconds: float) -> dict:
     return _parse(out)
 
 
-def run_project(url: str, seconds: float, uri: str, data_dir: str,
+def _process_cpu(pid: int) -> float:
+    """CPU seconds (user + system) a running process has used so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def run_project(url: str, seconds: float, uri: str, data_dir: str, db_pid: int,
                 profile: str | None = None) -> dict:
     env = dict(os.environ, MONGO_URI=uri, MONGO_DB="bench_crawl", CRAWLER_DATA_DIR=data_dir)
     env.pop("REDIS_URL", None)
@@ -90,9 +99,11 @@ def run_project(url: str, seconds: float, uri: str, data_dir: str,
            "-a", "max_depth=100000", "-s", "LOG_LEVEL=ERROR", "-s", f"CLOSESPIDER_TIMEOUT={seconds}",
            "-s", "LOGSTATS_INTERVAL=0", "-s", "STATS_DUMP=True"]
     start = time.perf_counter()
+    db_cpu = _process_cpu(db_pid)
     out = subprocess.run([sys.executable, "-c", _MEASURE, *cmd], cwd=ROOT, env=env,
                          capture_output=True, text=True, timeout=seconds + 240)
     result = _parse(out, wall=time.perf_counter() - start)
+    result["db_cpu"] = _process_cpu(db_pid) - db_cpu
     from pymongo import MongoClient
 
     db = MongoClient(uri)["bench_crawl"]
@@ -109,7 +120,8 @@ start = time.perf_counter()
 proc = subprocess.run(sys.argv[1:], capture_output=True, text=True)
 sys.stderr.write(proc.stderr[-4000:])
 sys.stdout.write(proc.stdout)
-print(json.dumps({"rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps({"rss_mb": usage.ru_maxrss / 1024, "cpu": usage.ru_utime + usage.ru_stime,
                   "wall": time.perf_counter() - start, "rc": proc.returncode}))
 '''
 
@@ -131,9 +143,10 @@ def measure(pages_total: int, seconds: float, profile: str | None = None) -> tup
     site = GeneratedSite(pages_total)
     with tempfile.TemporaryDirectory(prefix="bench-crawl-") as tmp, FastServer(site.html) as srv:
         bare = run_bare(srv.url("/"), seconds)
-        uri = embedded_db.up(Path(tmp)).uri
+        server = embedded_db.up(Path(tmp))
         try:
-            ours = run_project(srv.url("/"), seconds, uri, str(Path(tmp) / "data"), profile)
+            ours = run_project(srv.url("/"), seconds, server.uri, str(Path(tmp) / "data"),
+                               server.pid, profile)
         finally:
             embedded_db.down(Path(tmp))
     return bare, ours, len(site)
@@ -165,6 +178,15 @@ def main() -> None:
           f"peak RSS {bare['rss_mb']:.0f} MB")
     print(f"full pipeline: {ours['pages']} pages stored ({ours['stories']} stories) in "
           f"{ours['wall']:.1f}s = {our_rate:.1f} pages/s, peak RSS {ours['rss_mb']:.0f} MB")
+    bare_cpu = 1000 * bare["cpu"] / bare["pages"]
+    crawler_cpu = 1000 * ours["cpu"] / ours["pages"]
+    db_cpu = 1000 * ours["db_cpu"] / ours["pages"]
+    cores = os.cpu_count() or 1
+    bound = 1000 * cores / (crawler_cpu + db_cpu)
+    print(f"CPU per page: bare Scrapy {bare_cpu:.1f} ms; full pipeline {crawler_cpu:.1f} ms in the "
+          f"crawler + {db_cpu:.1f} ms in FerretDB. On {cores} cores, even with both processes "
+          f"always busy, that is at most {bound:.0f} pages/s ({bound / bare_rate:.2f} of bare "
+          f"Scrapy), and at most {1000 / crawler_cpu:.0f} pages/s for the crawler's one thread")
     flat = ""
     if args.flat:
         big_bare, big, _n = measure(20000, args.seconds * 4)
@@ -173,6 +195,8 @@ def main() -> None:
         flat = (f" peak_rss_20k_mb={big['rss_mb']:.0f} bare_peak_rss_20k_mb={big_bare['rss_mb']:.0f}")
     print(f"bench crawl pages={size} pages_per_s={our_rate:.1f} bare_pages_per_s={bare_rate:.1f} "
           f"peak_rss_mb={ours['rss_mb']:.0f} bare_peak_rss_mb={bare['rss_mb']:.0f}{flat} "
+          f"cpu_ms_per_page={crawler_cpu:.1f} db_cpu_ms_per_page={db_cpu:.1f} "
+          f"bare_cpu_ms_per_page={bare_cpu:.1f} cpu_bound_ratio={bound / bare_rate:.2f} "
           f"ratio={our_rate / bare_rate:.2f}")
 
 

@@ -60,16 +60,18 @@ class DurableWriter:
         return self.journal.seal() if self.journal is not None else None
 
     # -- worker thread -----------------------------------------------------------------------
-    def write(self, sightings: list, pages: list, batch: spill.JournalBatch | None) -> None:
+    def write(self, sightings: list, pages: list, journal: list[spill.JournalBatch]) -> None:
+        """Write one batch; `journal` = the journal files holding its items (several when the
+        pipeline merged batches that waited for the database)."""
         with self._lock:
-            self._write(sightings, pages, batch)
+            self._write(sightings, pages, journal)
 
-    def _write(self, sightings: list, pages: list, batch: spill.JournalBatch | None) -> None:
-        if batch is not None:
+    def _write(self, sightings: list, pages: list, journal: list[spill.JournalBatch]) -> None:
+        for batch in journal:
             batch.sync()
         if self.down and not self.back.is_set():
             self._probe_later()
-            self._spill(sightings, pages, batch, reason="database still away")
+            self._spill(sightings, pages, journal, reason="database still away")
             return
         try:
             if self.down or self.pending:
@@ -80,9 +82,9 @@ class DurableWriter:
             self.store.insert_pages(pages)
         except PyMongoError as exc:
             self._went_away(exc)
-            self._spill(sightings, pages, batch, reason=type(exc).__name__)
+            self._spill(sightings, pages, journal, reason=type(exc).__name__)
             return
-        if batch is not None:
+        for batch in journal:
             batch.commit()
         self.stats.inc_value("store/new", counts.new)
         self.stats.inc_value("store/updated", counts.updated)
@@ -156,12 +158,13 @@ class DurableWriter:
         self.back.clear()
         self.next_probe = time.monotonic() + self.retry_interval
 
-    def _spill(self, sightings: list, pages: list, batch: spill.JournalBatch | None,
+    def _spill(self, sightings: list, pages: list, journal: list[spill.JournalBatch],
                reason: str) -> None:
         items = sightings + pages
         if not items:
             return
-        path = batch.to_spill() if batch is not None else spill.write(items, self.run_id)
+        paths = [batch.to_spill() for batch in journal] or [spill.write(items, self.run_id)]
+        path = paths[0] if len(paths) == 1 else f"{len(paths)} files in {paths[0].parent}"
         self.pending = True
         self.stats.inc_value("store/spilled", len(items))
         self.stats.inc_value("store/errors")

@@ -41,10 +41,12 @@ ITEM_PIPELINES = {
 # How many sightings the store pipeline sends to MongoDB in one bulk write.
 STORE_BATCH_SIZE = 500
 # A batch is also written when this many seconds passed since the last one (fresh data for
-# consumers of slow crawls), and the crawl waits for the database only when this many batches
-# are already queued for it.
+# consumers of slow crawls). Batches sealed while one is being written merge into the one
+# waiting, up to STORE_MAX_BATCH items (a story seen on several of its pages: one statement);
+# the crawl waits for the database only when STORE_MAX_PENDING batches wait and the last is full.
 STORE_FLUSH_INTERVAL = 5.0
-STORE_MAX_PENDING = 2
+STORE_MAX_BATCH = 5000
+STORE_MAX_PENDING = 1
 # Crawl depth when neither the profile nor `-a max_depth=` says.
 CRAWLER_MAX_DEPTH = 3
 # Default page zone for times written without one, when the profile names none.

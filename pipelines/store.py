@@ -1,13 +1,15 @@
 """Last stage: batched, idempotent writes to MongoDB, and the run's record.
 
-The pipeline buffers items and writes a batch every STORE_BATCH_SIZE items, every
+The pipeline buffers items and seals a batch every STORE_BATCH_SIZE items, every
 STORE_FLUSH_INTERVAL seconds and at close. A batch is written in a worker thread while the crawl
-goes on: batches are written one at a time, in order, and the pipeline only waits for the
-database when STORE_MAX_PENDING batches are already waiting (so a slow database slows the crawl
-instead of filling memory). If the database is
-away, the batch goes to the on-disk spill (crawler.spill) and is counted; it is replayed as soon
-as the database answers again, in this run or the next (crawler.durable: journal, spill, replay).
-The run's document is crawler.runrecord's job (an extension); pages are
+goes on, one at a time and in order. While one is being written, the batches sealed meanwhile are
+merged into the one waiting (up to STORE_MAX_BATCH items): a story seen on several of those pages
+then costs one statement instead of one per batch, so the slower the database, the less it is
+asked to do per page. The crawl waits for the database only when STORE_MAX_PENDING batches are
+waiting and the last is full (so a slow database slows the crawl instead of filling memory).
+If the database is away, the batch goes to the on-disk spill (crawler.spill) and is counted; it
+is replayed as soon as the database answers again, in this run or the next (crawler.durable:
+journal, spill, replay). The run's document is crawler.runrecord's job (an extension); pages are
 stamped with its run id.
 """
 
@@ -33,16 +35,37 @@ log = logging.getLogger(__name__)
 store_flushed = object()
 
 
+class _Batch:
+    """Items on their way to the database; grows until its write starts."""
+
+    def __init__(self) -> None:
+        self.sightings: list[Article | Teaser] = []
+        self.pages: list[PageSnapshot] = []
+        self.journal: list = []  # crawler.spill.JournalBatch files holding these items
+        self.started = False
+
+    def __len__(self) -> int:
+        return len(self.sightings) + len(self.pages)
+
+    def add(self, sightings: list, pages: list, journal) -> None:
+        self.sightings.extend(sightings)
+        self.pages.extend(pages)
+        if journal is not None:
+            self.journal.append(journal)
+
+
 class StorePipeline:
     def __init__(self, crawler, batch_size: int = 500, flush_interval: float = 5.0,
-                 max_pending: int = 2):
+                 max_pending: int = 1, max_batch: int = 5000):
         self.crawler = crawler
         self.stats = crawler.stats
         self.batch_size = batch_size
         self.flush_interval = flush_interval
         self.max_pending = max(1, max_pending)
+        self.max_batch = max(batch_size, max_batch)
         self._last_flush = time.monotonic()
         self._writes: list[asyncio.Future] = []
+        self._waiting: _Batch | None = None  # the newest batch whose write has not started
         self.sightings: list[Article | Teaser] = []
         self.pages: list[PageSnapshot] = []
         self.store: Store | None = None
@@ -55,7 +78,8 @@ class StorePipeline:
         settings = crawler.settings
         return cls(crawler, settings.getint("STORE_BATCH_SIZE", 500),
                    settings.getfloat("STORE_FLUSH_INTERVAL", 5.0),
-                   settings.getint("STORE_MAX_PENDING", 2))
+                   settings.getint("STORE_MAX_PENDING", 1),
+                   settings.getint("STORE_MAX_BATCH", 5000))
 
     def open_spider(self, spider=None):
         spider = spider or self.crawler.spider
@@ -101,28 +125,37 @@ class StorePipeline:
         self._last_flush = time.monotonic()
         sightings, pages = self.sightings, self.pages
         self.sightings, self.pages = [], []
-        batch = self.writer.seal() if self.writer is not None else None
+        journal = self.writer.seal() if self.writer is not None else None
         if sightings or pages:
-            self._writes.append(asyncio.ensure_future(self._write_in_order(sightings, pages, batch)))
+            waiting = self._waiting
+            if waiting is not None and not waiting.started and len(waiting) < self.max_batch:
+                waiting.add(sightings, pages, journal)  # the database is behind: write together
+                self.stats.inc_value("store/batches_merged")
+            else:
+                waiting = self._waiting = _Batch()
+                waiting.add(sightings, pages, journal)
+                self._writes.append(asyncio.ensure_future(self._write_in_order(waiting)))
         self._writes = [w for w in self._writes if not w.done()]
         if wait:
             await asyncio.gather(*self._writes)
-        elif len(self._writes) > self.max_pending:
+        elif len(self._writes) > self.max_pending and len(self._waiting or ()) >= self.max_batch:
             await self._writes[0]  # back-pressure: the database is behind
 
-    async def _write_in_order(self, sightings: list, pages: list, batch) -> None:
+    async def _write_in_order(self, batch: _Batch) -> None:
         async with self._lock:  # FIFO: batches reach the database in the order they were made
+            batch.started = True
             try:
-                await asyncio.to_thread(self._write, sightings, pages, batch)
+                await asyncio.to_thread(self._write, batch.sightings, batch.pages, batch.journal)
             except Exception:  # a bug, not an outage (those spill): say so, keep crawling
-                log.exception("writing a batch of %d items failed", len(sightings) + len(pages))
+                log.exception("writing a batch of %d items failed", len(batch))
                 self.stats.inc_value("store/errors")
                 return
-        self.crawler.signals.send_catch_log(signal=store_flushed, pages=pages)
+        self.stats.inc_value("store/batches")
+        self.crawler.signals.send_catch_log(signal=store_flushed, pages=batch.pages)
 
-    def _write(self, sightings: list, pages: list, batch=None) -> None:
+    def _write(self, sightings: list, pages: list, journal: list) -> None:
         if self.writer is not None:
-            self.writer.write(sightings, pages, batch)
+            self.writer.write(sightings, pages, journal)
             return
         try:
             counts = self.store.write_sightings(sightings)

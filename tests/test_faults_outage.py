@@ -235,7 +235,7 @@ def test_while_the_database_is_known_away_batches_spill_without_asking_it(
     caplog.set_level("WARNING", logger="crawler.durable")
     for n in range(5):
         writer.accept(_lead(n))
-        writer.write([_lead(n)], [], writer.seal())
+        writer.write([_lead(n)], [], [writer.seal()])
     reasons = [r.getMessage().split(":")[0] for r in caplog.records if "kept in" in r.getMessage()]
     assert reasons[0] != "database still away"  # the first batch asked the database
     assert reasons[1:] == ["database still away"] * 4  # the others did not
@@ -245,7 +245,7 @@ def test_while_the_database_is_known_away_batches_spill_without_asking_it(
     writer._probe_later()
     assert writer.back.wait(15)
     writer.accept(_lead(9))
-    writer.write([_lead(9)], [], writer.seal())
+    writer.write([_lead(9)], [], [writer.seal()])
     writer.finish()
     assert stats["store/replayed"] == 5 and stats["store/unstored"] == 0
     assert store.count_articles() == 6
