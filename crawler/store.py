@@ -52,6 +52,11 @@ OPS_PER_COMMAND = 50
 # _ids through its index, scripts/patch_ferretdb.py).
 INSERTS_PER_COMMAND = 500
 READS_PER_QUERY = 1000
+# Fields left out when the write path reads a batch's stories. No operation's filter reads them
+# and they are only ever $set whole (body, minhash) or appended to (seen_on), so the planner
+# needs their new values, never the stored ones; they are most of a document's size, and
+# decoding them in the writer thread competed with the crawl for the interpreter.
+STATE_PROJECTION = {"body": 0, "seen_on": 0, "minhash": 0}
 
 # Story fields copied from items into documents.
 STORY_FIELDS = (
@@ -294,10 +299,12 @@ class Store:
         return counts
 
     def _states(self, ids: list[str]) -> dict[str, dict]:
-        """The stored documents of these stories, by _id (one query per thousand)."""
+        """The stored documents of these stories, by _id (one query per thousand), without the
+        fields the planner never needs to read (STATE_PROJECTION)."""
         states: dict[str, dict] = {}
         for start in range(0, len(ids), READS_PER_QUERY):
-            for doc in self.articles.find({"_id": {"$in": ids[start:start + READS_PER_QUERY]}}):
+            for doc in self.articles.find({"_id": {"$in": ids[start:start + READS_PER_QUERY]}},
+                                          STATE_PROJECTION):
                 states[doc["_id"]] = doc
         return states
 
