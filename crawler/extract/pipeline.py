@@ -6,7 +6,7 @@ from datetime import datetime
 
 from crawler.extract import lang as langmod
 from crawler.extract import select, structured
-from crawler.extract.cards import read_card
+from crawler.extract.cards import CardFields, read_card
 from crawler.extract.lead import LeadDraft, find, headline
 from crawler.extract.model import LeadStory, PageExtraction, Teaser
 from crawler.extract.parse import Page, add_self_url, norm, parse, strip_invisible, text_of
@@ -49,19 +49,31 @@ def _pinned_cards(page: Page, pins: dict, furniture: dict, lead_el) -> list[Card
             url = page.absolute(href)
             if not url:
                 continue
-            f = read_card(item, link if link is not None else item)
-            if "related.headline" in pins:
-                f.headline = select.text(item, pins["related.headline"]) or f.headline
-            if "related.source" in pins:
-                f.source = select.text(item, pins["related.source"]) or f.source
-            if "related.published" in pins:
-                f.time_raw = select.time_value(item, pins["related.published"]) or f.time_raw
-            if "related.summary" in pins:
-                f.summary = select.text(item, pins["related.summary"]) or f.summary
-            if "related.image" in pins:
-                f.image = select.link(item, pins["related.image"]) or f.image
+            pinned = _pinned_fields(item, pins)
+            if all(pinned.values()) and len(pinned) == len(_CARD_PINS):
+                f = CardFields(**pinned)  # every field pinned and found: no heuristics needed
+            else:
+                f = read_card(item, link if link is not None else item)
+                for name, value in pinned.items():
+                    if value:
+                        setattr(f, name, value)
             cards.append(Card(item, link, url, f))
     return cards
+
+
+# Card field <- (pin, how the pin is read).
+_CARD_PINS = {
+    "headline": ("related.headline", select.text),
+    "source": ("related.source", select.text),
+    "time_raw": ("related.published", select.time_value),
+    "summary": ("related.summary", select.text),
+    "image": ("related.image", select.link),
+}
+
+
+def _pinned_fields(item, pins: dict) -> dict:
+    """The card fields the profile pins, as its selectors read them (None when not found)."""
+    return {name: read(item, pins[pin]) for name, (pin, read) in _CARD_PINS.items() if pin in pins}
 
 
 def run(html, url: str | None, now: datetime, tz: str | None, profile, lang: str | None) -> PageExtraction:
