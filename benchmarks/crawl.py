@@ -71,7 +71,7 @@ def _child_rss_mb() -> float:
 
 def run_bare(url: str, seconds: float) -> dict:
     settings = {"LOG_LEVEL": "ERROR", "CONCURRENT_REQUESTS": 16,
-                "CONCURRENT_REQUESTS_PER_DOMAIN": 8, "ROBOTSTXT_OBEY": True,
+                "CONCURRENT_REQUESTS_PER_DOMAIN": 8, "CONCURRENT_ITEMS": 16, "ROBOTSTXT_OBEY": True,
                 "COOKIES_ENABLED": False, "TELNETCONSOLE_ENABLED": False,
                 "CLOSESPIDER_TIMEOUT": seconds,
                 "TWISTED_REACTOR": "twisted.internet.asyncioreactor.AsyncioSelectorReactor"}

@@ -121,9 +121,13 @@ def content_hash(item: Article | Teaser) -> str:
 
 
 def _known_fields(item: Article | Teaser) -> dict[str, Any]:
-    fields = {name: getattr(item, name, None) for name in STORY_FIELDS}
     # Values come from pages: sanitised so no key in them is an operator or a dotted path.
-    return {k: sanitize.clean(v) for k, v in fields.items() if not _empty(v)}
+    fields: dict[str, Any] = {}
+    for name in STORY_FIELDS:
+        value = getattr(item, name, None)
+        if not _empty(value):
+            fields[name] = value if type(value) is str else sanitize.clean(value)
+    return fields
 
 
 def page_id(page: PageSnapshot) -> str:
@@ -147,8 +151,9 @@ def story_ops(items: list[Article | Teaser]) -> list[Op]:
     first seen); every other page it was seen on is pushed once."""
     primary = next((i for i in items if i.completeness == "full"), items[0])
     _id = primary.fingerprint
+    known = _known_fields(primary)
     insert = {
-        **_known_fields(primary),
+        **known,
         **merge.insert_fields(primary),
         "completeness": primary.completeness,
         "content_hash": primary.content_hash,
@@ -176,7 +181,7 @@ def story_ops(items: list[Article | Teaser]) -> list[Op]:
     if primary.completeness == "full":
         ops.append((
             {"_id": _id, "content_hash": {"$ne": primary.content_hash}, **merge.content_filter(primary)},
-            {"$set": {**_known_fields(primary), **merge.content_fields(primary), "completeness": "full",
+            {"$set": {**known, **merge.content_fields(primary), "completeness": "full",
                       "content_hash": primary.content_hash, "updated_at": primary.seen_at}},
             False,
         ))
