@@ -138,8 +138,17 @@ class StorePipeline:
         self._writes = [w for w in self._writes if not w.done()]
         if wait:
             await asyncio.gather(*self._writes)
-        elif len(self._writes) > self.max_pending and len(self._waiting or ()) >= self.max_batch:
-            await self._writes[0]  # back-pressure: the database is behind
+            return
+        while self._backlogged():  # back-pressure: the database is behind
+            await self._writes[0]
+            self._writes = [w for w in self._writes if not w.done()]
+
+    def _backlogged(self) -> bool:
+        """More than one batch being written and STORE_MAX_PENDING waiting, the last of them
+        full: the crawl must wait, or items would pile up in memory without bound."""
+        queued = len(self._writes)
+        full = self._waiting is not None and len(self._waiting) >= self.max_batch
+        return queued > self.max_pending + 1 or (queued == self.max_pending + 1 and full)
 
     async def _write_in_order(self, batch: _Batch) -> None:
         async with self._lock:  # FIFO: batches reach the database in the order they were made

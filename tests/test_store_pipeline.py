@@ -108,3 +108,55 @@ def test_a_merged_batch_spills_every_journal_file_and_replays_whole(mongo_uri, d
         store.client.drop_database(db_name)
         store.close()
     away.close()
+
+
+def test_a_busy_database_holds_the_crawl_once_a_full_batch_waits(mongo_uri, db_name, monkeypatch,
+                                                                   tmp_path):
+    """Back-pressure: one batch being written and one waiting (merged up to STORE_MAX_BATCH);
+    beyond that process_item waits, so items never pile up in memory."""
+    monkeypatch.setenv("MONGO_URI", mongo_uri)
+    monkeypatch.setenv("MONGO_DB", db_name)
+    monkeypatch.setenv("CRAWLER_DATA_DIR", str(tmp_path / "data"))
+    crawler = get_crawler(_Spider, {"STORE_BATCH_SIZE": 10, "STORE_MAX_BATCH": 20,
+                                    "STORE_MAX_PENDING": 1, "STORE_FLUSH_INTERVAL": 3600})
+    spider = _Spider()
+    crawler.spider = spider
+    pipeline = StorePipeline.from_crawler(crawler)
+    pipeline.open_spider(spider)
+    gate, calls = threading.Event(), []
+    write = pipeline.store.write_sightings
+
+    def slow_write(items):
+        calls.append(len(items))
+        gate.wait(30)
+        return write(items)
+
+    pipeline.store.write_sightings = slow_write
+    accepted = 0
+
+    async def crawl() -> None:
+        nonlocal accepted
+        for n in range(200):
+            await pipeline.process_item(_teaser(n, page=n // 10), spider)
+            accepted += 1
+
+    async def main() -> None:
+        feeding = asyncio.ensure_future(crawl())
+        await asyncio.sleep(0.5)
+        held = accepted
+        gate.set()
+        await feeding
+        await pipeline.close_spider(spider)
+        # Nothing yields before the first write starts, so the first two batches merged (20),
+        # the next two merged into the one waiting (20), and sealing that full batch made the
+        # 40th item wait: 39 accepted, 40 in memory.
+        assert held == 39, held
+
+    asyncio.run(main())
+    assert sum(calls) == 200 and max(calls) <= 20
+    check = Store(mongo_uri, db_name)
+    try:
+        assert check.count_articles() == 200
+    finally:
+        check.client.drop_database(db_name)
+        check.close()
