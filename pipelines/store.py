@@ -107,6 +107,14 @@ class StorePipeline:
         )
 
     async def process_item(self, item, spider=None):
+        # Back-pressure before accepting: while the database is behind, every item waits here,
+        # so its response stays in Scrapy's scraper, which then stops taking new responses
+        # (SCRAPER_SLOT_MAX_ACTIVE_SIZE) and the downloader stops fetching. Waiting only in the
+        # call that sealed a batch would let every other item through and grow memory without
+        # bound.
+        while self._backlogged():
+            await self._writes[0]
+            self._prune()
         if isinstance(item, PageSnapshot):
             item.run_id = self.run_id
             self.pages.append(item)
@@ -116,12 +124,19 @@ class StorePipeline:
             self.writer.accept(item)  # journaled before anything can lose it
         if (len(self.sightings) + len(self.pages) >= self.batch_size
                 or time.monotonic() - self._last_flush >= self.flush_interval):
-            await self.flush(wait=False)
+            self._seal()
         return item
 
-    async def flush(self, wait: bool = True) -> None:
-        """Hand the buffered items to a background write; with `wait`, until every write
-        started so far has finished."""
+    async def flush(self) -> None:
+        """Hand the buffered items to a background write and wait until every write started
+        so far has finished."""
+        self._seal()
+        await asyncio.gather(*self._writes)
+        self._prune()
+
+    def _seal(self) -> None:
+        """The buffered items become a batch, or join the batch still waiting for the
+        database (up to STORE_MAX_BATCH items)."""
         self._last_flush = time.monotonic()
         sightings, pages = self.sightings, self.pages
         self.sightings, self.pages = [], []
@@ -135,17 +150,14 @@ class StorePipeline:
                 waiting = self._waiting = _Batch()
                 waiting.add(sightings, pages, journal)
                 self._writes.append(asyncio.ensure_future(self._write_in_order(waiting)))
+        self._prune()
+
+    def _prune(self) -> None:
         self._writes = [w for w in self._writes if not w.done()]
-        if wait:
-            await asyncio.gather(*self._writes)
-            return
-        while self._backlogged():  # back-pressure: the database is behind
-            await self._writes[0]
-            self._writes = [w for w in self._writes if not w.done()]
 
     def _backlogged(self) -> bool:
-        """More than one batch being written and STORE_MAX_PENDING waiting, the last of them
-        full: the crawl must wait, or items would pile up in memory without bound."""
+        """One batch being written and STORE_MAX_PENDING waiting, the last of them full (or
+        more queued than that): no more items until the oldest write ends."""
         queued = len(self._writes)
         full = self._waiting is not None and len(self._waiting) >= self.max_batch
         return queued > self.max_pending + 1 or (queued == self.max_pending + 1 and full)

@@ -147,10 +147,10 @@ def test_a_busy_database_holds_the_crawl_once_a_full_batch_waits(mongo_uri, db_n
         gate.set()
         await feeding
         await pipeline.close_spider(spider)
-        # Nothing yields before the first write starts, so the first two batches merged (20),
-        # the next two merged into the one waiting (20), and sealing that full batch made the
-        # 40th item wait: 39 accepted, 40 in memory.
-        assert held == 39, held
+        # Nothing yields before the first write starts, so the first two batches merged (20)
+        # and the next two merged into the one waiting (20): with that one full, the 41st item
+        # waits before it is accepted.
+        assert held == 40, held
 
     asyncio.run(main())
     assert sum(calls) == 200 and max(calls) <= 20
