@@ -10,7 +10,7 @@ writes two workloads in STORE_BATCH_SIZE batches, each as the pipelines hand the
           pages' stories: 10 of every 11 sightings merge into a stored story
           (a pushed sighting, last_seen_at, the summary rules), one update statement each
 
-  merged  the mixed workload in batches of STORE_MAX_BATCH (5,000): what the store pipeline
+  merged  the mixed workload in batches of STORE_MAX_BATCH (2,000): what the store pipeline
           sends when the database is behind and the batches sealed meanwhile merge into the one
           waiting, so a story re-seen on several of those pages costs one statement
 
@@ -138,7 +138,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=500, help="pages of lead + 10 teasers")
     parser.add_argument("--batch", type=int, default=500, help="items per write (STORE_BATCH_SIZE)")
-    parser.add_argument("--merged", type=int, default=5000,
+    parser.add_argument("--merged", type=int, default=2000,
                         help="items per write when batches merge (STORE_MAX_BATCH)")
     args = parser.parse_args()
     uri = os.environ.get("BENCH_MONGO_URI")

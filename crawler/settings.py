@@ -50,7 +50,7 @@ STORE_BATCH_SIZE = 500
 # waiting, up to STORE_MAX_BATCH items (a story seen on several of its pages: one statement);
 # the crawl waits for the database only when STORE_MAX_PENDING batches wait and the last is full.
 STORE_FLUSH_INTERVAL = 5.0
-STORE_MAX_BATCH = 5000
+STORE_MAX_BATCH = 2000
 STORE_MAX_PENDING = 1
 # Crawl depth when neither the profile nor `-a max_depth=` says.
 CRAWLER_MAX_DEPTH = 3

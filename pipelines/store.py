@@ -56,7 +56,7 @@ class _Batch:
 
 class StorePipeline:
     def __init__(self, crawler, batch_size: int = 500, flush_interval: float = 5.0,
-                 max_pending: int = 1, max_batch: int = 5000):
+                 max_pending: int = 1, max_batch: int = 2000):
         self.crawler = crawler
         self.stats = crawler.stats
         self.batch_size = batch_size
@@ -79,7 +79,7 @@ class StorePipeline:
         return cls(crawler, settings.getint("STORE_BATCH_SIZE", 500),
                    settings.getfloat("STORE_FLUSH_INTERVAL", 5.0),
                    settings.getint("STORE_MAX_PENDING", 1),
-                   settings.getint("STORE_MAX_BATCH", 5000))
+                   settings.getint("STORE_MAX_BATCH", 2000))
 
     def open_spider(self, spider=None):
         spider = spider or self.crawler.spider
