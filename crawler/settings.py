@@ -24,6 +24,12 @@ CONCURRENT_REQUESTS_PER_DOMAIN = 8
 # and the pipelines do not wait on I/O per item, so 16 workers lose nothing and save the event
 # loop about 85 tasks per page.
 CONCURRENT_ITEMS = 16
+# Bytes of responses Scrapy's scraper holds while their items go through the pipelines (default
+# 5 MB). When the database is behind, the store pipeline makes items wait, their responses stay
+# here, and fetching pauses at this size: 1 MB holds about 70 daily8-sized pages with their items
+# instead of 360 (measured peak RSS of a 5,000-page crawl: 249 MB against 303 MB). Parsing is
+# synchronous, so a fast database never comes near it.
+SCRAPER_SLOT_MAX_ACTIVE_SIZE = 1_000_000
 DOWNLOAD_DELAY = 0
 DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
