@@ -126,7 +126,7 @@ def _known_fields(item: Article | Teaser) -> dict[str, Any]:
     for name in STORY_FIELDS:
         value = getattr(item, name, None)
         if not _empty(value):
-            fields[name] = value if type(value) is str else sanitize.clean(value)
+            fields[name] = sanitize.clean(value)
     return fields
 
 

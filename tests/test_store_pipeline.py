@@ -30,12 +30,13 @@ class _Spider(scrapy.Spider):
     name = "merge-test"
 
 
-def test_batches_sealed_during_a_slow_write_are_merged(mongo_uri, db_name, monkeypatch, tmp_path):
+def _gated_pipeline(mongo_uri, db_name, monkeypatch, tmp_path, **settings):
+    """An open StorePipeline on the test database whose writes wait at a gate (the database is
+    busy until the gate opens); `calls` records each write's size."""
     monkeypatch.setenv("MONGO_URI", mongo_uri)
     monkeypatch.setenv("MONGO_DB", db_name)
     monkeypatch.setenv("CRAWLER_DATA_DIR", str(tmp_path / "data"))
-    crawler = get_crawler(_Spider, {"STORE_BATCH_SIZE": 10, "STORE_MAX_BATCH": 1000,
-                                    "STORE_FLUSH_INTERVAL": 3600})
+    crawler = get_crawler(_Spider, {"STORE_FLUSH_INTERVAL": 3600, **settings})
     spider = _Spider()
     crawler.spider = spider
     pipeline = StorePipeline.from_crawler(crawler)
@@ -43,12 +44,27 @@ def test_batches_sealed_during_a_slow_write_are_merged(mongo_uri, db_name, monke
     gate, calls = threading.Event(), []
     write = pipeline.store.write_sightings
 
-    def slow_write(items):  # the database is busy until the gate opens
+    def slow_write(items):
         calls.append(len(items))
         gate.wait(30)
         return write(items)
 
     pipeline.store.write_sightings = slow_write
+    return crawler, spider, pipeline, gate, calls
+
+
+def _stored_then_dropped(mongo_uri, db_name) -> int:
+    check = Store(mongo_uri, db_name)
+    try:
+        return check.count_articles()
+    finally:
+        check.client.drop_database(db_name)
+        check.close()
+
+
+def test_batches_sealed_during_a_slow_write_are_merged(mongo_uri, db_name, monkeypatch, tmp_path):
+    crawler, spider, pipeline, gate, calls = _gated_pipeline(
+        mongo_uri, db_name, monkeypatch, tmp_path, STORE_BATCH_SIZE=10, STORE_MAX_BATCH=1000)
 
     async def crawl() -> None:
         for n in range(10):  # one batch: its write starts and waits at the gate
@@ -66,12 +82,7 @@ def test_batches_sealed_during_a_slow_write_are_merged(mongo_uri, db_name, monke
     stats = crawler.stats.get_stats()
     assert stats["store/batches"] == 2 and stats["store/batches_merged"] == 3
     assert stats["store/new"] == 50
-    check = Store(mongo_uri, db_name)
-    try:
-        assert check.count_articles() == 50
-    finally:
-        check.client.drop_database(db_name)
-        check.close()
+    assert _stored_then_dropped(mongo_uri, db_name) == 50
     assert not list(spill.journal_dir().glob("*.jsonl"))  # every journal file committed
     assert not spill.pending()
 
@@ -114,24 +125,9 @@ def test_a_busy_database_holds_the_crawl_once_a_full_batch_waits(mongo_uri, db_n
                                                                    tmp_path):
     """Back-pressure: one batch being written and one waiting (merged up to STORE_MAX_BATCH);
     beyond that process_item waits, so items never pile up in memory."""
-    monkeypatch.setenv("MONGO_URI", mongo_uri)
-    monkeypatch.setenv("MONGO_DB", db_name)
-    monkeypatch.setenv("CRAWLER_DATA_DIR", str(tmp_path / "data"))
-    crawler = get_crawler(_Spider, {"STORE_BATCH_SIZE": 10, "STORE_MAX_BATCH": 20,
-                                    "STORE_MAX_PENDING": 1, "STORE_FLUSH_INTERVAL": 3600})
-    spider = _Spider()
-    crawler.spider = spider
-    pipeline = StorePipeline.from_crawler(crawler)
-    pipeline.open_spider(spider)
-    gate, calls = threading.Event(), []
-    write = pipeline.store.write_sightings
-
-    def slow_write(items):
-        calls.append(len(items))
-        gate.wait(30)
-        return write(items)
-
-    pipeline.store.write_sightings = slow_write
+    crawler, spider, pipeline, gate, calls = _gated_pipeline(
+        mongo_uri, db_name, monkeypatch, tmp_path, STORE_BATCH_SIZE=10, STORE_MAX_BATCH=20,
+        STORE_MAX_PENDING=1)
     accepted = 0
 
     async def crawl() -> None:
@@ -154,9 +150,4 @@ def test_a_busy_database_holds_the_crawl_once_a_full_batch_waits(mongo_uri, db_n
 
     asyncio.run(main())
     assert sum(calls) == 200 and max(calls) <= 20
-    check = Store(mongo_uri, db_name)
-    try:
-        assert check.count_articles() == 200
-    finally:
-        check.client.drop_database(db_name)
-        check.close()
+    assert _stored_then_dropped(mongo_uri, db_name) == 200
