@@ -12,12 +12,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from urllib.parse import urlsplit
 
-from crawler.extract import select
+from crawler.extract import byline, select
 from crawler.extract.blocks import Block, collect
 from crawler.extract.body import body_text, pick_container
-from crawler.extract.cards import AUTHOR_HINT, SOURCE_HINT, headline_like
-from crawler.extract.noise import is_sponsored_label, is_ui_string
+from crawler.extract.byline import Token
+from crawler.extract.cards import AUTHOR_HINT, headline_like
 from crawler.extract.parse import Page, leaves, norm, tag_of, text_of
 from crawler.extract.structured import Structured
 from crawler.extract.timetext import find_time, is_time_text, strip_separators
@@ -125,10 +126,9 @@ def _element_with_text(root, text: str, furniture: dict):
     return None
 
 
-def _meta_line(head_el, stop: set, limit: int = 30) -> tuple[list, list]:
-    """Text nodes around the headline, before the prose starts: where bylines live.
-
-    Returns (a few nodes before the headline, nodes after it)."""
+def _meta_tokens(head_el, stop: set, limit: int = 30) -> tuple[list[Token], list[Token]]:
+    """Text (and logo alt) tokens around the headline, before the prose starts: where bylines
+    live. Returns (a few tokens before the headline, tokens after it)."""
     region = head_el
     for _ in range(3):
         parent = region.getparent()
@@ -137,82 +137,57 @@ def _meta_line(head_el, stop: set, limit: int = 30) -> tuple[list, list]:
         region = parent
         if len(leaves(region)) > 3 or tag_of(region) == "body":
             break
-    before: list[tuple[object, str]] = []
-    out: list[tuple[object, str]] = []
+    before: list[Token] = []
+    out: list[Token] = []
     started = False
-    for el, t in leaves(region):
-        inside_head = el is head_el or head_el in set(el.iterancestors())
-        if inside_head:
+    for tok in byline.tokens(region):
+        el = tok.el
+        if el is head_el or head_el in set(el.iterancestors()):
             started = True
             continue
         if not started:
-            before = [*before[-3:], (el, t)]
+            before = [*before[-3:], tok]
             continue
-        if len(t) > 200 or len(out) >= limit or (stop and any(x in stop for x in el.iterancestors())):
+        if len(tok.text) > 200 or len(out) >= limit or (stop and any(x in stop for x in el.iterancestors())):
             break
-        out.append((el, t))
+        out.append(tok)
     return before, out
 
 
-def _homepage_link_name(pairs: list[tuple[object, str]], page_host: str) -> str | None:
-    """A short link to another site's home page next to the headline names the publisher."""
-    from urllib.parse import urlsplit
+def _lead_region(head_el, container):
+    """The smallest element holding both the headline and the body: a "Source:" line below the
+    body still belongs to the lead, a teaser rail beside the article does not."""
+    if container is None:
+        return head_el.getparent() if head_el is not None else None
+    if head_el is None:
+        return container.getparent()
+    mine = set(head_el.iterancestors())
+    for anc in [container, *container.iterancestors()]:
+        if anc in mine:
+            return anc if tag_of(anc) not in ("html", "body") else container.getparent()
+    return container.getparent()
 
+
+def _homepage_link_name(pairs: list[tuple[object, str]], page_host: str) -> str | None:
+    """A short link to another site's home page next to the headline names the publisher
+    (breadcrumbs and menus link home too, so they never count)."""
+    if not page_host:
+        return None  # without the page's own host, its own "Home" link looks the same
+    own = page_host.removeprefix("www.")
     for el, t in pairs:
+        if any(tag_of(x) == "nav" or "crumb" in f"{x.get('class') or ''} {x.get('aria-label') or ''}"
+               for x in el.iterancestors()):
+            continue
         for a in [el, *list(el.iterancestors())[:2]]:
             if tag_of(a) != "a" or not a.get("href"):
                 continue
             parts = urlsplit(a.get("href"))
-            if parts.netloc and parts.netloc.lower() != page_host and parts.path in ("", "/"):
+            host = (parts.hostname or "").lower().removeprefix("www.")
+            if host and host != own and parts.path in ("", "/"):
                 name = strip_separators(t)
                 if name and len(name) <= 50:
                     return name
     return None
-
-
-def _meta_time_and_source(line: list[tuple[object, str]], authors: list[str]) -> tuple[str | None, str | None]:
-    time_raw, source = None, None
-    author_keys = {a.lower() for a in authors}
-
-    def is_author(el, t: str) -> bool:
-        attrs = " ".join(f"{x.get('class') or ''} {x.get('rel') or ''} {x.get('itemprop') or ''}"
-                         for x in [el, *list(el.iterancestors())[:2]])
-        return bool(AUTHOR_HINT.search(attrs)) or bool(_BY.match(t)) or t.lower() in author_keys
-
-    for i, (el, t) in enumerate(line):
-        for x in [el, *list(el.iterancestors())[:2]]:
-            attrs = f"{x.get('class') or ''} {x.get('itemprop') or ''}"
-            if SOURCE_HINT.search(attrs) and not AUTHOR_HINT.search(attrs):
-                cand = strip_separators(t)
-                hit = find_time(cand)
-                if hit and hit[0] and not hit[2]:
-                    cand = hit[0]
-                if cand and not is_time_text(cand) and source is None:
-                    source = cand
-                break
-        if time_raw is None:
-            if tag_of(el) == "time" and (el.get("datetime") or "").strip():
-                time_raw = el.get("datetime").strip()
-            elif is_time_text(t):
-                time_raw = strip_separators(t)
-            else:
-                hit = find_time(t)
-                if hit and len(t) <= 90 and (not hit[0] or not hit[2]):
-                    time_raw = hit[1]
-                    other = hit[0] or hit[2]
-                    if other and source is None and not is_author(el, other) and len(other) <= 60:
-                        source = other
-            if time_raw and source is None:
-                for j in (i - 1, i + 1):
-                    if 0 <= j < len(line):
-                        pel, pt = line[j]
-                        pt = strip_separators(pt)
-                        if (pt and len(pt) <= 50 and not is_time_text(pt) and not is_author(pel, pt)
-                                and not is_ui_string(pt) and not is_sponsored_label(pt)
-                                and not pt.endswith((".", "?", "!"))):
-                            source = pt
-                            break
-    return time_raw, source
 
 
 def _authors(page: Page, st: Structured, scope) -> list[str]:
@@ -290,19 +265,21 @@ def find(page: Page, st: Structured, head: tuple[str | None, object], profile,
     if sbody and len(sbody) > len(d.body) * 1.5 and len(d.body) < 500:
         d.body = sbody
 
-    before, line = _meta_line(d.headline_el, teaser_blocks) if d.headline_el is not None else ([], [])
-    line_time, line_source = _meta_time_and_source(line, d.authors)
-    if not line_source:
-        _t, line_source = _meta_time_and_source(before, d.authors)
-        line_source = line_source if _t is None else None
+    d_url = page.url or page.absolute(st.canonical) or page.absolute(st.meta.get("og:url"))
+    before, line = _meta_tokens(d.headline_el, teaser_blocks) if d.headline_el is not None else ([], [])
+    author_keys = frozenset(a.lower() for a in d.authors)
+    line_time, line_source, labelled = byline.read_line(line, d.headline, author_keys)
+    if not labelled:
+        region = _lead_region(d.headline_el, d.container)
+        named = byline.labelled_source(region, teaser_blocks, d.headline) if region is not None else None
+        if named:
+            line_source = named
     site = _title_site(page, d.headline)
     if line_source and site and line_source.lower().startswith(site.lower()):
         line_source = site
     if not line_source:
-        from urllib.parse import urlsplit
-
-        host = (urlsplit(page.url or "").hostname or "").lower()
-        line_source = _homepage_link_name(before + line, host)
+        host = (urlsplit(d_url or "").hostname or "").lower()
+        line_source = _homepage_link_name([(t.el, t.text) for t in before + line], host)
     if "lead.published" in pins:
         d.time_raw = select.time_value(base, pins["lead.published"])
     if not d.time_raw:

@@ -1,0 +1,207 @@
+"""Reading the lead's meta line: who published the story and when.
+
+Under a headline, pages print labels ("By", "Source:", "Published:"), names, times, separators and
+publisher logos in every order. A label says what the next words are, so the publisher is never
+taken from an author's name or from the label itself ("Por", "Published"), and a "Source: X" line
+below the body names the publisher as surely as one above it. Words are the label vocabularies of
+the languages aggregators use; a page in another language still gets the positional rules (the
+short name beside the time, a logo's alt text).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from crawler.extract.cards import AUTHOR_HINT, SOURCE_HINT
+from crawler.extract.noise import is_sponsored_label, is_ui_string
+from crawler.extract.parse import leaves, norm, tag_of
+from crawler.extract.timetext import find_time, is_time_text, strip_separators
+
+_COLON = r"\s*[:：]?\s*"
+SOURCE_LABEL = re.compile(
+    r"^(?:source|sources|via|provided by|courtesy of|fuente|fonte|quelle|kaynak|sumber|"
+    r"источник|المصدر|स्रोत|出典|出所|提供|来源|來源|출처)" + _COLON, re.IGNORECASE)
+AUTHOR_LABEL = re.compile(
+    r"^(?:by|written by|reporting by|words by|story by|por|par|von|di|oleh|yazan|автор|авторы|"
+    r"بقلم|كتب|लेखक|文|記者|作者|기자|글)" + _COLON, re.IGNORECASE)
+TIME_LABEL = re.compile(
+    r"^(?:published|first published|last updated|updated|posted|publicado|actualizado|atualizado|"
+    r"publié|publié le|mis à jour|veröffentlicht|aktualisiert|stand|pubblicato|aggiornato|"
+    r"diterbitkan|diperbarui|dipublikasikan|配信|更新|公開|发布|發布|نشر في|نشر|آخر تحديث|"
+    r"تحديث|опубликовано|обновлено|yayınlanma|yayınlandı|güncelleme|güncellendi|प्रकाशित|"
+    r"अपडेटेड|अपडेट)" + _COLON, re.IGNORECASE)
+_LABELS = (("source", SOURCE_LABEL), ("author", AUTHOR_LABEL), ("time", TIME_LABEL))
+_ICON = re.compile(r"fav|icon|logo|brand|avatar|publisher|source", re.I)
+_NO_CREDIT = ("figcaption", "figure", "blockquote", "cite")
+# Left over from a time the time finder only partly read: "à 12h14 (CEST)", "+5:30", "(MSK)".
+_TIME_REMNANT = re.compile(r"\d{1,2}\s*[:h.]\s*\d{2}|^\(.*\)$|^[+-]\d|\b(?:GMT|UTC)\b")
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+_BLOCKS = {"div", "p", "li", "section", "header", "footer", "td", "article", "aside", "ul", "dl",
+           "dd", "table", "tr", "main", "body", "figure"}
+
+
+@dataclass
+class Token:
+    el: object
+    text: str
+    block: object  # nearest block-level ancestor: tokens of one line share it
+    is_logo: bool = False
+
+    @property
+    def hinted(self) -> bool:
+        """Marked up as the publisher (class/itemprop source, publisher, provider...)."""
+        for x in [self.el, *list(self.el.iterancestors())[:2]]:
+            attrs = f"{x.get('class') or ''} {x.get('itemprop') or ''} {x.get('data-testid') or ''}"
+            if attrs.strip() and SOURCE_HINT.search(attrs):
+                return not AUTHOR_HINT.search(attrs)
+        return False
+
+    @property
+    def authored(self) -> bool:
+        """Inside a byline or author element: a writer's name or role, not the publisher."""
+        for x in [self.el, *list(self.el.iterancestors())[:2]]:
+            attrs = f"{x.get('class') or ''} {x.get('rel') or ''} {x.get('itemprop') or ''}"
+            if attrs.strip() and AUTHOR_HINT.search(attrs) and not SOURCE_HINT.search(attrs):
+                return True
+        return False
+
+
+def _block_of(el):
+    for x in [el, *el.iterancestors()]:
+        if tag_of(x) in _BLOCKS:
+            return x
+    return None
+
+
+def _small_img(img) -> bool:
+    for attr in ("width", "height"):
+        v = (img.get(attr) or "").strip().removesuffix("px")
+        if v.isdigit() and int(v) <= 64:
+            return True
+    return bool(_ICON.search(f"{img.get('class') or ''} {img.get('src') or ''}"))
+
+
+def tokens(region, stop=frozenset()) -> list[Token]:
+    """The region's text nodes and logo alt texts in reading order."""
+    out: list[Token] = []
+    imgs = {img for img in region.iter("img") if (img.get("alt") or "").strip() and _small_img(img)}
+    if imgs:
+        order = {el: i for i, el in enumerate(region.iter())}
+        items = [(order.get(el, 0), 0, el, t) for el, t in leaves(region)]
+        items += [(order.get(img, 0), 1, img, norm(img.get("alt"))) for img in imgs]
+        items.sort(key=lambda x: (x[0], x[1]))
+        pairs = [(el, t, logo == 1) for _o, logo, el, t in items]
+    else:
+        pairs = [(el, t, False) for el, t in leaves(region)]
+    for el, t, logo in pairs:
+        if stop and any(x in stop for x in el.iterancestors()):
+            continue
+        out.append(Token(el, t, _block_of(el), logo))
+    return out
+
+
+def label_of(text: str) -> tuple[str | None, str]:
+    """(kind, the words after the label) for a labelled text, else (None, text)."""
+    for kind, pattern in _LABELS:
+        m = pattern.match(text)
+        if m and (m.end() == len(text) or text[m.end() - 1] in " \t:：" or m.group(0)[-1] in ":："):
+            return kind, text[m.end():].strip()
+    return None, text
+
+
+def _name_like(text: str, headline: str | None) -> bool:
+    t = strip_separators(text)
+    return (bool(t) and len(t) <= 60 and len(t.split()) <= 7 and t != headline
+            and not is_time_text(t) and not is_ui_string(t) and not is_sponsored_label(t)
+            and not t.endswith((".", "?", "!", ":", "：")) and label_of(t)[0] is None
+            and not t.isdigit() and not _TIME_REMNANT.search(t))
+
+
+def read_line(toks: list[Token], headline: str | None = None,
+              authors: frozenset[str] = frozenset()) -> tuple[str | None, str | None, bool]:
+    """(time text, publisher, whether the publisher was labelled) from a meta line."""
+    time_raw: str | None = None
+    time_at: int | None = None
+    labelled: str | None = None
+    names: list[tuple[int, Token, str]] = []
+    expect: str | None = None
+    author_block = None
+    for i, tok in enumerate(toks):
+        t = tok.text
+        if not tok.is_logo:
+            kind, rest = label_of(t)
+            if kind is not None:
+                expect = kind
+                author_block = tok.block if kind == "author" else None
+                if not rest:
+                    continue
+                t = rest
+        if tok.is_logo:
+            if expect == "source" and labelled is None:
+                labelled = t
+            else:
+                names.append((i, tok, t))
+            continue
+        if expect == "source" and labelled is None and _name_like(t, headline):
+            labelled = strip_separators(t)
+            expect = None
+            continue
+        if time_raw is None:
+            if tag_of(tok.el) == "time" and (tok.el.get("datetime") or "").strip():
+                time_raw, time_at = tok.el.get("datetime").strip(), i
+                continue
+            if is_time_text(t):
+                time_raw, time_at = strip_separators(t), i
+                continue
+            hit = find_time(t) if len(t) <= 90 else None
+            if hit and (not hit[0] or not hit[2]):
+                time_raw, time_at = hit[1], i
+                other = strip_separators(hit[0] or hit[2])
+                if other and label_of(other)[0] is None and _name_like(other, headline) and \
+                        expect != "author" and other.lower() not in authors and not tok.authored:
+                    names.append((i, tok, other))
+                continue
+        elif is_time_text(t) or (tag_of(tok.el) == "time"):
+            continue
+        if expect == "author" or (author_block is not None and tok.block is author_block):
+            continue  # names after "By" are the writers, not the publisher
+        if t.lower() in authors or tok.authored or not _name_like(t, headline) or \
+                any(tag_of(x) in _HEADINGS for x in [tok.el, *list(tok.el.iterancestors())[:2]]):
+            continue
+        names.append((i, tok, strip_separators(t)))
+    if labelled:
+        return time_raw, labelled, True
+    hinted = [n for n in names if n[1].hinted]
+    if hinted:
+        return time_raw, hinted[0][2], False
+    if not names:
+        return time_raw, None, False
+    if time_at is None:
+        return time_raw, None, False
+    time_block = toks[time_at].block
+    near = [n for n in names if n[1].block is time_block or n[0] == time_at]
+    pool = near or [n for n in names if abs(n[0] - time_at) <= 2]
+    if not pool:
+        return time_raw, None, False
+    best = min(pool, key=lambda n: (abs(n[0] - time_at), n[0] > time_at))
+    return time_raw, best[2], False
+
+
+def labelled_source(region, stop=frozenset(), headline: str | None = None) -> str | None:
+    """A "Source: Publisher" line anywhere in the lead's region (above or below the body)."""
+    toks = tokens(region, stop)
+    for i, tok in enumerate(toks):
+        if tok.is_logo or len(tok.text) > 80:
+            continue
+        if any(tag_of(x) in _NO_CREDIT for x in [tok.el, *tok.el.iterancestors()]):
+            continue
+        kind, rest = label_of(tok.text)
+        if kind != "source":
+            continue
+        if rest:
+            return strip_separators(rest) if _name_like(rest, headline) else None
+        nxt = toks[i + 1] if i + 1 < len(toks) else None
+        if nxt is not None and (nxt.block is tok.block or nxt.is_logo) and _name_like(nxt.text, headline):
+            return strip_separators(nxt.text)
+    return None

@@ -1,0 +1,90 @@
+"""The lead's publisher and time as a reader sees them under (or below) the headline.
+
+Each page is a small aggregator article in a different byline shape; the expected publisher is
+what the page prints, never a label ("By", "Por", "Published"), an author, a breadcrumb or the
+aggregator's own name.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from crawler.extract import extract
+from crawler.extract.byline import label_of
+
+NOW = datetime(2026, 3, 9, 12, 0, tzinfo=UTC)
+BODY = "".join(
+    f"<p>Paragraph {i} of a story about the river ferry timetable, which the council changed "
+    f"again this week after residents complained about the early crossings.</p>" for i in range(4))
+
+
+def _page(meta: str, after_body: str = "", lang: str = "en", site: str = "Brightwire") -> str:
+    return (f'<html lang="{lang}"><head><title>Ferry timetable changes again - {site}</title>'
+            f'<meta property="og:site_name" content="{site}"></head><body>'
+            f'<header><a href="https://brightwire.example/">Home</a></header>'
+            f'<main><article><nav aria-label="breadcrumb"><a href="https://brightwire.example/">'
+            f'Home</a> &gt; <a href="https://brightwire.example/local">Local</a></nav>'
+            f'<h1>Ferry timetable changes again after complaints</h1>{meta}'
+            f'<div class="c9x">{BODY}</div>{after_body}</article></main></body></html>')
+
+
+CASES = {
+    "dot line": ('<div><span>Harbour Times</span> · <span>3 hours ago</span></div>', "", "en",
+                 "Harbour Times"),
+    "label above": ('<div><span>Source:</span> <span>Harbour Times</span></div>'
+                    '<div><span>Published:</span> <span>3 hours ago</span></div>', "", "en",
+                    "Harbour Times"),
+    "label below the body": ('<div>Published: 3 hours ago</div><div>By <a href="/a/x">Ana Reis</a></div>',
+                             '<p>Source: <span>Harbour Times</span></p>', "en", "Harbour Times"),
+    "author label after the line": ('<div><span>Gazeta Fluvial</span> | <span>há 3 horas</span></div>'
+                                    '<div>Por <span>Ana Reis</span></div>', "", "pt", "Gazeta Fluvial"),
+    "logo alt beside the time": ('<div><img src="/logos/ht.png" alt="Harbour Times" height="18">'
+                                 '<span>3 hours ago</span></div>', "", "en", "Harbour Times"),
+    "turkish label below": ('<div>Yazan: <span>Ece Demir</span></div><div><span>3 saat önce</span></div>',
+                            '<p>Kaynak: <span>Nehir Postası</span></p>', "tr", "Nehir Postası"),
+    "hindi label above": ('<div>स्रोत: <span>नदी समाचार</span></div><div>3 घंटे पहले</div>', "", "hi",
+                          "नदी समाचार"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_lead_publisher(name):
+    meta, after, lang, want = CASES[name]
+    got = extract(_page(meta, after, lang), url="https://brightwire.example/local/ferry", fetched_at=NOW)
+    assert got.lead is not None, got.problems
+    assert got.lead.source == want
+
+
+def test_labelled_time_is_read():
+    got = extract(_page('<div><span>Harbour Times</span></div><div>Published: 3 hours ago</div>'),
+                  url="https://brightwire.example/local/ferry", fetched_at=NOW)
+    assert got.lead.published_at is not None
+    assert abs((NOW - got.lead.published_at).total_seconds() - 3 * 3600) <= 3600
+
+
+def test_breadcrumb_home_link_is_not_the_publisher():
+    """No publisher shown: the site's own name stands, never "Home" from the breadcrumb."""
+    got = extract(_page("<div>3 hours ago</div>"), fetched_at=NOW)
+    assert got.lead.source == "Brightwire"
+
+
+def test_author_role_beside_time_is_not_the_publisher():
+    meta = ('<div class="byline"><a rel="author" href="/p/ana">Ana Reis</a>, Transport reporter · '
+            '<time datetime="2026-03-09T09:00:00Z">9 Mar 2026</time></div>')
+    got = extract(_page(meta), url="https://brightwire.example/local/ferry", fetched_at=NOW)
+    assert got.lead.source == "Brightwire"
+
+
+@pytest.mark.parametrize("text,kind,rest", [
+    ("Source: Harbour Times", "source", "Harbour Times"),
+    ("Fuente:", "source", ""),
+    ("By", "author", ""),
+    ("Por Ana Reis", "author", "Ana Reis"),
+    ("Veröffentlicht: vor 2 Stunden", "time", "vor 2 Stunden"),
+    ("Dijon council votes", None, "Dijon council votes"),
+    ("Bypass opens", None, "Bypass opens"),
+])
+def test_labels(text, kind, rest):
+    assert label_of(text) == (kind, rest)
