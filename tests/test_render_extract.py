@@ -47,3 +47,19 @@ def test_render_without_a_browser_says_so_for_each_input():
     assert len(out) == 2
     for obj in out:
         assert "no browser at /nonexistent" in obj["error"] and "CRAWLER_CHROMIUM" in obj["error"]
+
+
+def test_render_reads_an_undeclared_utf8_file_as_utf8(tmp_path):
+    """A saved page with no charset declaration is UTF-8 to `extract` with or without --render
+    (a browser alone would guess windows-1252 and turn Devanagari into mojibake)."""
+    headline = "नदी पर नई फेरी सेवा अगले महीने से शुरू होगी"
+    body = "".join(f"<p>पैराग्राफ {i}: नगर परिषद ने फेरी के समय में बदलाव किया है और निवासियों ने "
+                   f"सुबह की सेवाओं पर चिंता जताई है।</p>" for i in range(4))
+    page = tmp_path / "undeclared.html"
+    page.write_bytes(f"<html><head><title>{headline}</title></head><body><article><h1>{headline}"
+                     f"</h1>{body}</article></body></html>".encode())
+    code, (plain,), err = extract(str(page))
+    assert code == 0, err[-2000:]
+    code, (rendered,), err = extract("--render", str(page))
+    assert code == 0, err[-2000:]
+    assert plain["lead"]["headline"] == rendered["lead"]["headline"] == headline

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
+from w3lib.encoding import html_body_declared_encoding
+
 from crawler.render.browser import browser_problem, chromium_path
 from crawler.render.sample_site import Route, SampleServer
 
@@ -27,6 +29,18 @@ class Rendered:
     html: str | None = None
     url: str | None = None  # where the browser ended up
     error: str | None = None
+
+
+def _html_type(data: bytes) -> str:
+    """A saved page that declares no charset is read as UTF-8 when it is valid UTF-8, as
+    `crawler extract` reads it without --render; a browser would guess windows-1252."""
+    if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")) or html_body_declared_encoding(data):
+        return "text/html"
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return "text/html"
+    return "text/html; charset=utf-8"
 
 
 def _file_routes(folder: Path):
@@ -50,6 +64,8 @@ def _file_routes(folder: Path):
         if name.endswith(".gz"):
             data, name = gzip.decompress(data), name[:-3]
         ctype = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        if ctype == "text/html":
+            ctype = _html_type(data)
         return Route(data, ctype)
 
     return route
