@@ -9,6 +9,7 @@ site's name.
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
@@ -60,35 +61,61 @@ def _clean_title(title: str | None, site: str | None) -> str | None:
     parts = _TITLE_SPLIT.split(title)
     if len(parts) > 1:
         if site and any(_similar(p, site) > 0.8 for p in parts):
-            parts = [p for p in parts if _similar(p, site) <= 0.8]
-        title = max(parts, key=len) if len(parts) > 1 else parts[0]
+            parts = [p for p in parts if _similar(p, site) <= 0.8] or parts
+        title = max(parts, key=len)
     return norm(title) or None
+
+
+_ENTITY = re.compile(r"&(?:#\d{2,7}|#x[0-9a-fA-F]{2,6}|[a-zA-Z]{2,8});")
+
+
+def _unescaped(text: str) -> str:
+    """Metadata escaped twice ("doesn&#8217;t" in JSON-LD or og:title) as a reader sees it."""
+    return html.unescape(text) if _ENTITY.search(text) else text
+
+
+_HEAD_GOOD = re.compile(r"article|story|post|entry|headline|\bhed\b|__hed|page-?title", re.I)
+_HEAD_BAD = re.compile(r"ad-?block|recirc|related|promo|newsletter|subscribe|modal|popup|sidebar|"
+                       r"widget|teaser|more-?from|most-?read|trending", re.I)
+
+
+def _heading_class_score(h) -> float:
+    """Class names raise or lower a heading's claim: an ad-blocker notice or a "More from"
+    rail has its own <h1> on many sites, the story's title sits in an article header."""
+    parent = h.getparent()
+    attrs = " ".join(f"{x.get('class') or ''} {x.get('id') or ''}" for x in (h, parent) if x is not None)
+    if not attrs.strip():
+        return 0.0
+    if _HEAD_BAD.search(attrs):
+        return -0.3
+    return 0.1 if _HEAD_GOOD.search(attrs) else 0.0
 
 
 def _headline(page: Page, st: Structured, furniture: dict) -> tuple[str | None, object]:
     site = st.meta.get("og:site_name")
-    hints = [x for x in ((st.article.headline if st.article else None), st.meta.get("og:title"),
-                         st.meta.get("twitter:title")) if x]
+    hints = [_unescaped(x) for x in ((st.article.headline if st.article else None),
+                                     st.meta.get("og:title"), st.meta.get("twitter:title")) if x]
     title_el = page.root.find(".//title")
     if title_el is not None and text_of(title_el):
         hints.append(_clean_title(text_of(title_el), site))
     best, best_score = None, 0.0
     for i, h in enumerate(page.root.iter("h1", "h2")):
-        if furniture.get(h) == "nav":
-            continue
+        if furniture.get(h) == "nav" and _heading_class_score(h) <= 0:
+            continue  # a site header's <h1>, not an article header's
         t = text_of(h)
-        if not headline_like(t):
-            continue
         sim = max((_similar(t, x) for x in hints if x), default=0.0)
+        if not headline_like(t) and not (t and sim >= 0.95):
+            continue  # a short title still counts when the page's metadata says it is the title
         # An h1 that reads like a story is the page's own claim; an h2 must match the title.
         score = 0.7 + sim * 0.5 if tag_of(h) == "h1" else sim * 0.8
         score -= i * 0.01
+        score += _heading_class_score(h)
         if score > best_score:
             best, best_score = h, score
     if best is not None and (best_score >= 0.6 or not hints):
         return text_of(best), best
     for h in hints:
-        cleaned = _clean_title(h, site) if h is not (st.article.headline if st.article else None) else h
+        cleaned = h if st.article and h == _unescaped(st.article.headline or "") else _clean_title(h, site)
         if cleaned:
             if best is not None and _similar(text_of(best), cleaned) > 0.8:
                 return cleaned, best
