@@ -88,3 +88,17 @@ def test_author_role_beside_time_is_not_the_publisher():
 ])
 def test_labels(text, kind, rest):
     assert label_of(text) == (kind, rest)
+
+
+@pytest.mark.parametrize("meta,lang,want", [
+    ('<div>By <span>Ana Reis</span>, <span>Rui Lima</span> and <a href="/a/eva">Eva Cruz</a></div>',
+     "en", ["Ana Reis", "Rui Lima", "Eva Cruz"]),
+    ('<div>Oleh <span>Putri Wulan</span> dan <span>Dewi Sari</span></div>', "id",
+     ["Putri Wulan", "Dewi Sari"]),
+    ('<div>Автор: <span>Олег Ветров</span></div>', "ru", ["Олег Ветров"]),
+    ('<div>By Dan Evon</div>', "en", ["Dan Evon"]),
+    ('<div>By Sarah E. Marsh, MS, RD on March 2, 2026</div>', "en", ["Sarah E. Marsh"]),
+])
+def test_labelled_authors(meta, lang, want):
+    got = extract(_page(meta, lang=lang), url="https://brightwire.example/local/ferry", fetched_at=NOW)
+    assert got.lead.authors == want

@@ -205,3 +205,53 @@ def labelled_source(region, stop=frozenset(), headline: str | None = None) -> st
         if nxt is not None and (nxt.block is tok.block or nxt.is_logo) and _name_like(nxt.text, headline):
             return strip_separators(nxt.text)
     return None
+
+
+# Between names only: "Dan Evon" is a name, "Putri dan Siti" two; "Sarah E. Needleman" one.
+_NAME_SPLIT = re.compile(
+    r"\s*[,;、،／/]\s*|(?<=\S)\s+(?:(?i:and|und|et|dan|ve|и|و|और)|e|y|&)\s+(?=\S)")
+
+
+_TRAILING_PREP = re.compile(r"\s+(?:on|at|am|um|le|el|em|il|à|de|du)\s*$")
+
+
+def strip_label(name: str) -> str:
+    """"Автор: Павел Ракитин" -> "Павел Ракитин"."""
+    kind, rest = label_of(norm(name))
+    return rest if kind == "author" and rest else name
+
+
+def split_names(text: str) -> list[str]:
+    """"Ana Reis, Rui Lima and Eva Cruz" -> three names; a label, a trailing date and
+    credentials ("MS", "RD") are dropped."""
+    out: list[str] = []
+    text = strip_label(text)
+    hit = find_time(text)
+    if hit:
+        text = _TRAILING_PREP.sub("", hit[0])  # "Ana Reis on March 2, 2026" -> "Ana Reis"
+    for part in _NAME_SPLIT.split(text):
+        name = strip_separators(part)
+        if 3 < len(name) <= 60 and not is_time_text(name) and name not in out:
+            out.append(name)
+    return out
+
+
+def labelled_authors(toks: list[Token]) -> list[str]:
+    """The names after a "By"/"Por"/"लेखक:" label, on the label's own line."""
+    for i, tok in enumerate(toks):
+        if tok.is_logo:
+            continue
+        kind, rest = label_of(tok.text)
+        if kind != "author":
+            continue
+        parts = [rest] if rest else []
+        for nxt in toks[i + 1:]:
+            if nxt.block is not tok.block or nxt.is_logo or label_of(nxt.text)[0] is not None:
+                break
+            if find_time(nxt.text) or len(nxt.text) > 80:
+                break
+            parts.append(nxt.text)
+        names = split_names(" , ".join(parts))
+        if names:
+            return names
+    return []

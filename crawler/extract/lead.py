@@ -234,7 +234,7 @@ def _authors(page: Page, st: Structured, scope) -> list[str]:
         hit = find_time(t)
         if hit and hit[0]:
             t = hit[0]
-        for name in re.split(r",| and | y | e | et | und ", t):
+        for name in re.split(r",| and | y | e | et | und | dan | ve | и | و | और |、|،", t):
             name = strip_separators(name)
             if name and len(name) <= 60 and not is_time_text(name) and name not in out:
                 out.append(name)
@@ -294,6 +294,7 @@ def find(page: Page, st: Structured, head: tuple[str | None, object], profile,
 
     d_url = page.url or page.absolute(st.canonical) or page.absolute(st.meta.get("og:url"))
     before, line = _meta_tokens(d.headline_el, teaser_blocks) if d.headline_el is not None else ([], [])
+    d.authors = [byline.strip_label(a) for a in d.authors] or byline.labelled_authors(line)
     author_keys = frozenset(a.lower() for a in d.authors)
     line_time, line_source, labelled = byline.read_line(line, d.headline, author_keys)
     if not labelled:
