@@ -54,14 +54,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 
 from crawler._timestamps import absolute, fallback, relative
 from crawler._timestamps import patterns as p
-from crawler._timestamps.clean import normalise
+from crawler._timestamps.clean import normalise, significant
 from crawler._timestamps.context import Ctx, Hit
 from crawler._timestamps.reject import MAX_LABEL_WORDS, classify
 
-__all__ = ["MAX_SKEW", "MAX_TEXT", "ParsedTime", "parse", "parse_with_reason"]
+__all__ = ["MAX_SKEW", "MAX_TEXT", "ParsedTime", "locate", "parse", "parse_with_reason"]
 
 MAX_SKEW = timedelta(minutes=5)
 MAX_TEXT = 300  # longer texts are searched for an ISO timestamp only
@@ -157,6 +158,64 @@ def _read(text: str, ctx: Ctx) -> tuple[datetime, str] | str:
         return reason or "not a time"
     found = fallback.parse(s, ctx)
     return found if found else (reason if reason != "not a time" else "not a time")
+
+
+# Finding where a time sits needs no real clock: a date far ahead makes no written time "future".
+_FIND_NOW = datetime(2100, 1, 1, tzinfo=UTC)
+
+
+def locate(text: str | None, lang: str | None = None) -> tuple[str, str, str] | None:
+    """(before, time, after) for the time the fast grammars read in a short text, else None.
+
+    Pages print times in more shapes than any span pattern lists ("vor 4 Std.", "5 mai 2024 à
+    01h59 (CEST)", "20 Apr 2026 07.41 GMT+7"); the grammars that turn them into instants also
+    say where they are, so the finder and the parser never disagree. `before` and `after` are
+    cut from the text as given (a publisher glued to the time keeps its spelling).
+    """
+    if not text or len(text) > MAX_TEXT:
+        return None
+    s = normalise(text)
+    if not s:
+        return None
+    # Lower-cased letter by letter so places in `low` are places in `s` ("İ" lowers to two).
+    low = s.lower() if s.isascii() else "".join(c if len(c.lower()) != 1 else c.lower() for c in s)
+    try:
+        ctx = Ctx.make(_FIND_NOW, None, lang)
+        if low.isdigit():
+            return None
+        clock = absolute.find_clock(low) if any(c.isdigit() for c in low) else None
+        hit = (relative.just_now(low, ctx) or relative.relative(low, ctx)
+               or relative.compact(low, ctx) or relative.day_word(s, low, ctx, clock)
+               or absolute.iso(s, ctx) or absolute.written(s, low, ctx))
+    except (absolute.Invalid, ValueError, OverflowError, IndexError):
+        return None
+    if not hit or not hit[2]:
+        return None
+    start = min(a for a, _ in hit[2])
+    end = max(b for _, b in hit[2])
+    a, b = _original_index(text, s, start, True), _original_index(text, s, end, False)
+    return text[:a].strip(), text[a:b].strip(), text[b:].strip()
+
+
+def _original_index(text: str, s: str, i: int, start: bool) -> int:
+    """The place in `text` matching place `i` of its normalised form `s`: both have the same
+    significant characters once noise and spaces are skipped."""
+    k = sum(1 for ch in s[:i] if _significant(ch))
+    seen = 0
+    for j, ch in enumerate(text):
+        if not _significant(ch):
+            continue
+        if start and seen == k:
+            return j
+        seen += 1
+        if not start and seen == k:
+            return j + 1
+    return len(text) if start or k else 0
+
+
+@lru_cache(maxsize=4096)
+def _significant(ch: str) -> bool:
+    return significant(ch)
 
 
 def _checked(low: str, hit: Hit, *, edge: bool) -> tuple[datetime, str] | str:

@@ -102,3 +102,39 @@ def test_labels(text, kind, rest):
 def test_labelled_authors(meta, lang, want):
     got = extract(_page(meta, lang=lang), url="https://brightwire.example/local/ferry", fetched_at=NOW)
     assert got.lead.authors == want
+
+
+def _with_jsonld(meta: str, published: str) -> str:
+    ld = ('<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Ferry '
+          f'timetable changes again after complaints", "datePublished": "{published}"}}</script>')
+    return _page(meta).replace("</head>", ld + "</head>")
+
+
+def test_shown_zoned_time_overrules_metadata_that_disagrees():
+    """The page prints 14:27 at UTC+03:00; its JSON-LD says 14:27 Z (local time labelled UTC)."""
+    html = _with_jsonld("<div><span>Harbour Times</span> · <span>2026/03/09 14:27 UTC+03:00</span></div>",
+                        "2026-03-09T14:27:00Z")
+    lead = extract(html, fetched_at=datetime(2026, 3, 9, 18, 0, tzinfo=UTC)).lead
+    assert lead.published_at == datetime(2026, 3, 9, 11, 27, tzinfo=UTC)
+
+
+def test_metadata_in_the_future_gives_way_to_the_shown_time():
+    html = _with_jsonld("<div><span>Harbour Times</span> · <span>3 hours ago</span></div>",
+                        "2026-03-09T15:00:00Z")
+    lead = extract(html, fetched_at=NOW).lead
+    assert abs((NOW - lead.published_at).total_seconds() - 3 * 3600) <= 3600
+
+
+def test_exact_metadata_wins_over_a_shown_time_that_agrees():
+    html = _with_jsonld("<div><span>Harbour Times</span> · <span>3 hours ago</span></div>",
+                        "2026-03-09T08:47:10Z")
+    lead = extract(html, fetched_at=NOW).lead
+    assert lead.published_at == datetime(2026, 3, 9, 8, 47, 10, tzinfo=UTC)
+
+
+def test_zoneless_shown_time_never_overrules_metadata():
+    """'09:00' could be any zone; the metadata's exact instant stands."""
+    html = _with_jsonld("<div><span>Harbour Times</span> · <span>9 Mar 2026, 09:00</span></div>",
+                        "2026-03-09T04:00:00+00:00")
+    lead = extract(html, fetched_at=NOW).lead
+    assert lead.published_at == datetime(2026, 3, 9, 4, 0, tzinfo=UTC)

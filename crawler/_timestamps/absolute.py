@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from . import lexicon as lx
 from . import patterns as p
 from .context import Ctx, Hit
-from .zones import fixed_offset, resolve_label
+from .zones import fixed_offset, resolve_label, zone
 
 MAX_SKEW = timedelta(minutes=5)
 INVALID = "not a time: an invalid date"
@@ -103,6 +103,11 @@ def zone_after(text: str, start: int, ctx: Ctx) -> tuple[tzinfo | None, tuple[in
     m = p.ZONE_LABEL.search(rest)
     if m:
         tz = resolve_label(m["l"], ctx.tz_name)
+        if tz is not None:
+            return tz, (start + m.start(), start + m.end())
+    m = p.ZONE_PHRASE.search(rest)
+    if m:
+        tz = zone(p.ZONE_PHRASES[m.group(0).lower()])
         if tz is not None:
             return tz, (start + m.start(), start + m.end())
     return ctx.zone, None

@@ -72,3 +72,10 @@ def normalise(text: str) -> str:
         s = unicodedata.normalize("NFC", s)
     s = _GLUE.sub(r"\1 ", s)
     return _WS.sub(" ", s).strip(" ,.:-/")
+
+
+def significant(ch: str) -> bool:
+    """A character that survives normalisation as itself or another letter/digit: what
+    lines a text up with its normalised form (noise, spaces and separators do not count)."""
+    mapped = ch.translate(_TABLE)
+    return bool(mapped) and not mapped.isspace() and mapped not in ",.:-/"

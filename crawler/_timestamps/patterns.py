@@ -78,7 +78,8 @@ REL_PREFIX = re.compile(
 )
 # "8h", "3d", "2w" standing alone at the end of the text (a time slot): they mean ago.
 COMPACT = re.compile(
-    r"(?:^|\s)(?P<n>\d{1,4})\s?(?P<u>s|sec|m|min|mins|h|hr|hrs|d|w|wk|mo|y|yr)$"
+    r"(?:^|\s)(?P<n>\d{1,4})\s?(?P<u>s|sec|m|min|mins|h|hr|hrs|d|w|wk|mo|y|yr|"
+    r"ч|мин|д|дн|g|sa|dk|sn|j|jam|mnt|std|tg)$"
 )
 JUST_NOW = re.compile(
     r"(?:^|(?<!\d)\s)(?P<p>"
@@ -127,7 +128,7 @@ CLOCK = re.compile(
     r"(?:\s*:\s*(?P<s>\d{2}))?(?:\s*[分분])?(?![\d])"
     r"(?:\s*(?P<ap>a\.?\s?m\.?|p\.?\s?m\.?)" + NOT_LETTER_AFTER + r")?"
     r"|(?<![\d:.])(?P<h2>\d{1,2})\s*(?P<ap2>a\.?\s?m\.?|p\.?\s?m\.?)" + NOT_LETTER_AFTER
-    + r"|(?<![\d:.])(?P<h3>\d{1,2})\.(?P<mi3>\d{2})(?=\s*(?:uhr|wib|wita|wit|h)"
+    + r"|(?<![\d:.])(?P<h3>\d{1,2})\.(?P<mi3>\d{2})(?=\s*(?:uhr|wib|wita|wit|h|gmt|utc|msk|cet|cest|eet|ist)"
     + NOT_LETTER_AFTER + r")"
 )
 PM_MARK = re.compile(alternation(["下午", "午後", "오후", "晚上", "sore", "malam", "soir", "tarde",
@@ -149,6 +150,19 @@ ZONE_GMT_OFFSET = re.compile(
     r"(?<![A-Za-z])(?:gmt|utc|ut)\s*(?P<sign>[+\-−])\s*(?P<h>\d{1,2})(?:[:.]?(?P<m>\d{2}))?(?!\d)",
     re.I,
 )
+# Zones written as words: "horário de Brasília", "heure de Paris", "Moscow time".
+ZONE_PHRASES = {
+    "horário de brasília": "America/Sao_Paulo", "hora de brasília": "America/Sao_Paulo",
+    "horário de lisboa": "Europe/Lisbon", "hora de lisboa": "Europe/Lisbon",
+    "hora peninsular": "Europe/Madrid", "hora de madrid": "Europe/Madrid",
+    "hora del centro": "America/Mexico_City", "hora de méxico": "America/Mexico_City",
+    "hora de argentina": "America/Argentina/Buenos_Aires", "heure de paris": "Europe/Paris",
+    "ora italiana": "Europe/Rome", "moscow time": "Europe/Moscow",
+    "по московскому времени": "Europe/Moscow", "eastern time": "America/New_York",
+    "central time": "America/Chicago", "pacific time": "America/Los_Angeles",
+    "india time": "Asia/Kolkata", "japan time": "Asia/Tokyo", "türkiye saati": "Europe/Istanbul",
+}
+ZONE_PHRASE = re.compile(alternation(list(ZONE_PHRASES)), re.I)
 ZONE_OFFSET = re.compile(r"(?<![\d:])(?P<sign>[+\-−])(?P<h>\d{2}):?(?P<m>\d{2})(?!\d)")
 
 WEEKDAYS = re.compile(alternation([

@@ -101,7 +101,11 @@ def future(low: str) -> bool:
 
 _COMPACT_UNITS = {"s": "second", "sec": "second", "m": "minute", "min": "minute",
                   "mins": "minute", "h": "hour", "hr": "hour", "hrs": "hour", "d": "day",
-                  "w": "week", "wk": "week", "mo": "month", "y": "year", "yr": "year"}
+                  "w": "week", "wk": "week", "mo": "month", "y": "year", "yr": "year",
+                  # Russian, Turkish, Indonesian and German abbreviations ("15 ч", "3 sa", "2 Std.")
+                  "ч": "hour", "мин": "minute", "д": "day", "дн": "day", "g": "day",
+                  "sa": "hour", "dk": "minute", "sn": "second", "j": "hour", "jam": "hour",
+                  "mnt": "minute", "std": "hour", "tg": "day"}
 
 
 def compact(low: str, ctx: Ctx) -> Hit | None:

@@ -41,6 +41,7 @@ class LeadDraft:
     authors: list[str] = field(default_factory=list)
     source: str | None = None
     time_raw: str | None = None
+    shown_time: str | None = None  # the time printed by the headline, when metadata also has one
     image: str | None = None
     summary: str | None = None
     url: str | None = None
@@ -313,6 +314,8 @@ def find(page: Page, st: Structured, head: tuple[str | None, object], profile,
     if not d.time_raw:
         d.time_raw = (st.article.published if st.article else None) or next(
             (st.meta[k] for k in META_TIME_KEYS if st.meta.get(k)), None) or line_time
+        if line_time and line_time != d.time_raw:
+            d.shown_time = line_time
     if "lead.source" in pins:
         d.source = select.text(base, pins["lead.source"])
     if not d.source:

@@ -26,6 +26,37 @@ def _parse_time(raw: str | None, now: datetime, tz: str | None, lang: str | None
         return None
 
 
+# How far a shown time may be from the metadata's before the metadata is taken to be wrong.
+_TOLERANCE_S = {"second": 120, "minute": 120, "hour": 3600, "day": 86400, "week": 7 * 86400}
+_OTHER_ZONES = ("UTC", "Pacific/Kiritimati")
+
+
+def _lead_time(draft: LeadDraft, now: datetime, zone: str | None, lang: str | None):
+    """(raw, parsed) publication time of the lead.
+
+    Metadata (JSON-LD, meta tags) is exact and usually right, so it wins; but aggregators copy
+    it carelessly (local time labelled Z, a shifted date), and then the time printed by the
+    headline says otherwise. The printed time overrules the metadata only when it is
+    unambiguous (relative, or with its own zone: it reads the same in any page zone) and lies
+    outside its own precision of the metadata's instant, or when the metadata cannot be read.
+    """
+    meta = _parse_time(draft.time_raw, now, zone, lang)
+    shown_raw = draft.shown_time
+    if not shown_raw:
+        return draft.time_raw, meta
+    shown = _parse_time(shown_raw, now, zone, lang)
+    if shown is None:
+        return draft.time_raw, meta
+    if meta is None:
+        return shown_raw, shown
+    readings = [_parse_time(shown_raw, now, z, lang) for z in _OTHER_ZONES]
+    unambiguous = all(r is not None and r.utc == readings[0].utc for r in readings)
+    gap = abs((shown.utc - meta.utc).total_seconds())
+    if unambiguous and gap > _TOLERANCE_S.get(shown.precision, 86400):
+        return shown_raw, shown
+    return draft.time_raw, meta
+
+
 def _pinned_cards(page: Page, pins: dict, furniture: dict, lead_el) -> list[Card] | None:
     """Teaser cards as the profile pins them; None when the profile pins no teaser list."""
     if "related.item" not in pins and "related.container" not in pins:
@@ -121,10 +152,10 @@ def run(html, url: str | None, now: datetime, tz: str | None, profile, lang: str
     if container_missing:
         problems.append("lead_container_not_found")
     if draft.headline and substantial and not container_missing:
-        parsed = _parse_time(draft.time_raw, now, zone, page_lang)
+        raw, parsed = _lead_time(draft, now, zone, page_lang)
         lead = LeadStory(
             headline=draft.headline, body=draft.body or None, authors=draft.authors,
-            published_at=parsed.utc if parsed else None, published_raw=draft.time_raw,
+            published_at=parsed.utc if parsed else None, published_raw=raw,
             published_precision=parsed.precision if parsed else None, source=draft.source,
             image=draft.image, lang=page_lang, url=draft.url, summary=draft.summary,
         )

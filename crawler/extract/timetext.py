@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from crawler.timestamps import locate
+
 _NUM = r"(?:\d{1,3}|an?|one|few|a few)"
 _MONTHS = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|jun(?:e)?|jul(?:y)?|aug(?:ust)?|"
@@ -50,12 +52,15 @@ _PATTERNS = [
 TIME_RE = re.compile("(?:" + "|".join(f"(?:{p})" for p in _PATTERNS) + ")", re.IGNORECASE)
 # Every pattern needs a digit or one of these words: a cheap test that skips most text.
 _MAYBE = re.compile(
-    r"\d|ago\b|just now|yesterday|today|hace|há|il y a|vor |fa\b|назад|منذ|前|전|lalu|önce|पहले",
+    r"\d|ago\b|just now|yesterday|today|hace|há|il y a|vor |fa\b|назад|منذ|前|전|lalu|önce|पहले|"
+    r"atrás|ayer|ontem|hier|gestern|ieri|kemarin|dün|вчера|昨日|昨天|어제|अभी|kal\b",
     re.IGNORECASE,
 )
 _LEADIN = re.compile(
-    r"^(?:published|updated|posted|publicado|publié|veröffentlicht|pubblicato|опубликовано|"
-    r"on|am|le|el|em|il|time|clock|date|प्रकाशित|अपडेटेड)\s*:?\s*",
+    r"^(?:published|updated|posted|last updated|publicado|actualizado|atualizado|publié|"
+    r"mis à jour|veröffentlicht|aktualisiert|stand|pubblicato|aggiornato|опубликовано|обновлено|"
+    r"diterbitkan|diperbarui|yayınlanma|güncelleme|نشر في|آخر تحديث|配信|更新|"
+    r"on|am|le|el|em|il|time|clock|date|प्रकाशित|अपडेटेड)\s*[:：]?\s*",
     re.IGNORECASE,
 )
 _SEP = re.compile(r"^[\s|·•,\-–—:/]+|[\s|·•,\-–—:/]+$")
@@ -67,7 +72,7 @@ def find_time(text: str) -> tuple[str, str, str] | None:
         return None
     matches = list(TIME_RE.finditer(text))
     if not matches:
-        return None
+        return _grammar_split(text)
     # Glued text ends in its time ("Weather Today1 day ago"): prefer a match at the very end.
     m = matches[-1] if not text[matches[-1].end():].strip(" .)]") else matches[0]
     span = m.group(0).strip().rstrip(".)]").strip()
@@ -75,7 +80,27 @@ def find_time(text: str) -> tuple[str, str, str] | None:
         return None
     before = _SEP.sub("", text[: m.start()])
     after = _SEP.sub("", text[m.end():])
+    if after or not m.group(0)[-1].isalpha():
+        # "28 juin 2024" of "28 juin 2024 à 12h14 (CEST)": the grammar may read further.
+        fuller = _grammar_split(text)
+        if fuller is not None and span in fuller[1] and len(fuller[1]) > len(span):
+            return fuller
     return before, span, after
+
+
+def _grammar_split(text: str) -> tuple[str, str, str] | None:
+    """The parser's own grammars as the finder of last resort: every shape they read ("vor 4
+    Std.", "5 mai 2024 à 01h59 (CEST)", "15 ч") is found without a span pattern of its own."""
+    if len(text) > 120:
+        return None
+    hit = locate(text)
+    if hit is None:
+        return None
+    before, span, after = hit
+    span = span.strip().rstrip(".)]").strip()
+    if len(span) < 2:
+        return None
+    return _SEP.sub("", before), span, _SEP.sub("", after)
 
 
 def is_time_text(text: str) -> bool:
