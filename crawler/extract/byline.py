@@ -190,20 +190,23 @@ def read_line(toks: list[Token], headline: str | None = None,
 
 def labelled_source(region, stop=frozenset(), headline: str | None = None) -> str | None:
     """A "Source: Publisher" line anywhere in the lead's region (above or below the body)."""
-    toks = tokens(region, stop)
-    for i, tok in enumerate(toks):
-        if tok.is_logo or len(tok.text) > 80:
+    pairs = leaves(region)
+    for i, (el, text) in enumerate(pairs):
+        if len(text) > 80 or label_of(text)[0] != "source":
+            continue  # cheap test first: most of a region is prose
+        chain = [el, *el.iterancestors()]
+        if any(tag_of(x) in _NO_CREDIT for x in chain) or (stop and any(x in stop for x in chain)):
             continue
-        if any(tag_of(x) in _NO_CREDIT for x in [tok.el, *tok.el.iterancestors()]):
-            continue
-        kind, rest = label_of(tok.text)
-        if kind != "source":
-            continue
+        rest = label_of(text)[1]
         if rest:
             return strip_separators(rest) if _name_like(rest, headline) else None
-        nxt = toks[i + 1] if i + 1 < len(toks) else None
-        if nxt is not None and (nxt.block is tok.block or nxt.is_logo) and _name_like(nxt.text, headline):
-            return strip_separators(nxt.text)
+        if i + 1 < len(pairs):
+            nel, ntext = pairs[i + 1]
+            if _block_of(nel) is _block_of(el) and _name_like(ntext, headline):
+                return strip_separators(ntext)
+        img = next((x for x in el.iter("img") if (x.get("alt") or "").strip()), None)
+        if img is not None:
+            return norm(img.get("alt"))
     return None
 
 

@@ -104,9 +104,11 @@ def _headline(page: Page, st: Structured, furniture: dict) -> tuple[str | None, 
         if furniture.get(h) == "nav" and _heading_class_score(h) <= 0:
             continue  # a site header's <h1>, not an article header's
         t = text_of(h)
+        if not headline_like(t):
+            # a short title still counts when the page's metadata says exactly that
+            if not t or t.lower() not in {x.lower() for x in hints if x}:
+                continue
         sim = max((_similar(t, x) for x in hints if x), default=0.0)
-        if not headline_like(t) and not (t and sim >= 0.95):
-            continue  # a short title still counts when the page's metadata says it is the title
         # An h1 that reads like a story is the page's own claim; an h2 must match the title.
         score = 0.7 + sim * 0.5 if tag_of(h) == "h1" else sim * 0.8
         score -= i * 0.01

@@ -80,7 +80,7 @@ def find_time(text: str) -> tuple[str, str, str] | None:
         return None
     before = _SEP.sub("", text[: m.start()])
     after = _SEP.sub("", text[m.end():])
-    if after or not m.group(0)[-1].isalpha():
+    if (after and len(after) <= 40) or (not after and m.group(0)[-1].isdigit()):
         # "28 juin 2024" of "28 juin 2024 à 12h14 (CEST)": the grammar may read further.
         fuller = _grammar_split(text)
         if fuller is not None and span in fuller[1] and len(fuller[1]) > len(span):
@@ -91,8 +91,8 @@ def find_time(text: str) -> tuple[str, str, str] | None:
 def _grammar_split(text: str) -> tuple[str, str, str] | None:
     """The parser's own grammars as the finder of last resort: every shape they read ("vor 4
     Std.", "5 mai 2024 à 01h59 (CEST)", "15 ч") is found without a span pattern of its own."""
-    if len(text) > 120:
-        return None
+    if len(text) > 120 or text.count(" ") > 9:
+        return None  # times are short; a sentence with a number is not worth the grammars
     hit = locate(text)
     if hit is None:
         return None
