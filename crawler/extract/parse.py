@@ -16,6 +16,8 @@ import lxml.html
 from lxml import etree
 from w3lib.encoding import html_to_unicode
 
+from crawler.urls import canonical_url
+
 _PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, recover=True)
 # Elements whose text is never visible prose.
 INVISIBLE = ("script", "style", "noscript", "template", "svg", "iframe", "object", "canvas")
@@ -89,14 +91,20 @@ class Page:
         """Absolute http(s) URL without fragment, or None for anything else."""
         return absolute_url(self.base or self.url, href)
 
+    def key(self, url: str) -> str:
+        """The key two spellings of one story's URL share."""
+        return _key(url)
+
     def is_self(self, url: str | None) -> bool:
         return bool(url) and _key(url) in self.self_urls
 
 
 def _key(url: str) -> str:
-    parts = urlsplit(url)
-    path = parts.path.rstrip("/") or "/"
-    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, parts.query, ""))
+    """One key for every spelling of a URL (tracking, fragment, host case, m./amp. copies)."""
+    try:
+        return canonical_url(url)
+    except ValueError:
+        return url
 
 
 @lru_cache(maxsize=8192)

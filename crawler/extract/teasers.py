@@ -11,13 +11,12 @@ such as "Sponsored", rel=sponsored, ad-network hosts) are excluded before either
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from crawler.extract.cards import HEADINGS, CardFields, card_is_teaser, headline_like, read_card
 from crawler.extract.noise import (
-    AD_HOSTS,
     NAV_CLASS_RE,
     SPONSOR_CLASS_RE,
+    is_click_tracker,
     is_related_heading,
     is_sponsored_label,
 )
@@ -70,11 +69,6 @@ def _major(a) -> bool:
     if headline_like(t):
         return True
     return any(headline_like(text_of(h)) for h in a.iter(*HEADINGS))
-
-
-def _is_ad_url(url: str) -> bool:
-    host = (urlsplit(url).hostname or "").lower()
-    return any(host == h or host.endswith("." + h) for h in AD_HOSTS)
 
 
 def _too_big_for_card(el, cache: dict) -> bool:
@@ -170,7 +164,7 @@ def find_cards(page: Page, furniture: dict, lead_el=None, scope=None) -> list[Ca
         extra = _trailing_run(a, major_links) if card is a else []
         f = read_card(card, a, extra=extra)
         rel = (a.get("rel") or "").lower()
-        if furniture.get(card) == "ad" or "sponsored" in rel or _is_ad_url(url):
+        if furniture.get(card) == "ad" or "sponsored" in rel or is_click_tracker(url):
             f.sponsored = True
         cards.append(Card(card, a, url, f))
     return cards
