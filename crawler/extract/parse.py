@@ -92,11 +92,17 @@ class Page:
         return absolute_url(self.base or self.url, href)
 
     def key(self, url: str) -> str:
-        """The key two spellings of one story's URL share."""
+        """The key two spellings of one story's URL share (a relative one resolved against the
+        page's canonical address when the page came without one)."""
+        if not urlsplit(url).scheme:
+            url = urljoin(self.canonical or _NOWHERE, url)
         return _key(url)
 
     def is_self(self, url: str | None) -> bool:
-        return bool(url) and _key(url) in self.self_urls
+        return bool(url) and self.key(url) in self.self_urls
+
+
+_NOWHERE = "https://page.invalid/"
 
 
 def _key(url: str) -> str:
@@ -109,17 +115,27 @@ def _key(url: str) -> str:
 
 @lru_cache(maxsize=8192)
 def absolute_url(base: str | None, href: str | None) -> str | None:
-    """Cached: the same hrefs recur on every page of a site (menus, widgets)."""
+    """Cached: the same hrefs recur on every page of a site (menus, widgets).
+
+    Without any base (a file read with no URL, no <base href>) a relative link cannot be made
+    absolute without guessing, so it comes back relative (fragment dropped) for the caller, who
+    knows the page's address, to resolve; a protocol-relative link gets https."""
     if not href:
         return None
     href = href.strip()
     if not href or href.startswith(("#", "javascript:", "mailto:", "tel:", "data:")):
         return None
+    if not base and href.startswith("//"):
+        href = "https:" + href
     try:
         full = urljoin(base, href) if base else href
         parts = urlsplit(full)
     except ValueError:
         return None
+    if not base and not parts.scheme and not parts.netloc:
+        if not (parts.path or parts.query):
+            return None
+        return urlunsplit(("", "", parts.path, parts.query, ""))
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         return None
     return urlunsplit((parts.scheme.lower(), parts.netloc, parts.path or "/", parts.query, ""))
@@ -156,8 +172,9 @@ def parse(html: str | bytes, url: str | None = None) -> Page | None:
 def add_self_url(page: Page, url: str | None) -> None:
     full = page.absolute(url)
     if full:
-        page.self_urls.add(_key(full))
-        page.canonical = page.canonical or full
+        if urlsplit(full).scheme:
+            page.canonical = page.canonical or full
+        page.self_urls.add(page.key(full))
 
 
 def strip_invisible(root) -> None:
