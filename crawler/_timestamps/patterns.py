@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from . import lexicon as lx
-from .zones import ABBREVIATIONS
+from .zones import ABBREVIATIONS, ZONE_NAMES
 
 NOT_LETTER_BEFORE = r"(?<![^\W\d_])"
 NOT_LETTER_AFTER = r"(?![^\W\d_])"
@@ -78,7 +78,10 @@ REL_PREFIX = re.compile(
 )
 # "8h", "3d", "2w" standing alone at the end of the text (a time slot): they mean ago.
 COMPACT = re.compile(
-    r"(?:^|\s)(?P<n>\d{1,4})\s?(?P<u>s|sec|m|min|mins|h|hr|hrs|d|w|wk|mo|y|yr)$"
+    r"(?:^|\s)(?P<n>\d{1,4})\s?(?P<u>"
+    + "|".join(sorted({*lx.COMPACT_UNITS, *(u for t in lx.COMPACT_UNITS_LANG.values() for u in t)},
+                      key=len, reverse=True))
+    + r")$"
 )
 JUST_NOW = re.compile(
     r"(?:^|(?<!\d)\s)(?P<p>"
@@ -149,6 +152,7 @@ ZONE_GMT_OFFSET = re.compile(
     r"(?<![A-Za-z])(?:gmt|utc|ut)\s*(?P<sign>[+\-−])\s*(?P<h>\d{1,2})(?:[:.]?(?P<m>\d{2}))?(?!\d)",
     re.I,
 )
+ZONE_NAME = re.compile(alternation(ZONE_NAMES))
 ZONE_OFFSET = re.compile(r"(?<![\d:])(?P<sign>[+\-−])(?P<h>\d{2}):?(?P<m>\d{2})(?!\d)")
 
 WEEKDAYS = re.compile(alternation([
