@@ -63,6 +63,18 @@ def furniture_map(root):
     return state
 
 
+def menu_labels(root, furniture: dict) -> frozenset[str]:
+    """Lower-cased texts of the page's navigation links ("Sports", "Business"): the same word
+    on a card is its section kicker, not its publisher."""
+    out = set()
+    for a in root.iter("a"):
+        if furniture.get(a) == "nav":
+            t = text_of(a)
+            if t and len(t) <= 30:
+                out.add(t.lower())
+    return frozenset(out)
+
+
 def _major(a) -> bool:
     """A link whose text reads like a story title (menu labels and 'Read more' are minor)."""
     t = text_of(a)
@@ -145,6 +157,7 @@ def find_cards(page: Page, furniture: dict, lead_el=None, scope=None) -> list[Ca
             el = el.getparent()
     lead_anc = set(lead_el.iterancestors()) | {lead_el} if lead_el is not None else set()
     major_links = {a for a, _u in major}
+    sections = menu_labels(page.root, furniture)
     prose: dict = {}
     cards: list[Card] = []
     seen_el: set = set()
@@ -162,7 +175,7 @@ def find_cards(page: Page, furniture: dict, lead_el=None, scope=None) -> list[Ca
             continue
         seen_el.add(card)
         extra = _trailing_run(a, major_links) if card is a else []
-        f = read_card(card, a, extra=extra)
+        f = read_card(card, a, extra=extra, sections=sections)
         rel = (a.get("rel") or "").lower()
         if furniture.get(card) == "ad" or "sponsored" in rel or is_click_tracker(url):
             f.sponsored = True
