@@ -77,6 +77,49 @@ def image_of(card) -> str | None:
     return None
 
 
+_TITLE_CLASS = re.compile(r"title|headline|heading|hed\b|head\b", re.I)
+_SENTENCE_END = re.compile(r"[.!?。]$")
+
+
+def _link_headline(card, link) -> str | None:
+    """The story title among a link's texts. A link that wraps a whole card also holds the
+    publisher, the time and a summary, so the longest text is often the summary: a title is
+    repeated (overlay, title=, image alt), sits in a title-named element, and is not a run of
+    sentences; ties go to the first, as titles come before summaries."""
+    items = [(el, t) for el, t in leaves(link) if not is_time_text(t) and not is_sponsored_label(t)]
+    if not items:
+        alt = next((img.get("alt") for img in link.iter("img") if img.get("alt")), None)
+        return norm(link.get("title") or alt) or None
+    if len(items) == 1 and headline_like(items[0][1]):
+        return items[0][1]
+    echoes = [t for _el, t in leaves(card)]
+    echoes += [norm(link.get("title")), *(norm(img.get("alt")) for img in card.iter("img"))]
+    best, best_score = None, None
+    for i, (el, t) in enumerate(items):
+        if not headline_like(t):
+            continue
+        score = 0
+        if echoes.count(t) >= 2:
+            score += 4
+        if any(_TITLE_CLASS.search(f"{n.get('class') or ''} {n.get('itemprop') or ''}")
+               for n in (el, *list(el.iterancestors())[:2]) if n is not None):
+            score += 3
+        if tag_of(el) == "p":
+            score -= 2
+        if _SENTENCE_END.search(t) and not t.endswith(("...", "…")):
+            score -= 2
+        if len(t) > 160:
+            score -= 2
+        key = (score, -i)
+        if best_score is None or key > best_score:
+            best, best_score = t, key
+    if best is None:
+        best = max((t for _el, t in items), key=len)
+        alt = next((img.get("alt") for img in link.iter("img") if img.get("alt")), None)
+        return norm(link.get("title") or alt) or best
+    return best
+
+
 def read_card(card, link, headline_hint: str | None = None, extra: list[str] | None = None,
               sections: frozenset[str] = frozenset()) -> CardFields:
     """A card's fields. `sections` are the page's menu labels: a card's short label equal to
@@ -89,12 +132,11 @@ def read_card(card, link, headline_hint: str | None = None, extra: list[str] | N
             f.headline = t
             break
     if not f.headline:
-        link_leaves = [t for _el, t in leaves(link) if not is_time_text(t) and not is_sponsored_label(t)]
-        if link_leaves:
-            f.headline = max(link_leaves, key=len)
-        if not f.headline or not headline_like(f.headline):
-            alt = next((img.get("alt") for img in link.iter("img") if img.get("alt")), None)
-            f.headline = norm(link.get("title") or alt) or f.headline
+        f.headline = _link_headline(card, link)
+    if f.headline and f.headline.endswith(("…", "...")):
+        full = norm(link.get("title"))  # a cut title keeps the full one in title=
+        if full and full.startswith(f.headline.rstrip(".… ")):
+            f.headline = full
     if headline_hint and not f.headline:
         f.headline = headline_hint
 
