@@ -197,7 +197,7 @@ def read_card(card, link, headline_hint: str | None = None, extra: list[str] | N
     if not f.source:
         head_idx = next((i for i, (_el, t) in enumerate(texts) if t == f.headline), -1)
         for el, t in texts[head_idx + 1:] + texts[:max(head_idx, 0)]:
-            if short_name(el, t) and not headline_like(t):
+            if short_name(el, t) and len(t.split()) <= 5 and len(t) <= 40:
                 f.source = strip_separators(t)
                 break
 
