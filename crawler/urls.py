@@ -15,7 +15,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
 
@@ -233,3 +233,32 @@ def declared_canonical(page_url: str, declared: list[str | None], rules: UrlRule
         if same_site(page_url, absolute):
             return canonical_url(absolute, rules)
     return canonical_url(page_url, rules)
+
+
+# Parameters a shown link drops: only pure click tracking, so a site's own `?id=`/`?ref=` survive.
+_LINK_TRACKING = frozenset({"fbclid", "gclid", "dclid", "msclkid", "yclid", "mc_cid", "mc_eid", "igshid", "_ga"})
+_LINK_TRACKING_PREFIXES = ("utm_", "pk_", "mtm_")
+# RFC 3986 characters a path may carry as they are; everything else (non-ASCII) is escaped.
+_PATH_SAFE = "/:@!$&'()*+,;=-._~%"
+
+
+@lru_cache(maxsize=65536)
+def clean_link(url: str) -> str:
+    """The spelling of a link to show a reader: lower-case scheme and host, no fragment, no click
+    tracking (utm_*, fbclid, gclid...), a non-ASCII path percent-encoded. Unlike canonical_url it
+    keeps the host, the trailing slash and the parameter order as linked: it names the page the
+    link opens, not the story key."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return url
+    query = parts.query
+    if query:
+        pairs = [p for p in query.split("&") if p]
+        kept = [p for p in pairs
+                if not (p.split("=", 1)[0].lower() in _LINK_TRACKING
+                        or p.split("=", 1)[0].lower().startswith(_LINK_TRACKING_PREFIXES))]
+        query = "&".join(kept)
+    path = quote(parts.path, safe=_PATH_SAFE) if not parts.path.isascii() else parts.path
+    netloc = parts.netloc.lower()
+    return urlunsplit((parts.scheme.lower(), netloc, path or "/", query, ""))

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import calendar
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from zoneinfo import ZoneInfo
 
 from . import lexicon as lx
 from . import patterns as p
 from .context import Ctx, Hit
-from .zones import fixed_offset, resolve_label, zone
+from .zones import ZONE_NAMES, fixed_offset, resolve_label
 
 MAX_SKEW = timedelta(minutes=5)
 INVALID = "not a time: an invalid date"
@@ -105,11 +106,9 @@ def zone_after(text: str, start: int, ctx: Ctx) -> tuple[tzinfo | None, tuple[in
         tz = resolve_label(m["l"], ctx.tz_name)
         if tz is not None:
             return tz, (start + m.start(), start + m.end())
-    m = p.ZONE_PHRASE.search(rest)
+    m = p.ZONE_NAME.search(rest.lower())
     if m:
-        tz = zone(p.ZONE_PHRASES[m.group(0).lower()])
-        if tz is not None:
-            return tz, (start + m.start(), start + m.end())
+        return ZoneInfo(ZONE_NAMES[" ".join(m.group(0).split())]), (start + m.start(), start + m.end())
     return ctx.zone, None
 
 

@@ -29,7 +29,7 @@ _ES_PT_UNITS = {
     "segundo": "second", "segundos": "second", "seg": "second",
     "minuto": "minute", "minutos": "minute", "min": "minute",
     "hora": "hour", "horas": "hour", "h": "hour", "hs": "hour",
-    "día": "day", "días": "day", "dia": "day", "dias": "day",
+    "día": "day", "días": "day", "dia": "day", "dias": "day", "d": "day",
     "semana": "week", "semanas": "week",
     "mes": "month", "meses": "month", "mês": "month",
     "año": "year", "años": "year", "ano": "year", "anos": "year",
@@ -47,7 +47,7 @@ _DE_UNITS = {
     "sekunde": "second", "sekunden": "second", "sek": "second",
     "minute": "minute", "minuten": "minute", "min": "minute",
     "stunde": "hour", "stunden": "hour", "std": "hour",
-    "tag": "day", "tagen": "day", "tage": "day",
+    "tag": "day", "tagen": "day", "tage": "day", "tg": "day",
     "woche": "week", "wochen": "week",
     "monat": "month", "monaten": "month", "monate": "month",
     "jahr": "year", "jahren": "year", "jahre": "year",
@@ -55,8 +55,8 @@ _DE_UNITS = {
 _IT_UNITS = {
     "secondo": "second", "secondi": "second",
     "minuto": "minute", "minuti": "minute", "min": "minute",
-    "ora": "hour", "ore": "hour",
-    "giorno": "day", "giorni": "day",
+    "ora": "hour", "ore": "hour", "h": "hour",
+    "giorno": "day", "giorni": "day", "gg": "day",
     "settimana": "week", "settimane": "week",
     "mese": "month", "mesi": "month",
     "anno": "year", "anni": "year",
@@ -67,7 +67,7 @@ _RU_UNITS = {
     "минута": "minute", "минуту": "minute", "минуты": "minute", "минут": "minute",
     "мин": "minute",
     "час": "hour", "часа": "hour", "часов": "hour", "ч": "hour",
-    "день": "day", "дня": "day", "дней": "day",
+    "день": "day", "дня": "day", "дней": "day", "дн": "day",
     "неделя": "week", "неделю": "week", "недели": "week", "недель": "week", "нед": "week",
     "месяц": "month", "месяца": "month", "месяцев": "month", "мес": "month",
     "год": "year", "года": "year", "лет": "year",
@@ -112,7 +112,7 @@ _HI_UNITS = {
     "साल": "year", "वर्ष": "year",
 }
 _ID_UNITS = {
-    "detik": "second", "menit": "minute", "jam": "hour", "hari": "day", "minggu": "week",
+    "detik": "second", "dtk": "second", "menit": "minute", "mnt": "minute", "jam": "hour", "hari": "day", "minggu": "week",
     "pekan": "week", "bulan": "month", "tahun": "year",
 }
 _ID_SE = {  # Indonesian se- forms carry "one": "sejam yang lalu" = an hour ago
@@ -153,6 +153,21 @@ PREFIX_UNITS = {
     **{w: (u, None if w in _AR_PLURALS else 1) for w, u in _AR_UNITS.items()},
     **_units(_AR_DUALS, count=2),
 }
+
+# App-style ages standing alone ("35m", "2h", "22 Std.", "4 ч", "13 sa", "15 mnt"): a time slot
+# with no ago-word still means ago. Short forms that mean another unit in one language are
+# overridden for that language only (Indonesian "hr" is hari, a day).
+COMPACT_UNITS = {
+    "s": "second", "sec": "second", "sek": "second", "сек": "second", "sn": "second", "dtk": "second",
+    "m": "minute", "min": "minute", "mins": "minute", "mn": "minute", "мин": "minute", "dk": "minute",
+    "mnt": "minute",
+    "h": "hour", "hr": "hour", "hrs": "hour", "std": "hour", "ч": "hour", "sa": "hour", "jam": "hour",
+    "d": "day", "tg": "day", "д": "day", "дн": "day", "j": "day", "gg": "day",
+    "w": "week", "wk": "week", "нед": "week",
+    "mo": "month", "мес": "month",
+    "y": "year", "yr": "year",
+}
+COMPACT_UNITS_LANG = {"id": {"hr": "day"}, "tr": {"g": "day"}}
 
 SUFFIX_AGO = (
     "ago", "back", "fa", "назад", "前", "以前", "之前", "전", "yang lalu", "lalu", "önce",
@@ -262,10 +277,10 @@ _MONTH_ROWS = [
     "december dec",
     # Spanish
     "enero ene", "febrero", "marzo", "abril abr", "mayo", "junio", "julio",
-    "", "septiembre setiembre", "octubre", "noviembre", "diciembre dic",
+    "agosto", "septiembre setiembre", "octubre", "noviembre", "diciembre dic",
     # Portuguese
     "janeiro", "fevereiro fev", "março marco", "", "maio mai", "junho", "julho", "",
-    "setembro", "outubro", "", "dezembro",
+    "setembro", "outubro", "novembro", "dezembro",
     # French
     "janvier janv", "février fevrier févr fevr", "mars", "avril avr", "", "juin",
     "juillet juil", "août aout", "septembre", "octobre", "novembre", "décembre decembre déc",

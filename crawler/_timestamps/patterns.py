@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from . import lexicon as lx
-from .zones import ABBREVIATIONS
+from .zones import ABBREVIATIONS, ZONE_NAMES
 
 NOT_LETTER_BEFORE = r"(?<![^\W\d_])"
 NOT_LETTER_AFTER = r"(?![^\W\d_])"
@@ -78,8 +78,10 @@ REL_PREFIX = re.compile(
 )
 # "8h", "3d", "2w" standing alone at the end of the text (a time slot): they mean ago.
 COMPACT = re.compile(
-    r"(?:^|\s)(?P<n>\d{1,4})\s?(?P<u>s|sec|m|min|mins|h|hr|hrs|d|w|wk|mo|y|yr|"
-    r"ч|мин|д|дн|g|sa|dk|sn|j|jam|mnt|std|tg)$"
+    r"(?:^|\s)(?P<n>\d{1,4})\s?(?P<u>"
+    + "|".join(sorted({*lx.COMPACT_UNITS, *(u for t in lx.COMPACT_UNITS_LANG.values() for u in t)},
+                      key=len, reverse=True))
+    + r")$"
 )
 JUST_NOW = re.compile(
     r"(?:^|(?<!\d)\s)(?P<p>"
@@ -150,19 +152,7 @@ ZONE_GMT_OFFSET = re.compile(
     r"(?<![A-Za-z])(?:gmt|utc|ut)\s*(?P<sign>[+\-−])\s*(?P<h>\d{1,2})(?:[:.]?(?P<m>\d{2}))?(?!\d)",
     re.I,
 )
-# Zones written as words: "horário de Brasília", "heure de Paris", "Moscow time".
-ZONE_PHRASES = {
-    "horário de brasília": "America/Sao_Paulo", "hora de brasília": "America/Sao_Paulo",
-    "horário de lisboa": "Europe/Lisbon", "hora de lisboa": "Europe/Lisbon",
-    "hora peninsular": "Europe/Madrid", "hora de madrid": "Europe/Madrid",
-    "hora del centro": "America/Mexico_City", "hora de méxico": "America/Mexico_City",
-    "hora de argentina": "America/Argentina/Buenos_Aires", "heure de paris": "Europe/Paris",
-    "ora italiana": "Europe/Rome", "moscow time": "Europe/Moscow",
-    "по московскому времени": "Europe/Moscow", "eastern time": "America/New_York",
-    "central time": "America/Chicago", "pacific time": "America/Los_Angeles",
-    "india time": "Asia/Kolkata", "japan time": "Asia/Tokyo", "türkiye saati": "Europe/Istanbul",
-}
-ZONE_PHRASE = re.compile(alternation(list(ZONE_PHRASES)), re.I)
+ZONE_NAME = re.compile(alternation(ZONE_NAMES))
 ZONE_OFFSET = re.compile(r"(?<![\d:])(?P<sign>[+\-−])(?P<h>\d{2}):?(?P<m>\d{2})(?!\d)")
 
 WEEKDAYS = re.compile(alternation([

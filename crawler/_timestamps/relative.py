@@ -99,21 +99,16 @@ def future(low: str) -> bool:
     return False
 
 
-_COMPACT_UNITS = {"s": "second", "sec": "second", "m": "minute", "min": "minute",
-                  "mins": "minute", "h": "hour", "hr": "hour", "hrs": "hour", "d": "day",
-                  "w": "week", "wk": "week", "mo": "month", "y": "year", "yr": "year",
-                  # Russian, Turkish, Indonesian and German abbreviations ("15 ч", "3 sa", "2 Std.")
-                  "ч": "hour", "мин": "minute", "д": "day", "дн": "day", "g": "day",
-                  "sa": "hour", "dk": "minute", "sn": "second", "j": "hour", "jam": "hour",
-                  "mnt": "minute", "std": "hour", "tg": "day"}
-
-
 def compact(low: str, ctx: Ctx) -> Hit | None:
     """A bare "8h" / "3d" / "2w" ending the text: a time slot, so it means ago."""
     m = p.COMPACT.search(low)
     if m is None:
         return None
-    found = back(ctx, float(m.group("n")), _COMPACT_UNITS[m.group("u")])
+    word = m.group("u")
+    unit = lx.COMPACT_UNITS_LANG.get(ctx.lang or "", {}).get(word) or lx.COMPACT_UNITS.get(word)
+    if unit is None:
+        return None
+    found = back(ctx, float(m.group("n")), unit)
     return (found[0], found[1], [m.span()]) if found else None
 
 

@@ -42,6 +42,16 @@ ABBREVIATIONS: dict[str, timezone | str] = {
     "AKST": _fixed(-9), "AKDT": _fixed(-8), "HST": _fixed(-10),
     "ET": "America/New_York", "CT": "America/Chicago", "MT": "America/Denver",
     "PT": "America/Los_Angeles", "AET": "Australia/Sydney",
+    "TSİ": _fixed(3), "TSI": _fixed(3),  # Türkiye saati
+}
+
+# Zones written out in words (matched in lower case): "13h26 (horário de Brasília)".
+ZONE_NAMES: dict[str, str] = {
+    "horário de brasília": "America/Sao_Paulo", "horario de brasilia": "America/Sao_Paulo",
+    "hora de brasília": "America/Sao_Paulo", "hora de brasilia": "America/Sao_Paulo",
+    "horário de lisboa": "Europe/Lisbon", "hora peninsular": "Europe/Madrid",
+    "heure de paris": "Europe/Paris", "moscow time": "Europe/Moscow", "мск": "Europe/Moscow",
+    "по московскому времени": "Europe/Moscow", "türkiye saati": "Europe/Istanbul",
 }
 
 # (label, page zones) -> offset: the page says which of several meanings is meant.

@@ -1,29 +1,38 @@
-"""Stories hidden in embedded application state (Next.js ``__NEXT_DATA__`` and kin).
+"""Stories hidden in embedded application state (``__NEXT_DATA__``, ``window.__X__ = {...}``).
 
-Client-rendered pages ship an empty <div id="__next"> plus a JSON blob the browser renders from.
-Without a browser, that blob *is* the page: the lead is the object with the most body text, and
-related stories are lists of objects that each carry a headline-like title and a link.
+Client-rendered pages ship an empty app root plus a JSON blob the browser renders from. Without a
+browser, that blob *is* the page: the lead is the object with the most body text, and related
+stories are lists of objects that each carry a headline-like title and a link. Which key holds
+them ("relatedStories", "mostRead", "recommendations"...) is the app's own vocabulary, so it is
+not required: any list of such records counts, unless its key names navigation or ads, or the
+record is flagged sponsored or links through a click tracker.
 """
 
 from __future__ import annotations
 
+import json
 import re
 
 import lxml.html
 
+from crawler.extract.noise import is_click_tracker
 from crawler.extract.parse import norm
 from crawler.extract.structured import StoryData, Structured, loads_lenient
 
 _TITLE_KEYS = ("headline", "title", "name", "heading")
 _BODY_KEYS = ("body", "content", "articleBody", "text", "bodyHtml", "html", "blocks", "paragraphs")
-_DATE_KEYS = ("datePublished", "publishedAt", "published_at", "publishDate", "published",
-              "pubDate", "date", "firstPublished", "createdAt", "time", "timestamp")
+_DATE_KEYS = ("datePublished", "publishedAt", "published_at", "published_time", "publishedTime",
+              "publishDate", "published", "pubDate", "date", "firstPublished", "createdAt", "time",
+              "timestamp", "publishedAtMs", "ts", "timeAgo", "ago", "relativeTime")
 _URL_KEYS = ("url", "href", "link", "canonicalUrl", "permalink", "path", "slug")
-_SOURCE_KEYS = ("source", "publisher", "sourceName", "provider", "outlet", "site", "publication")
+_SOURCE_KEYS = ("source", "publisher", "sourceName", "publisherName", "provider", "outlet", "site",
+                "publication", "brand")
 _SKIP_LIST_KEY = re.compile(r"nav|menu|footer|header|categor|section|tags|topics|breadcrumb|social|"
-                            r"ads?$|advert|sponsor|promo", re.I)
-_RELATED_KEY = re.compile(r"related|more|trending|recommend|also|similar|stories|articles|items|"
-                          r"latest|popular|coverage|cluster|teaser|cards|feed", re.I)
+                            r"^ads?$|advert|sponsor|promo|partner|outbrain|taboola|author|language|"
+                            r"locale|share|comment", re.I)
+# `window.__INITIAL_STATE__ = {`, `self.__NUXT__={`, `window["__APOLLO_STATE__"] = {`
+_ASSIGN = re.compile(r"""(?:window|self|globalThis)\s*(?:\.\s*([A-Za-z_$][\w$]*)|\[\s*["']([^"']+)["']\s*\])"""
+                     r"\s*=\s*(?=[{\[])")
 _HTML_HINT = re.compile(r"<(p|div|br|h\d|span|a)\b", re.I)
 
 
@@ -33,7 +42,7 @@ def _str(value) -> str | None:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return str(value)
     if isinstance(value, dict):
-        for k in ("name", "title", "text", "url", "href", "value"):
+        for k in ("name", "displayName", "title", "text", "label", "url", "href", "value"):
             if isinstance(value.get(k), str):
                 return norm(value[k]) or None
     return None
@@ -107,11 +116,13 @@ def _story(obj: dict) -> StoryData:
 
 
 def _is_sponsored(obj: dict) -> bool:
-    for k in ("sponsored", "isSponsored", "is_sponsored", "isAd", "ad", "promoted", "paid"):
+    for k in ("sponsored", "isSponsored", "is_sponsored", "isAd", "ad", "promoted", "paid", "isPromoted"):
         if obj.get(k) is True:
             return True
+    if obj.get("advertiser") or obj.get("sponsor") or obj.get("sponsoredBy"):
+        return True
     kind = str(obj.get("type") or obj.get("kind") or obj.get("__typename") or "").lower()
-    return kind in ("ad", "advert", "advertisement", "sponsored", "promo", "native-ad")
+    return kind in ("ad", "advert", "advertisement", "sponsored", "promo", "promoted", "native-ad")
 
 
 def _walk(data, path: str, depth: int, lead_cands: list, lists: list) -> None:
@@ -130,21 +141,46 @@ def _walk(data, path: str, depth: int, lead_cands: list, lists: list) -> None:
             _walk(v, f"{path}/{k}", depth + 1, lead_cands, lists)
     elif isinstance(data, list):
         dicts = [x for x in data if isinstance(x, dict)]
-        if len(dicts) >= 2 and not _SKIP_LIST_KEY.search(path.rsplit("/", 1)[-1] or ""):
+        named = [seg for seg in path.split("/") if seg and not seg.isdigit()][-2:]
+        if dicts and not any(_SKIP_LIST_KEY.search(seg) for seg in named):
             lists.append((path, dicts))
         for i, v in enumerate(data[:500]):
             _walk(v, f"{path}/{i}", depth + 1, lead_cands, lists)
 
 
-def read(root, out: Structured) -> None:
+def _state_blobs(root) -> list:
+    """Every JSON value an app embeds for its client: JSON script elements and `window.X = {...}`."""
+    blobs = []
     for script in root.iter("script"):
         sid = (script.get("id") or "").lower()
-        stype = (script.get("type") or "").lower()
-        if not (sid == "__next_data__" or (stype == "application/json" and "state" in sid)):
+        stype = (script.get("type") or "").lower().strip()
+        text = script.text or ""
+        if stype == "application/ld+json" or not text.strip():
             continue
-        data = loads_lenient(script.text or "")
-        if data is None:
+        if sid == "__next_data__" or stype == "application/json":
+            data = loads_lenient(text)
+            if data is not None:
+                blobs.append(data)
             continue
+        if stype and "javascript" not in stype and "module" not in stype:
+            continue
+        for m in _ASSIGN.finditer(text):
+            name = m.group(1) or m.group(2) or ""
+            if name.lower() in ("datalayer", "gtag", "_gaq"):
+                continue
+            try:
+                data, _end = _DECODER.raw_decode(text, m.end())
+            except (ValueError, RecursionError):
+                continue
+            blobs.append(data)
+    return blobs
+
+
+_DECODER = json.JSONDecoder(strict=False)
+
+
+def read(root, out: Structured) -> None:
+    for data in _state_blobs(root):
         lead_cands: list = []
         lists: list = []
         _walk(data, "", 0, lead_cands, lists)
@@ -161,13 +197,15 @@ def read(root, out: Structured) -> None:
                     if not getattr(out.article, name):
                         setattr(out.article, name, getattr(story, name))
             out.app_body_html = True
-        for path, dicts in lists:
-            if not _RELATED_KEY.search(path.rsplit("/", 1)[-1] or ""):
-                continue
+        seen = {s.url for s in out.related}
+        for _path, dicts in lists:
             for obj in dicts:
                 if obj is lead_obj or _is_sponsored(obj):
                     continue
                 story = _story(obj)
-                words = len((story.headline or "").split())
-                if story.url and story.headline and (words >= 4 or len(story.headline) >= 20):
+                if not story.url or not story.headline or story.url in seen or is_click_tracker(story.url):
+                    continue
+                words = len(story.headline.split())
+                if words >= 4 or len(story.headline) >= 20:
+                    seen.add(story.url)
                     out.related.append(story)

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from lxml import etree
+
 from crawler.extract.noise import is_related_heading, is_sponsored_label, is_ui_string
 from crawler.extract.parse import leaves, norm, tag_of, text_of
 from crawler.extract.timetext import find_time, is_time_text, strip_separators
@@ -75,7 +77,53 @@ def image_of(card) -> str | None:
     return None
 
 
-def read_card(card, link, headline_hint: str | None = None, extra: list[str] | None = None) -> CardFields:
+_TITLE_CLASS = re.compile(r"title|headline|heading|hed\b|head\b", re.I)
+_SENTENCE_END = re.compile(r"[.!?。]$")
+
+
+def _link_headline(card, link) -> str | None:
+    """The story title among a link's texts. A link that wraps a whole card also holds the
+    publisher, the time and a summary, so the longest text is often the summary: a title is
+    repeated (overlay, title=, image alt), sits in a title-named element, and is not a run of
+    sentences; ties go to the first, as titles come before summaries."""
+    items = [(el, t) for el, t in leaves(link) if not is_time_text(t) and not is_sponsored_label(t)]
+    if not items:
+        alt = next((img.get("alt") for img in link.iter("img") if img.get("alt")), None)
+        return norm(link.get("title") or alt) or None
+    if len(items) == 1 and headline_like(items[0][1]):
+        return items[0][1]
+    echoes = [t for _el, t in leaves(card)]
+    echoes += [norm(link.get("title")), *(norm(img.get("alt")) for img in card.iter("img"))]
+    best, best_score = None, None
+    for i, (el, t) in enumerate(items):
+        if not headline_like(t):
+            continue
+        score = 0
+        if echoes.count(t) >= 2:
+            score += 4
+        if any(_TITLE_CLASS.search(f"{n.get('class') or ''} {n.get('itemprop') or ''}")
+               for n in (el, *list(el.iterancestors())[:2]) if n is not None):
+            score += 3
+        if tag_of(el) == "p":
+            score -= 2
+        if _SENTENCE_END.search(t) and not t.endswith(("...", "…")):
+            score -= 2
+        if len(t) > 160:
+            score -= 2
+        key = (score, -i)
+        if best_score is None or key > best_score:
+            best, best_score = t, key
+    if best is None:
+        best = max((t for _el, t in items), key=len)
+        alt = next((img.get("alt") for img in link.iter("img") if img.get("alt")), None)
+        return norm(link.get("title") or alt) or best
+    return best
+
+
+def read_card(card, link, headline_hint: str | None = None, extra: list[str] | None = None,
+              sections: frozenset[str] = frozenset()) -> CardFields:
+    """A card's fields. `sections` are the page's menu labels: a card's short label equal to
+    one is a section kicker ("Sports"), not its publisher."""
     f = CardFields()
     # Headline: a heading inside the card, else the story link's longest non-time text.
     for h in card.iter(*HEADINGS):
@@ -84,73 +132,72 @@ def read_card(card, link, headline_hint: str | None = None, extra: list[str] | N
             f.headline = t
             break
     if not f.headline:
-        link_leaves = [t for _el, t in leaves(link) if not is_time_text(t) and not is_sponsored_label(t)]
-        if link_leaves:
-            f.headline = max(link_leaves, key=len)
-        if not f.headline or not headline_like(f.headline):
-            alt = next((img.get("alt") for img in link.iter("img") if img.get("alt")), None)
-            f.headline = norm(link.get("title") or alt) or f.headline
+        f.headline = _link_headline(card, link)
+    if f.headline and f.headline.endswith(("…", "...")):
+        full = norm(link.get("title"))  # a cut title keeps the full one in title=
+        if full and full.startswith(f.headline.rstrip(".… ")):
+            f.headline = full
     if headline_hint and not f.headline:
         f.headline = headline_hint
 
-    texts = leaves(card) + [(card, t) for t in (extra or [])]
-    # Time: machine-readable first, then a leaf that is (or ends in) a time.
+    texts = card_leaves(card) + [(card, t) for t in (extra or [])]
+    # Time: machine-readable first (<time datetime>, an epoch or ISO data attribute), then a
+    # leaf that is (or ends in) a time.
+    f.time_raw = machine_time(card)
     time_idx = None
-    for t in card.iter("time"):
-        f.time_raw = norm(t.get("datetime")) or text_of(t) or None
-        if f.time_raw:
-            break
     for i, (_el, t) in enumerate(texts):
         if t == f.headline:
             continue
         if is_time_text(t):
             time_idx = i
             if not f.time_raw:
-                f.time_raw = strip_separators(t)
+                f.time_raw = strip_separators(_LEADIN_ICON.sub("", t))
             break
         hit = find_time(t)
         if hit and len(t) <= 90 and (not hit[0] or not hit[2]):
             before, span, after = hit
-            other = before or after
+            other = _unglue(before) or after
             time_idx = i
             if not f.time_raw:
                 f.time_raw = span
-            if other and len(other) <= 60 and not f.source and not other.lower().startswith("by "):
-                f.source = other
+            if other and len(other) <= 60 and not other.lower().startswith("by ") and _is_name(other):
+                f.source = f.source or other
             break
 
-    # Publisher: an element named so, else the short name beside the time, else the first
-    # short name in the card.
+    # Publisher: an element named so, else the short name beside the time, else a short name
+    # after the headline, else any short name that is not a section kicker.
     hinted = [el for el in _hinted(card, SOURCE_HINT) if not AUTHOR_HINT.search(el.get("class") or "")]
     for el in hinted:
         t = text_of(el)
         hit = find_time(t)
         if hit and hit[0] and not hit[2]:
-            t = hit[0]
+            t = _unglue(hit[0])
         t = strip_separators(t)
-        if t and len(t) <= 80 and t != f.headline and not is_time_text(t):
+        if t and len(t) <= 80 and t != f.headline and not is_time_text(t) and _is_name(t):
             f.source = t
             break
         alt = next((img.get("alt") for img in el.iter("img") if img.get("alt")), None)
-        if alt and not is_time_text(alt):
+        if alt and not is_time_text(alt) and _is_name(alt):
             f.source = norm(alt)
             break
 
-    def short_name(t: str) -> bool:
+    def short_name(el, t: str) -> bool:
         t = strip_separators(t)
         return (bool(t) and len(t) <= 50 and len(t.split()) <= 6 and t != f.headline
                 and not is_time_text(t) and not is_ui_string(t) and not is_sponsored_label(t)
                 and not t.endswith((".", "?", "!")) and not t.lower().startswith("by ")
-                and not is_related_heading(t))
+                and not is_related_heading(t) and _is_name(t) and t.lower() not in sections
+                and not _kicker(el, card) and not (f.headline and t in f.headline))
 
     if not f.source and time_idx is not None:
         for j in (time_idx - 1, time_idx + 1):
-            if 0 <= j < len(texts) and short_name(texts[j][1]):
+            if 0 <= j < len(texts) and short_name(*texts[j]):
                 f.source = strip_separators(texts[j][1])
                 break
     if not f.source:
-        for _el, t in texts:
-            if short_name(t) and not headline_like(t):
+        head_idx = next((i for i, (_el, t) in enumerate(texts) if t == f.headline), -1)
+        for el, t in texts[head_idx + 1:] + texts[:max(head_idx, 0)]:
+            if short_name(el, t) and len(t.split()) <= 5 and len(t) <= 40:
                 f.source = strip_separators(t)
                 break
 
@@ -171,6 +218,93 @@ def read_card(card, link, headline_hint: str | None = None, extra: list[str] | N
     f.image = image_of(card)
     f.sponsored = any(is_sponsored_label(t) for _el, t in texts)
     return f
+
+
+# Icon ligature names that pages print before a time ("schedule3 hours ago").
+ICON_WORDS = frozenset({"time", "clock", "schedule", "access_time", "watch_later", "update", "event",
+                        "calendar", "today", "date_range", "icon", "logo", "avatar", "image", "photo"})
+_LEADIN_ICON = re.compile(r"^(?:" + "|".join(sorted(ICON_WORDS, key=len, reverse=True)) + r")(?=\d)", re.I)
+KICKER_HINT = re.compile(r"kicker|eyebrow|overline|categor|section|rubri|topic|\btag|label|badge|rank", re.I)
+_PREFIX_AGO_TAIL = re.compile(r"(?:hace|há|faz|il y a|vor|منذ|قبل)$", re.I)
+
+
+def _unglue(before: str) -> str:
+    """A publisher glued to a prefix-ago time ("Diario del Valle Surhace 3 h") loses the ago-word."""
+    return strip_separators(_PREFIX_AGO_TAIL.sub("", before)) if before else before
+
+
+def _is_name(text: str) -> bool:
+    """Could be a publisher's name: has letters, is not a rank number or an icon's text."""
+    t = text.strip()
+    return any(ch.isalpha() for ch in t) and t.lower() not in ICON_WORDS
+
+
+def _kicker(el, card) -> bool:
+    """A section label above the title (class says kicker/category/label...), or a link to a
+    section page inside a card that links to a story."""
+    node = el
+    while node is not None:
+        attrs = f"{node.get('class') or ''} {node.get('data-testid') or ''}"
+        if attrs.strip() and KICKER_HINT.search(attrs) and not SOURCE_HINT.search(attrs):
+            return True
+        if node is card:
+            break
+        node = node.getparent()
+    return False
+
+
+_EPOCH = re.compile(r"^\d{10}(?:\d{3})?$")
+_ISO_START = re.compile(r"^\d{4}-\d{2}-\d{2}")
+_TIME_ATTR = re.compile(r"time|date|publish|epoch|ts$|stamp|ago", re.I)
+
+
+def machine_time(card) -> str | None:
+    """A time written for machines: <time datetime>, or an epoch / ISO value in a data attribute
+    whose name speaks of time (data-ts, data-published, data-epoch...)."""
+    for t in card.iter("time"):
+        v = norm(t.get("datetime"))
+        if v:
+            return v
+    for el in card.iter():
+        if not isinstance(el.tag, str):
+            continue
+        for name, value in el.attrib.items():
+            if not name.startswith("data-") or not _TIME_ATTR.search(name):
+                continue
+            v = value.strip()
+            if _EPOCH.match(v) or _ISO_START.match(v):
+                return v
+    for t in card.iter("time"):
+        v = text_of(t)
+        if v:
+            return v
+    return None
+
+
+def card_leaves(card) -> list[tuple[object, str]]:
+    """The card's text nodes in reading order, plus the alt text of small images (a publisher's
+    logo shows its name only in alt) where they stand."""
+    out: list[tuple[object, str]] = []
+    try:
+        walker = etree.iterwalk(card, events=("start", "end"))
+        for event, node in walker:
+            if event == "start":
+                if not isinstance(node.tag, str):
+                    continue
+                if node.tag == "img" and _tiny(node):
+                    alt = norm(node.get("alt"))
+                    if alt and alt.lower() not in ICON_WORDS:
+                        out.append((node, alt))
+                t = norm(node.text)
+                if t:
+                    out.append((node, t))
+            elif node is not card:
+                tail = norm(node.tail)
+                if tail:
+                    out.append((node.getparent(), tail))
+    except (TypeError, ValueError):
+        pass
+    return out
 
 
 def card_is_teaser(card, f: CardFields) -> bool:

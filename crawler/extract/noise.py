@@ -8,6 +8,7 @@ banners, newsletter boxes, comment widgets). Kept as data so a profile's ``noise
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 # Headings of blocks that list other stories (en, hi, es, pt, fr, de, it, ru, ar, zh, ja, ko, id, tr).
 RELATED_HEADINGS = [
@@ -85,6 +86,10 @@ SPONSOR_CLASS_RE = re.compile(
     r"promoted|promo-ad|outbrain|taboola|ob-widget|trc|native-ad|paid)(?:$|[\s_-])",
     re.IGNORECASE,
 )
+# First host labels of ad servers and click trackers ("clk.adnet.com/click?u=<landing page>").
+TRACKER_LABELS = frozenset({"clk", "click", "clicks", "ads", "ad", "adserver", "adsrv", "track", "tracking",
+                            "trk", "tracker", "redirect", "servedby"})
+_LANDING = re.compile(r"(?:^|&)(?:u|url|dest|destination|target|redirect|landing|to|r)=https?(?::|%3a)", re.I)
 AD_HOSTS = ("doubleclick.net", "googleadservices.com", "taboola.com", "outbrain.com",
             "adservice.google", "amazon-adsystem.com", "criteo.com", "mgid.com", "revcontent.com")
 
@@ -142,6 +147,22 @@ _TRIM = re.compile(r"^[\s\W_]+|[\s\W_]+$", re.UNICODE)
 def clean_key(text: str) -> str:
     """Lower-case text with surrounding punctuation removed, for vocabulary lookups."""
     return _TRIM.sub("", text).lower()
+
+
+def is_click_tracker(url: str) -> bool:
+    """An ad server or click tracker: a `clk.`/`ads.`/`track.` host, or any host forwarding to
+    a landing page named in the query (`?u=https%3A...`) from a click path."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    host = (parts.hostname or "").lower()
+    if "." in host and host.split(".", 1)[0] in TRACKER_LABELS and host.count(".") >= 2:
+        return True
+    if any(host == h or host.endswith("." + h) for h in AD_HOSTS):
+        return True
+    return bool(parts.query and _LANDING.search(parts.query) and re.search(r"click|redirect|track|/c/|/r/",
+                                                                          parts.path, re.I))
 
 
 def is_related_heading(text: str) -> bool:

@@ -16,6 +16,8 @@ import lxml.html
 from lxml import etree
 from w3lib.encoding import html_to_unicode
 
+from crawler.urls import canonical_url
+
 _PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, recover=True)
 # Elements whose text is never visible prose.
 INVISIBLE = ("script", "style", "noscript", "template", "svg", "iframe", "object", "canvas")
@@ -89,29 +91,51 @@ class Page:
         """Absolute http(s) URL without fragment, or None for anything else."""
         return absolute_url(self.base or self.url, href)
 
+    def key(self, url: str) -> str:
+        """The key two spellings of one story's URL share (a relative one resolved against the
+        page's canonical address when the page came without one)."""
+        if not urlsplit(url).scheme:
+            url = urljoin(self.canonical or _NOWHERE, url)
+        return _key(url)
+
     def is_self(self, url: str | None) -> bool:
-        return bool(url) and _key(url) in self.self_urls
+        return bool(url) and self.key(url) in self.self_urls
+
+
+_NOWHERE = "https://page.invalid/"
 
 
 def _key(url: str) -> str:
-    parts = urlsplit(url)
-    path = parts.path.rstrip("/") or "/"
-    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, parts.query, ""))
+    """One key for every spelling of a URL (tracking, fragment, host case, m./amp. copies)."""
+    try:
+        return canonical_url(url)
+    except ValueError:
+        return url
 
 
 @lru_cache(maxsize=8192)
 def absolute_url(base: str | None, href: str | None) -> str | None:
-    """Cached: the same hrefs recur on every page of a site (menus, widgets)."""
+    """Cached: the same hrefs recur on every page of a site (menus, widgets).
+
+    Without any base (a file read with no URL, no <base href>) a relative link cannot be made
+    absolute without guessing, so it comes back relative (fragment dropped) for the caller, who
+    knows the page's address, to resolve; a protocol-relative link gets https."""
     if not href:
         return None
     href = href.strip()
     if not href or href.startswith(("#", "javascript:", "mailto:", "tel:", "data:")):
         return None
+    if not base and href.startswith("//"):
+        href = "https:" + href
     try:
         full = urljoin(base, href) if base else href
         parts = urlsplit(full)
     except ValueError:
         return None
+    if not base and not parts.scheme and not parts.netloc:
+        if not (parts.path or parts.query):
+            return None
+        return urlunsplit(("", "", parts.path, parts.query, ""))
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         return None
     return urlunsplit((parts.scheme.lower(), parts.netloc, parts.path or "/", parts.query, ""))
@@ -148,8 +172,9 @@ def parse(html: str | bytes, url: str | None = None) -> Page | None:
 def add_self_url(page: Page, url: str | None) -> None:
     full = page.absolute(url)
     if full:
-        page.self_urls.add(_key(full))
-        page.canonical = page.canonical or full
+        if urlsplit(full).scheme:
+            page.canonical = page.canonical or full
+        page.self_urls.add(page.key(full))
 
 
 def strip_invisible(root) -> None:

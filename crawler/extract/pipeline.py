@@ -11,6 +11,7 @@ from crawler.extract.lead import LeadDraft, find, headline
 from crawler.extract.model import LeadStory, PageExtraction, Teaser
 from crawler.extract.parse import Page, add_self_url, norm, parse, strip_invisible, text_of
 from crawler.extract.teasers import Card, find_cards, furniture_map, select_teasers
+from crawler.urls import clean_link
 
 MAX_CHARS = 8_000_000
 
@@ -168,27 +169,32 @@ def run(html, url: str | None, now: datetime, tz: str | None, profile, lang: str
 
 
 def _teasers(page: Page, chosen: list[Card], st, now, zone, page_lang) -> list[Teaser]:
+    """One teaser per story: occurrences keyed by canonical URL, so a story shown in two widgets
+    (other URL form, tracking, truncated title) is listed once and its copies fill the gaps."""
     out: dict[str, Teaser] = {}
     for c in chosen:
         f = c.fields
         if page.is_self(c.url):
             continue
-        t = Teaser(headline=f.headline, url=c.url, source=f.source, published_raw=f.time_raw,
+        t = Teaser(headline=f.headline, url=clean_link(c.url), source=f.source, published_raw=f.time_raw,
                    summary=f.summary, image=page.absolute(f.image))
-        if c.url in out:  # shown in two widgets: listed once, first position wins
-            _fill(out[c.url], t)
+        key = page.key(c.url)
+        if key in out:
+            _fill(out[key], t)
         else:
-            out[c.url] = t
+            out[key] = t
+    dom_found = bool(out)
     for s in st.related:
         url = page.absolute(s.url)
         if not url or page.is_self(url):
             continue
-        t = Teaser(headline=s.headline, url=url, source=s.publisher, published_raw=s.published,
+        t = Teaser(headline=s.headline, url=clean_link(url), source=s.publisher, published_raw=s.published,
                    summary=s.summary, image=page.absolute(s.image))
-        if url in out:
-            _fill(out[url], t)
-        elif t.headline:
-            out[url] = t
+        key = page.key(url)
+        if key in out:
+            _fill(out[key], t)
+        elif t.headline and not dom_found:  # the visible list wins over metadata
+            out[key] = t
     for t in out.values():
         t.headline = norm(t.headline) or None
         parsed = _parse_time(t.published_raw, now, zone, page_lang)
@@ -197,7 +203,16 @@ def _teasers(page: Page, chosen: list[Card], st, now, zone, page_lang) -> list[T
     return list(out.values())
 
 
+def _truncated(short: str, full: str) -> bool:
+    """`short` is `full` cut with an ellipsis ("Council delays vo…")."""
+    stem = short.rstrip().rstrip(".…").rstrip()
+    return len(stem) < len(full) and short.rstrip().endswith(("…", "...")) and full.startswith(stem)
+
+
 def _fill(into: Teaser, other: Teaser) -> None:
+    """Missing fields from another occurrence; a truncated headline gives way to the full one."""
+    if into.headline and other.headline and _truncated(norm(into.headline), norm(other.headline)):
+        into.headline = other.headline
     for name in ("headline", "source", "published_raw", "summary", "image"):
         if not getattr(into, name) and getattr(other, name):
             setattr(into, name, getattr(other, name))

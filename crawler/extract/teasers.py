@@ -11,13 +11,12 @@ such as "Sponsored", rel=sponsored, ad-network hosts) are excluded before either
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from crawler.extract.cards import HEADINGS, CardFields, card_is_teaser, headline_like, read_card
 from crawler.extract.noise import (
-    AD_HOSTS,
     NAV_CLASS_RE,
     SPONSOR_CLASS_RE,
+    is_click_tracker,
     is_related_heading,
     is_sponsored_label,
 )
@@ -64,17 +63,24 @@ def furniture_map(root):
     return state
 
 
+def menu_labels(root, furniture: dict) -> frozenset[str]:
+    """Lower-cased texts of the page's navigation links ("Sports", "Business"): the same word
+    on a card is its section kicker, not its publisher."""
+    out = set()
+    for a in root.iter("a"):
+        if furniture.get(a) == "nav":
+            t = text_of(a)
+            if t and len(t) <= 30:
+                out.add(t.lower())
+    return frozenset(out)
+
+
 def _major(a) -> bool:
     """A link whose text reads like a story title (menu labels and 'Read more' are minor)."""
     t = text_of(a)
     if headline_like(t):
         return True
     return any(headline_like(text_of(h)) for h in a.iter(*HEADINGS))
-
-
-def _is_ad_url(url: str) -> bool:
-    host = (urlsplit(url).hostname or "").lower()
-    return any(host == h or host.endswith("." + h) for h in AD_HOSTS)
 
 
 def _too_big_for_card(el, cache: dict) -> bool:
@@ -151,6 +157,7 @@ def find_cards(page: Page, furniture: dict, lead_el=None, scope=None) -> list[Ca
             el = el.getparent()
     lead_anc = set(lead_el.iterancestors()) | {lead_el} if lead_el is not None else set()
     major_links = {a for a, _u in major}
+    sections = menu_labels(page.root, furniture)
     prose: dict = {}
     cards: list[Card] = []
     seen_el: set = set()
@@ -168,9 +175,9 @@ def find_cards(page: Page, furniture: dict, lead_el=None, scope=None) -> list[Ca
             continue
         seen_el.add(card)
         extra = _trailing_run(a, major_links) if card is a else []
-        f = read_card(card, a, extra=extra)
+        f = read_card(card, a, extra=extra, sections=sections)
         rel = (a.get("rel") or "").lower()
-        if furniture.get(card) == "ad" or "sponsored" in rel or _is_ad_url(url):
+        if furniture.get(card) == "ad" or "sponsored" in rel or is_click_tracker(url):
             f.sponsored = True
         cards.append(Card(card, a, url, f))
     return cards

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import re
 
+from crawler._timestamps import lexicon as lx
+from crawler._timestamps.patterns import alternation
+from crawler._timestamps.zones import ZONE_NAMES
 from crawler.timestamps import locate
 
 _NUM = r"(?:\d{1,3}|an?|one|few|a few)"
@@ -24,28 +27,30 @@ _MONTHS = (
     r"января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря|"
     r"ocak|şubat|mart|nisan|mayıs|haziran|temmuz|ağustos|eylül|ekim|kasım|aralık)\.?"
 )
-_CLOCK = r"(?:\s*(?:,|at|um|à|às|alle|a las|в)?\s*\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*(?:IST|UTC|GMT|[A-Z]{2,4}|[+-]\d{2}:?\d{2}))?)?"
+_CLOCK = (r"(?:\s*(?:,|at|um|à|às|alle|ore|a las|в|pukul)?\s*\d{1,2}(?:[:.]|h(?=\d))\d{2}(?:\s*[ap]\.?m\.?)?"
+          r"(?:\s*(?:uhr|h))?(?:\s*\(?(?:(?:UTC|GMT)\s?[+-]\d{1,2}(?::?\d{2})?|(?-i:[A-Z]{2,5}İ?)|[+-]\d{2}:?\d{2}|"
+          + alternation(ZONE_NAMES) + r")\)?)?)?")
+# Relative forms come from the time parser's own vocabulary (crawler._timestamps.lexicon), so
+# every unit, ago-word and app-style short age it can read ("22 Std.", "4 ч", "il y a 2 h",
+# "13 sa", "15 mnt") is also found here, glued to a publisher or an icon's text or not.
+_NUMW = alternation([w for w in lx.NUMBER_WORDS if w.isascii() or not w.isalpha()] + ["a few"], right=True)
+_COUNT = rf"(?:(?<!\d)\d{{1,3}}(?:[.,]5)?\s*|{_NUMW}\s+)"
+_REL_SUFFIX = (rf"{_COUNT}{alternation(lx.SUFFIX_UNITS, left=False)}\.?\s*"
+               rf"{alternation(lx.SUFFIX_AGO, left=False)}")
+_REL_BARE = rf"{alternation(lx.SUFFIX_BARE_UNITS)}\s*{alternation(lx.SUFFIX_AGO, left=False)}"
+_REL_PREFIX = rf"{alternation(lx.PREFIX_AGO)}\s*{_COUNT}?{alternation(lx.PREFIX_UNITS)}\.?"
+_COMPACT_ALL = {*lx.COMPACT_UNITS, *(u for t in lx.COMPACT_UNITS_LANG.values() for u in t)}
+_REL_COMPACT = (rf"(?<!\d)\d{{1,3}}\s?{alternation(_COMPACT_ALL, left=False)}\.?"
+                r"(?=\s*$|\s*[|·•,\-–—])")
 _PATTERNS = [
-    # relative, English and friends
-    rf"{_NUM}\s*(?:sec(?:ond)?s?|min(?:ute)?s?|mins|hrs?|hours?|days?|weeks?|months?|years?)\s+ago",
-    r"\d{1,3}\s*[smhd]\s+ago", r"just now", r"yesterday(?:\s+at\s+\d{1,2}[:.]\d{2}(?:\s*[ap]m)?)?",
+    _REL_SUFFIX, _REL_BARE, _REL_PREFIX, _REL_COMPACT,
+    r"just now", r"yesterday(?:\s+at\s+\d{1,2}[:.]\d{2}(?:\s*[ap]m)?)?",
     r"today(?:\s+at\s+\d{1,2}[:.]\d{2}(?:\s*[ap]m)?)?",
-    r"(?:hace|há)\s+(?:\d{1,3}|un[ao]?|uma?)\s+(?:segundos?|minutos?|horas?|d[ií]as?|semanas?|mes(?:es)?|meses)",
-    r"il y a\s+(?:\d{1,3}|une?)\s+(?:secondes?|minutes?|heures?|jours?|semaines?|mois)",
-    r"vor\s+(?:\d{1,3}|einer?|einem)\s+(?:sekunden?|minuten?|stunden?|tag(?:en)?|wochen?|monat(?:en)?)",
-    r"(?:\d{1,3}|un[ao]?)\s+(?:secondi|minut[oi]|or[ae]|giorn[oi]|settiman[ae]|mesi?)\s+fa",
-    r"\d{1,3}\s+(?:секунд[уы]?|минут[уы]?|час(?:а|ов)?|дн(?:я|ей)|день|недел[юиь]|месяц(?:а|ев)?)\s+назад",
-    r"منذ\s+(?:\d{1,3}\s+)?(?:ثوان|دقيقة|دقائق|ساعة|ساعات|ساعتين|يوم|أيام|يومين|أسبوع)",
-    r"\d{1,3}\s*(?:秒|分钟|分鐘|小时|小時|天|周|週)前", r"\d{1,3}\s*(?:秒|分|時間|日|週間|か月)前",
-    r"\d{1,3}\s*(?:초|분|시간|일|주|개월)\s*전",
-    r"\d{1,3}\s+(?:detik|menit|jam|hari|minggu|bulan)\s+(?:yang\s+)?lalu",
-    r"\d{1,3}\s+(?:saniye|dakika|saat|gün|hafta|ay)\s+önce",
-    r"\d{1,3}\s+(?:सेकंड|मिनट|घंटे|घंटा|दिन|हफ्ते|सप्ताह|महीने)\s+पहले",
     # absolute
     r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?",
-    rf"\d{{1,2}}(?:st|nd|rd|th)?\s+(?:de\s+)?{_MONTHS}(?:\s+(?:de\s+)?\d{{4}}|,?\s*\d{{4}})?{_CLOCK}",
+    rf"\d{{1,2}}(?:st|nd|rd|th|er)?\.?\s+(?:de\s+)?{_MONTHS}(?:\s+(?:de\s+)?\d{{4}}|,?\s*\d{{4}})?{_CLOCK}",
     rf"{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s*\d{{4}}{_CLOCK}",
-    rf"\d{{1,2}}[./]\d{{1,2}}[./]\d{{2,4}}{_CLOCK}",
+    rf"\d{{1,2}}[./]\d{{1,2}}[./]\d{{2,4}}{_CLOCK}", rf"\d{{4}}/\d{{1,2}}/\d{{1,2}}{_CLOCK}",
     r"\d{4}年\d{1,2}月\d{1,2}日(?:\s*\d{1,2}[:：]\d{2})?", r"\d{4}\.\s*\d{1,2}\.\s*\d{1,2}\.?(?:\s*\d{1,2}:\d{2})?",
     r"\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?\s*(?:IST|UTC|GMT|ET|EST|EDT|PT|CET|CEST)",
 ]
@@ -53,14 +58,15 @@ TIME_RE = re.compile("(?:" + "|".join(f"(?:{p})" for p in _PATTERNS) + ")", re.I
 # Every pattern needs a digit or one of these words: a cheap test that skips most text.
 _MAYBE = re.compile(
     r"\d|ago\b|just now|yesterday|today|hace|há|il y a|vor |fa\b|назад|منذ|前|전|lalu|önce|पहले|"
-    r"atrás|ayer|ontem|hier|gestern|ieri|kemarin|dün|вчера|昨日|昨天|어제|अभी|kal\b",
+    r"atrás|قبل|faz|ayer|ontem|hier|gestern|ieri|kemarin|dün|вчера|昨日|昨天|어제|अभी|kal\b",
     re.IGNORECASE,
 )
 _LEADIN = re.compile(
     r"^(?:published|updated|posted|last updated|publicado|actualizado|atualizado|publié|"
     r"mis à jour|veröffentlicht|aktualisiert|stand|pubblicato|aggiornato|опубликовано|обновлено|"
     r"diterbitkan|diperbarui|yayınlanma|güncelleme|نشر في|آخر تحديث|配信|更新|"
-    r"on|am|le|el|em|il|time|clock|date|प्रकाशित|अपडेटेड)\s*[:：]?\s*",
+    r"on|am|le|el|em|il|time|clock|date|schedule|access_time|watch_later|update|event|"
+    r"प्रकाशित|अपडेटेड)\s*[:：]?\s*",
     re.IGNORECASE,
 )
 _SEP = re.compile(r"^[\s|·•,\-–—:/]+|[\s|·•,\-–—:/]+$")
