@@ -190,6 +190,8 @@ def read(root, out: Structured) -> None:
             _n, lead_obj, body = lead_cands[0]
             story = _story(lead_obj)
             story.body = body
+            if out.app_article is None:
+                out.app_article = story
             if out.article is None:
                 out.article = story
             else:  # JSON-LD wins on metadata; app state fills the gaps (often the body).

@@ -166,8 +166,9 @@ def read_line(toks: list[Token], headline: str | None = None,
             continue
         if expect == "author" or (author_block is not None and tok.block is author_block):
             continue  # names after "By" are the writers, not the publisher
-        if t.lower() in authors or tok.authored or not _name_like(t, headline) or \
-                any(tag_of(x) in _HEADINGS for x in [tok.el, *list(tok.el.iterancestors())[:2]]):
+        near = [tok.el, *list(tok.el.iterancestors())[:3]]
+        if (t.lower() in authors and not tok.hinted) or tok.authored or not _name_like(t, headline) \
+                or any(tag_of(x) in _HEADINGS or tag_of(x) in _NO_CREDIT for x in near):
             continue
         names.append((i, tok, strip_separators(t)))
     if labelled:

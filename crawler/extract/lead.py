@@ -94,7 +94,8 @@ def _heading_class_score(h) -> float:
 
 def _headline(page: Page, st: Structured, furniture: dict) -> tuple[str | None, object]:
     site = st.meta.get("og:site_name")
-    hints = [_unescaped(x) for x in ((st.article.headline if st.article else None),
+    app = st.app_article.headline if st.app_article else None
+    hints = [_unescaped(x) for x in (app, (st.article.headline if st.article else None),
                                      st.meta.get("og:title"), st.meta.get("twitter:title")) if x]
     title_el = page.root.find(".//title")
     if title_el is not None and text_of(title_el):
@@ -118,7 +119,8 @@ def _headline(page: Page, st: Structured, furniture: dict) -> tuple[str | None, 
     if best is not None and (best_score >= 0.6 or not hints):
         return text_of(best), best
     for h in hints:
-        cleaned = h if st.article and h == _unescaped(st.article.headline or "") else _clean_title(h, site)
+        exact = {_unescaped(x.headline or "") for x in (st.article, st.app_article) if x is not None}
+        cleaned = h if h in exact else _clean_title(h, site)
         if cleaned:
             if best is not None and _similar(text_of(best), cleaned) > 0.8:
                 return cleaned, best
@@ -313,6 +315,10 @@ def find(page: Page, st: Structured, head: tuple[str | None, object], profile,
         line_source = _homepage_link_name([(t.el, t.text) for t in before + line], host)
     if "lead.published" in pins:
         d.time_raw = select.time_value(base, pins["lead.published"])
+    # An app shell shows what its state says; JSON-LD beside it is often the aggregator's own.
+    app = st.app_article if d.headline_el is None and st.app_article is not None else None
+    if not d.time_raw and app is not None:
+        d.time_raw = app.published
     if not d.time_raw:
         d.time_raw = (st.article.published if st.article else None) or next(
             (st.meta[k] for k in META_TIME_KEYS if st.meta.get(k)), None) or line_time
@@ -321,7 +327,8 @@ def find(page: Page, st: Structured, head: tuple[str | None, object], profile,
     if "lead.source" in pins:
         d.source = select.text(base, pins["lead.source"])
     if not d.source:
-        d.source = line_source or (st.article.publisher if st.article else None) or \
+        d.source = line_source or (app.publisher if app else None) or \
+            (st.article.publisher if st.article else None) or \
             st.meta.get("og:site_name") or st.meta.get("application-name") or site
 
     if "lead.image" in pins:

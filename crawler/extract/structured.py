@@ -44,6 +44,7 @@ class Structured:
     canonical: str | None = None
     html_lang: str | None = None
     app_body_html: bool = False
+    app_article: StoryData | None = None  # the lead as the app state alone describes it
 
 
 # --- tolerant JSON -----------------------------------------------------------------------------
