@@ -138,3 +138,24 @@ def test_zoneless_shown_time_never_overrules_metadata():
                         "2026-03-09T04:00:00+00:00")
     lead = extract(html, fetched_at=NOW).lead
     assert lead.published_at == datetime(2026, 3, 9, 4, 0, tzinfo=UTC)
+
+
+PUBLISHER_PAGE = (
+    '<html><head><title>Ferry timetable changes again | Harbour Times</title>'
+    '<meta property="og:site_name" content="Harbour Times"></head><body><main><article>'
+    '<h1>Ferry timetable changes again after complaints</h1>{meta}'
+    f'<div class="story">{BODY}</div></article></main></body></html>')
+
+
+@pytest.mark.parametrize("meta", [
+    '<div class="meta"><span>Monday</span> <time datetime="2026-03-09T09:00:00Z">9:00 AM</time></div>',
+    '<div class="meta"><time datetime="2026-03-09T09:00:00Z">9 Mar 2026</time> '
+    '<a href="https://www.facebook.com/">Facebook</a> <a href="mailto:?s=x">Email</a></div>',
+    '<div class="meta"><span>Filed to</span> <time datetime="2026-03-09T09:00:00Z">9 Mar</time></div>',
+    '<div class="meta"><time datetime="2026-03-09T09:00:00Z">March 9, 2026</time>'
+    '<span class="comments">0 Comments</span></div>',
+])
+def test_publisher_page_meta_never_names_a_weekday_share_link_or_counter(meta):
+    got = extract(PUBLISHER_PAGE.format(meta=meta), url="https://harbourtimes.example/ferry",
+                  fetched_at=NOW)
+    assert got.lead.source == "Harbour Times"

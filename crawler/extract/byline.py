@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from crawler._timestamps import lexicon as lx
 from crawler.extract.cards import AUTHOR_HINT, SOURCE_HINT
 from crawler.extract.noise import is_sponsored_label, is_ui_string
 from crawler.extract.parse import leaves, norm, tag_of
@@ -37,6 +38,27 @@ _NO_CREDIT = ("figcaption", "figure", "blockquote", "cite")
 # Left over from a time the time finder only partly read: "à 12h14 (CEST)", "+5:30", "(MSK)".
 _TIME_REMNANT = re.compile(r"\d{1,2}\s*[:h.]\s*\d{2}|^\(.*\)$|^[+-]\d|\b(?:GMT|UTC)\b")
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+# A weekday alone is a piece of a date ("Monday", "Tue", "sexta-feira"), never a publisher.
+_WEEKDAY = re.compile(
+    r"^(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day)?\.?$|^(?:wednes|satur)day$|"
+    r"^(?:lunes|martes|miércoles|jueves|viernes|sábado|domingo|segunda|terça|quarta|quinta|"
+    r"sexta)(?:-feira)?$|^(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|montag|"
+    r"dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|lunedì|martedì|mercoledì|giovedì|"
+    r"venerdì|sabato|senin|selasa|rabu|kamis|jumat|sabtu|minggu|pazartesi|salı|çarşamba|"
+    r"perşembe|cuma|cumartesi|pazar|понедельник|вторник|среда|четверг|пятница|суббота|"
+    r"воскресенье)$", re.IGNORECASE)
+_MONTH_WORDS = frozenset([*lx.MONTHS, *lx.MONTHS_LANG])
+# Interface lines that start like this are links and labels, not names.
+_UI_LEAD = re.compile(r"^(?:share|filed|tags?\b|tagged|posted in|categor|topics?\b|follow|"
+                      r"print|email|comment|save|listen|read more|more from|photo|image)", re.I)
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+# Around share buttons, comment counters and photo credits: never the publisher.
+_NOT_SOURCE_CLASS = re.compile(
+    r"share|social|sharing|comment|caption|credit|photo|image|media|figure|print|reprint|"
+    r"bookmark|email|follow|subscribe|tool", re.IGNORECASE)
+_SOCIAL_HREF = re.compile(
+    r"facebook\.|twitter\.|instagram\.|youtube\.|tiktok\.|x\.com/intent|whatsapp|flipboard|"
+    r"linkedin\.|pinterest\.|reddit\.com/submit|t\.me/share|^mailto:|^javascript:", re.I)
 _BLOCKS = {"div", "p", "li", "section", "header", "footer", "td", "article", "aside", "ul", "dl",
            "dd", "table", "tr", "main", "body", "figure"}
 
@@ -115,7 +137,26 @@ def _name_like(text: str, headline: str | None) -> bool:
     return (bool(t) and len(t) <= 60 and len(t.split()) <= 7 and t != headline
             and not is_time_text(t) and not is_ui_string(t) and not is_sponsored_label(t)
             and not t.endswith((".", "?", "!", ":", "：")) and label_of(t)[0] is None
-            and not t.isdigit() and not _TIME_REMNANT.search(t))
+            and not t.isdigit() and not _TIME_REMNANT.search(t) and not _WEEKDAY.match(t)
+            and not _YEAR.search(t) and not t[:1].isdigit() and not t.startswith("@")
+            and len(t) >= 3 and t.lower().rstrip(".") not in _MONTH_WORDS
+            and not _UI_LEAD.match(t))
+
+
+def plausible_publisher(text: str, el, headline: str | None = None) -> bool:
+    """A short name outside share bars, credits and social links: what a publisher looks like."""
+    return _name_like(text, headline) and not _in_widget(el)
+
+
+def _in_widget(el) -> bool:
+    """Inside a share bar, comment counter, photo credit or a social link."""
+    for x in [el, *list(el.iterancestors())[:4]]:
+        if tag_of(x) == "a" and _SOCIAL_HREF.search(x.get("href") or ""):
+            return True
+        attrs = f"{x.get('class') or ''} {x.get('id') or ''}"
+        if attrs.strip() and _NOT_SOURCE_CLASS.search(attrs):
+            return True
+    return False
 
 
 def read_line(toks: list[Token], headline: str | None = None,
@@ -168,7 +209,8 @@ def read_line(toks: list[Token], headline: str | None = None,
             continue  # names after "By" are the writers, not the publisher
         near = [tok.el, *list(tok.el.iterancestors())[:3]]
         if (t.lower() in authors and not tok.hinted) or tok.authored or not _name_like(t, headline) \
-                or any(tag_of(x) in _HEADINGS or tag_of(x) in _NO_CREDIT for x in near):
+                or any(tag_of(x) in _HEADINGS or tag_of(x) in _NO_CREDIT for x in near) \
+                or (not tok.hinted and _in_widget(tok.el)):
             continue
         names.append((i, tok, strip_separators(t)))
     if labelled:

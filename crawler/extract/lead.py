@@ -217,7 +217,7 @@ def _homepage_link_name(pairs: list[tuple[object, str]], page_host: str) -> str 
             host = (parts.hostname or "").lower().removeprefix("www.")
             if host and host != own and parts.path in ("", "/"):
                 name = strip_separators(t)
-                if name and len(name) <= 50:
+                if name and len(name) <= 50 and byline.plausible_publisher(name, el):
                     return name
     return None
 
