@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 import pytest
 
 from crawler.extract import extract
-from crawler.extract.byline import label_of
+from crawler.extract.byline import clean_authors, label_of
 
 NOW = datetime(2026, 3, 9, 12, 0, tzinfo=UTC)
 BODY = "".join(
@@ -159,3 +159,17 @@ def test_publisher_page_meta_never_names_a_weekday_share_link_or_counter(meta):
     got = extract(PUBLISHER_PAGE.format(meta=meta), url="https://harbourtimes.example/ferry",
                   fetched_at=NOW)
     assert got.lead.source == "Harbour Times"
+
+
+@pytest.mark.parametrize("raw,want", [
+    (["TOM RIVERS, AP Auto Writer"], ["TOM RIVERS"]),
+    (["Ana Reis | Harbour Media for harbour.example"], ["Ana Reis"]),
+    (["JO LAKE and MAX HILL, Associated Press"], ["JO LAKE", "MAX HILL"]),
+    (["Analysis by Rui Lima, WNN Editor-at-large"], ["Rui Lima"]),
+    (["Eva Cruz, WNN Business"], ["Eva Cruz"]),
+    (["Harbour wire services Published 11:11 PM EST"], ["Harbour wire services"]),
+    (["Reuters"], ["Reuters"]),
+    (["Mara Lind, MS, RDN"], ["Mara Lind"]),
+])
+def test_clean_authors(raw, want):
+    assert clean_authors(raw) == want

@@ -301,3 +301,41 @@ def labelled_authors(toks: list[Token]) -> list[str]:
         if names:
             return names
     return []
+
+
+# What follows a name after a comma or bar in a byline: a role or an employer, not a person.
+_ROLE = re.compile(
+    r"\b(?:writer|editor|correspondent|reporter|columnist|contributor|staff|desk|bureau|"
+    r"press|news|media|agency|service|wire|times|post|journal|herald|tribune|daily|magazine|"
+    r"network|online|digital|\.com|\.net|\.org|at-large|chief|senior|special to)\b",
+    re.IGNORECASE)
+_LEAD_IN = re.compile(r"^(?:analysis|opinion|commentary|review|interview|photos?|words|"
+                      r"reporting|story|text)\s+by\s+", re.IGNORECASE)
+# "CNN Business", "AP Sports Writer": an acronym then ordinary words names an outlet.
+_ORG_ACRONYM = re.compile(r"^[A-Z]{2,5}\s+[A-Z][a-z]")
+_CREDENTIAL = re.compile(r"^(?:[A-Z]{2,4}|Ph\.?D\.?|M\.?D\.?|Jr\.?|Sr\.?)$")
+
+
+def clean_authors(names: list[str]) -> list[str]:
+    """Author strings as pages and JSON-LD give them -> the people: "TOM KRISHER, AP Auto
+    Writer" -> "TOM KRISHER"; "Ana Reis Published 11:11 PM EST" -> "Ana Reis"; credentials,
+    roles and employers after a comma or bar are dropped. A byline that is only an
+    organisation ("Reuters") stays as it is."""
+    out: list[str] = []
+    for raw in names:
+        text = _LEAD_IN.sub("", strip_label(norm(raw)))
+        hit = find_time(text)
+        if hit and hit[0]:
+            text = hit[0]
+        words = text.split()
+        if len(words) > 1 and label_of(words[-1])[0] == "time":
+            text = " ".join(words[:-1])
+        parts = [strip_separators(x) for x in re.split(r"\s*[,|;]\s*|\s+(?:and|&)\s+", text)]
+        parts = [x for x in parts if x]
+        people = [x for x in parts if not _ROLE.search(x) and not _CREDENTIAL.match(x)
+                  and not _ORG_ACRONYM.match(x)
+                  and len(x) >= 3 and not x.islower()]
+        for name in people or parts[:1]:
+            if name not in out:
+                out.append(name)
+    return out

@@ -299,7 +299,7 @@ def find(page: Page, st: Structured, head: tuple[str | None, object], profile,
 
     d_url = page.url or page.absolute(st.canonical) or page.absolute(st.meta.get("og:url"))
     before, line = _meta_tokens(d.headline_el, teaser_blocks) if d.headline_el is not None else ([], [])
-    d.authors = [byline.strip_label(a) for a in d.authors] or byline.labelled_authors(line)
+    d.authors = byline.clean_authors(d.authors) or byline.labelled_authors(line)
     author_keys = frozenset(a.lower() for a in d.authors)
     line_time, line_source, labelled = byline.read_line(line, d.headline, author_keys)
     if not labelled:
