@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 # Debian packages the test suite drives for real: the browser and the distributed queue.
 TEST_DEBIAN_PACKAGES := chromium redis-server
 
-.PHONY: demo test bench lint setup setup-test clean
+.PHONY: demo test test-quick bench lint setup setup-test clean
 
 setup:
 	@scripts/install.sh --python --ferretdb
@@ -18,6 +18,12 @@ demo: setup
 test: setup-test
 	@$(VENV)/bin/ruff check .
 	@$(PY) -m pytest
+
+# Pure-function tests only (extraction, timestamps, URLs): no database, browser or Redis; seconds.
+test-quick: setup
+	@$(VENV)/bin/ruff check .
+	@$(PY) -m pytest -q -x tests/test_extract*.py tests/test_timestamps*.py tests/test_urls*.py \
+		tests/test_fuzz_extract.py
 
 bench: setup-test
 	@for b in benchmarks/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
