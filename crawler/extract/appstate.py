@@ -197,15 +197,21 @@ def read(root, out: Structured) -> None:
                     if not getattr(out.article, name):
                         setattr(out.article, name, getattr(story, name))
             out.app_body_html = True
-        seen = {s.url for s in out.related}
+        seen = {s.url: s for s in out.related}
         for _path, dicts in lists:
             for obj in dicts:
                 if obj is lead_obj or _is_sponsored(obj):
                     continue
                 story = _story(obj)
-                if not story.url or not story.headline or story.url in seen or is_click_tracker(story.url):
+                if not story.url or not story.headline or is_click_tracker(story.url):
+                    continue
+                if story.url in seen:  # also in JSON-LD or another list: fill what it lacks
+                    known = seen[story.url]
+                    for name in ("publisher", "published", "summary", "image"):
+                        if not getattr(known, name):
+                            setattr(known, name, getattr(story, name))
                     continue
                 words = len(story.headline.split())
                 if words >= 4 or len(story.headline) >= 20:
-                    seen.add(story.url)
+                    seen[story.url] = story
                     out.related.append(story)
