@@ -15,7 +15,7 @@ import re
 
 import lxml.html
 
-from crawler.extract.noise import is_click_tracker
+from crawler.extract.noise import is_click_tracker, is_paid_campaign
 from crawler.extract.parse import norm
 from crawler.extract.structured import StoryData, Structured, loads_lenient
 
@@ -203,7 +203,7 @@ def read(root, out: Structured) -> None:
                 if obj is lead_obj or _is_sponsored(obj):
                     continue
                 story = _story(obj)
-                if not story.url or not story.headline or is_click_tracker(story.url):
+                if not story.url or not story.headline or is_click_tracker(story.url) or is_paid_campaign(story.url):
                     continue
                 if story.url in seen:  # also in JSON-LD or another list: fill what it lacks
                     known = seen[story.url]

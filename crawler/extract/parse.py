@@ -86,6 +86,7 @@ class Page:
     base: str | None
     canonical: str | None = None
     self_urls: set[str] = field(default_factory=set)
+    key_base: str | None = None  # where relative links are keyed when the page has no address
 
     def absolute(self, href: str | None) -> str | None:
         """Absolute http(s) URL without fragment, or None for anything else."""
@@ -95,7 +96,7 @@ class Page:
         """The key two spellings of one story's URL share (a relative one resolved against the
         page's canonical address when the page came without one)."""
         if not urlsplit(url).scheme:
-            url = urljoin(self.canonical or _NOWHERE, url)
+            url = urljoin(self.canonical or self.key_base or _NOWHERE, url)
         return _key(url)
 
     def is_self(self, url: str | None) -> bool:
@@ -175,6 +176,21 @@ def add_self_url(page: Page, url: str | None) -> None:
         if urlsplit(full).scheme:
             page.canonical = page.canonical or full
         page.self_urls.add(page.key(full))
+
+
+def guess_site(page: Page) -> str | None:
+    """The site a page without an address most likely sits on: the host most of its absolute
+    links name (its own menus and stories). Only used to key relative links, never shown."""
+    counts: dict[str, int] = {}
+    for a in page.root.iter("a"):
+        href = (a.get("href") or "").strip()
+        if href.startswith(("http://", "https://", "//")):
+            host = urlsplit(href if not href.startswith("//") else "https:" + href).netloc.lower()
+            if host:
+                counts[host] = counts.get(host, 0) + 1
+    if not counts:
+        return None
+    return f"https://{max(counts, key=counts.get)}/"
 
 
 def strip_invisible(root) -> None:
