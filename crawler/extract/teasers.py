@@ -95,15 +95,26 @@ def menu_labels(root, furniture: dict) -> frozenset[str]:
 _WORD_SPLIT = re.compile(r"[-_+.%\s]+")
 
 
+LISTING_SEGMENTS = frozenset({
+    "section", "sections", "topic", "topics", "tag", "tags", "category", "categories", "author",
+    "authors", "subject", "theme", "themen", "thema", "rubrique", "rubrica", "seccion", "secao",
+    "kategori", "konu", "etiket", "label", "labels", "tema", "temas", "argomenti",
+})
+
+
 def is_listing_url(url: str) -> bool:
     """A section, topic or home page rather than a story: a story's address carries an id (a
-    digit) or a slug of several words; "/news", "/top-stories", "/section/world" carry neither."""
+    digit) or a slug; "/news", "/top-stories", "/section/world", "/topic/x" are listings."""
     parts = urlsplit(url)
     if any(ch.isdigit() for ch in parts.path + parts.query):
         return False
-    last = parts.path.rstrip("/").rsplit("/", 1)[-1]
-    last = re.sub(r"\.(?:html?|php|aspx?)$", "", last)
-    return len([w for w in _WORD_SPLIT.split(last) if w]) <= 3
+    segments = [seg for seg in parts.path.split("/") if seg]
+    if not segments:
+        return True  # the home page
+    if segments[0].lower() in LISTING_SEGMENTS:
+        return True
+    last = re.sub(r"\.(?:html?|php|aspx?)$", "", segments[-1])
+    return len(segments) == 1 and len([w for w in _WORD_SPLIT.split(last) if w]) <= 2
 
 
 def _major(a) -> bool:
