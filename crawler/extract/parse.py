@@ -178,12 +178,14 @@ def add_self_url(page: Page, url: str | None) -> None:
         page.self_urls.add(page.key(full))
 
 
-def guess_site(page: Page) -> str | None:
+def guess_site(page: Page, more: list[str | None] = ()) -> str | None:
     """The site a page without an address most likely sits on: the host most of its absolute
-    links name (its own menus and stories). Only used to key relative links, never shown."""
+    links (and `more` addresses, e.g. from structured data) name. Only used to key relative
+    links, never shown."""
     counts: dict[str, int] = {}
-    for a in page.root.iter("a"):
-        href = (a.get("href") or "").strip()
+    hrefs = [a.get("href") for a in page.root.iter("a")] + list(more)
+    for href in hrefs:
+        href = (href or "").strip()
         if href.startswith(("http://", "https://", "//")):
             host = urlsplit(href if not href.startswith("//") else "https:" + href).netloc.lower()
             if host:

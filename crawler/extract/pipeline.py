@@ -100,7 +100,7 @@ def run(html, url: str | None, now: datetime, tz: str | None, profile, lang: str
     add_self_url(page, st.canonical)
     add_self_url(page, st.meta.get("og:url"))
     if page.url is None and page.canonical is None:
-        page.key_base = guess_site(page)
+        page.key_base = guess_site(page, [s.url for s in st.related] + [st.article.url if st.article else None])
     strip_invisible(page.root)
     pins = profile.selectors if profile is not None else {}
     noise = frozenset(n.strip().lower() for n in (profile.noise if profile is not None else ()))

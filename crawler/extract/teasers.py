@@ -159,8 +159,8 @@ def _trailing_run(a, major_links: set) -> list[str]:
     if tail:
         out.append(tail)
     for sib in a.itersiblings():
-        if sib in major_links or any(x in major_links for x in sib.iter("a")):
-            break
+        if sib in major_links or any(True for _x in sib.iter("a")):
+            break  # another link is another item, never this one's publisher or time
         if tag_of(sib) != "br":
             t = text_of(sib)
             if t:
@@ -334,7 +334,8 @@ def select_teasers(page: Page, cards: list[Card], lead_el=None) -> tuple[list[Ca
             continue
         if _block_is_sponsored(parent, group) and len(good) == len(group):
             continue
-        evidence = sum(1 for c in good if c.fields.time_raw or c.fields.source or c.fields.image)
+        evidence = sum(1 for c in good if c.fields.time_raw or c.fields.image
+                       or (c.fields.source and len(good) >= 3))
         if evidence * 2 < len(good) and (len(good) < 3 or not _titles_read_as_stories(good)):
             continue
         blocks.add(parent)
