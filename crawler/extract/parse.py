@@ -109,9 +109,10 @@ _NOWHERE = "https://page.invalid/"
 def _key(url: str) -> str:
     """One key for every spelling of a URL (tracking, fragment, host case, m./amp. copies)."""
     try:
-        return canonical_url(url)
+        key = canonical_url(url)
     except ValueError:
         return url
+    return key.replace("://www.", "://", 1)  # www. and bare host are one site on every page
 
 
 @lru_cache(maxsize=8192)
