@@ -220,6 +220,9 @@ def read(root, out: Structured) -> None:
                 key = _story_key(story.url)
                 if key in seen:  # also in JSON-LD or another list: fill what it lacks
                     known = seen[key]
+                    if known.from_jsonld and story.headline:
+                        known.headline = story.headline  # the app shows its own title
+                        known.from_jsonld = False
                     for name in ("publisher", "published", "summary", "image"):
                         if not getattr(known, name):
                             setattr(known, name, getattr(story, name))

@@ -178,11 +178,23 @@ def _teasers(page: Page, chosen: list[Card], st, now, zone, page_lang) -> list[T
         elif t.headline and not dom_found:  # the visible list wins over metadata
             out[key] = t
     for t in out.values():
-        t.headline = norm(t.headline) or None
+        t.headline = _without_publisher(norm(t.headline), t.source) or None
         parsed = _parse_time(t.published_raw, now, zone, page_lang)
         if parsed:
             t.published_at, t.published_precision = parsed.utc, parsed.precision
     return list(out.values())
+
+
+_SUFFIX_SEPARATORS = (" | ", " - ", " – ", " — ", " · ")
+
+
+def _without_publisher(headline: str, source: str | None) -> str:
+    """A title that metadata suffixed with its publisher ("Title | Publisher") loses the suffix."""
+    if headline and source:
+        for sep in _SUFFIX_SEPARATORS:
+            if headline.endswith(sep + source):
+                return headline[: -len(sep + source)].rstrip()
+    return headline
 
 
 def _truncated(short: str, full: str) -> bool:
