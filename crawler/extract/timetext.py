@@ -17,7 +17,7 @@ _NUM = r"(?:\d{1,3}|an?|one|few|a few)"
 # Month names and abbreviations of every language the parser knows, longest first ("mayo"
 # before "may").
 _MONTHS = alternation([*lx.MONTHS, *lx.MONTHS_LANG]) + r"\.?"
-_CLOCK = (r"(?:\s*(?:,|at|um|à|às|alle|ore|a las|в|pukul)?\s*\d{1,2}(?:[:.]|h(?=\d))\d{2}(?:\s*[ap]\.?m\.?)?"
+_CLOCK = (r"(?:\s*(?:,|،|at|um|à|às|alle|ore|a las|в|pukul)?\s*\d{1,2}(?:[:.]|h(?=\d))\d{2}(?:\s*[ap]\.?m\.?)?"
           r"(?:\s*(?:uhr|h))?(?:\s*\(?(?:(?:UTC|GMT)\s?[+-]\d{1,2}(?::?\d{2})?|(?-i:[A-Z]{2,5}İ?)|[+-]\d{2}:?\d{2}|"
           + alternation(ZONE_NAMES) + r")\)?)?)?")
 # Relative forms come from the time parser's own vocabulary (crawler._timestamps.lexicon), so
@@ -28,7 +28,8 @@ _COUNT = rf"(?:(?<!\d)\d{{1,3}}(?:[.,]5)?\s*|{_NUMW}\s+)"
 _REL_SUFFIX = (rf"{_COUNT}{alternation(lx.SUFFIX_UNITS, left=False)}\.?\s*"
                rf"{alternation(lx.SUFFIX_AGO, left=False)}")
 _REL_BARE = rf"{alternation(lx.SUFFIX_BARE_UNITS)}\s*{alternation(lx.SUFFIX_AGO, left=False)}"
-_REL_PREFIX = rf"{alternation(lx.PREFIX_AGO)}\s*{_COUNT}?{alternation(lx.PREFIX_UNITS)}\.?"
+# The ago-word may be glued to a publisher's name before it ("Der Hafenbotevor 35 Minuten").
+_REL_PREFIX = rf"{alternation(lx.PREFIX_AGO, left=False)}\s*{_COUNT}?{alternation(lx.PREFIX_UNITS)}\.?"
 _COMPACT_ALL = {*lx.COMPACT_UNITS, *(u for t in lx.COMPACT_UNITS_LANG.values() for u in t)}
 _REL_COMPACT = (rf"(?<!\d)\d{{1,3}}\s?{alternation(_COMPACT_ALL, left=False)}\.?"
                 r"(?=\s*$|\s*[|·•,\-–—])")
@@ -57,7 +58,7 @@ _LEADIN = re.compile(
     r"प्रकाशित|अपडेटेड)\s*:?\s*",
     re.IGNORECASE,
 )
-_SEP = re.compile(r"^[\s|·•,\-–—:/]+|[\s|·•,\-–—:/]+$")
+_SEP = re.compile(r"^[\s|·•,،\-–—:/]+|[\s|·•,،\-–—:/]+$")
 
 
 def find_time(text: str) -> tuple[str, str, str] | None:
