@@ -17,3 +17,12 @@ def test_content_parameters_are_kept_and_sorted():
     assert canonical_url("http://a.example/s?page=1&id=2") == "http://a.example/s?id=2&page=1"
     assert canonical_url("http://a.example:8080/x") == "http://a.example:8080/x"
     assert canonical_url("http://a.example") == "http://a.example/"
+
+
+def test_clean_link_drops_click_tracking_keeps_content_parameters():
+    from crawler.urls import clean_link
+
+    assert clean_link("HTTPS://News.Example/a/b?utm_source=x&id=7&fbclid=q&gclid=z#top") == \
+        "https://news.example/a/b?id=7"
+    assert clean_link("https://news.example/खबर/1") == "https://news.example/%E0%A4%96%E0%A4%AC%E0%A4%B0/1"
+    assert clean_link("https://news.example/x/?ref=home") == "https://news.example/x/?ref=home"

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import json
 import re
+from urllib.parse import unquote, urlsplit
 
 import lxml.html
 
-from crawler.extract.noise import is_click_tracker
+from crawler.extract.noise import is_click_tracker, is_paid_campaign
 from crawler.extract.parse import norm
 from crawler.extract.structured import StoryData, Structured, loads_lenient
+from crawler.urls import clean_link
 
 _TITLE_KEYS = ("headline", "title", "name", "heading")
 _BODY_KEYS = ("body", "content", "articleBody", "text", "bodyHtml", "html", "blocks", "paragraphs")
@@ -148,6 +150,16 @@ def _walk(data, path: str, depth: int, lead_cands: list, lists: list) -> None:
             _walk(v, f"{path}/{i}", depth + 1, lead_cands, lists)
 
 
+def _story_key(url: str) -> str:
+    """Path and query, decoded, without fragment or click tracking: one story's address written
+    absolute in one list and relative or percent-encoded in another is one key."""
+    try:
+        parts = urlsplit(clean_link(url))
+    except ValueError:
+        return url
+    return unquote(parts.path).rstrip("/") + ("?" + parts.query if parts.query else "")
+
+
 def _state_blobs(root) -> list:
     """Every JSON value an app embeds for its client: JSON script elements and `window.X = {...}`."""
     blobs = []
@@ -199,15 +211,25 @@ def read(root, out: Structured) -> None:
                     if not getattr(out.article, name):
                         setattr(out.article, name, getattr(story, name))
             out.app_body_html = True
-        seen = {s.url for s in out.related}
+        seen = {_story_key(s.url): s for s in out.related if s.url}
         for _path, dicts in lists:
             for obj in dicts:
                 if obj is lead_obj or _is_sponsored(obj):
                     continue
                 story = _story(obj)
-                if not story.url or not story.headline or story.url in seen or is_click_tracker(story.url):
+                if not story.url or not story.headline or is_click_tracker(story.url) or is_paid_campaign(story.url):
+                    continue
+                key = _story_key(story.url)
+                if key in seen:  # also in JSON-LD or another list: fill what it lacks
+                    known = seen[key]
+                    if known.from_jsonld and story.headline:
+                        known.headline = story.headline  # the app shows its own title
+                        known.from_jsonld = False
+                    for name in ("publisher", "published", "summary", "image"):
+                        if not getattr(known, name):
+                            setattr(known, name, getattr(story, name))
                     continue
                 words = len(story.headline.split())
                 if words >= 4 or len(story.headline) >= 20:
-                    seen.add(story.url)
+                    seen[key] = story
                     out.related.append(story)

@@ -104,13 +104,15 @@ def _link_headline(card, link) -> str | None:
         if any(_TITLE_CLASS.search(f"{n.get('class') or ''} {n.get('itemprop') or ''}")
                for n in (el, *list(el.iterancestors())[:2]) if n is not None):
             score += 3
-        if tag_of(el) == "p":
-            score -= 2
+        near = (el, *list(el.iterancestors())[:2])
+        if any(SOURCE_HINT.search(n.get("class") or "") or AUTHOR_HINT.search(n.get("class") or "")
+               for n in near if n is not None):
+            score -= 4
         if _SENTENCE_END.search(t) and not t.endswith(("...", "…")):
             score -= 2
         if len(t) > 160:
             score -= 2
-        key = (score, -i)
+        key = (score, len(t), -i)
         if best_score is None or key > best_score:
             best, best_score = t, key
     if best is None:
@@ -185,14 +187,16 @@ def read_card(card, link, headline_hint: str | None = None, extra: list[str] | N
         t = strip_separators(t)
         return (bool(t) and len(t) <= 50 and len(t.split()) <= 6 and t != f.headline
                 and not is_time_text(t) and not is_ui_string(t) and not is_sponsored_label(t)
-                and not t.endswith((".", "?", "!")) and not t.lower().startswith("by ")
+                and not t.endswith((".", "?", "!", "。", "؟")) and not t.lower().startswith("by ")
                 and not is_related_heading(t) and _is_name(t) and t.lower() not in sections
                 and not _kicker(el, card) and not (f.headline and t in f.headline))
 
     if not f.source and time_idx is not None:
-        for j in (time_idx - 1, time_idx + 1):
-            if 0 <= j < len(texts) and short_name(*texts[j]):
-                f.source = strip_separators(texts[j][1])
+        worded = [i for i, (_el, t) in enumerate(texts) if strip_separators(t)]  # " - " is no neighbour
+        at = worded.index(time_idx) if time_idx in worded else -1
+        for k in (at - 1, at + 1):
+            if at >= 0 and 0 <= k < len(worded) and short_name(*texts[worded[k]]):
+                f.source = strip_separators(texts[worded[k]][1])
                 break
     if not f.source:
         head_idx = next((i for i, (_el, t) in enumerate(texts) if t == f.headline), -1)

@@ -165,6 +165,18 @@ def is_click_tracker(url: str) -> bool:
                                                                           parts.path, re.I))
 
 
+_PAID_MEDIUM = re.compile(r"(?:^|&)utm_medium=(?:native|cpc|ppc|paid|display|sponsored|ad|ads|advertising)(?:&|$)",
+                          re.I)
+
+
+def is_paid_campaign(url: str) -> bool:
+    """A link tagged as a paid placement by its own campaign parameters (utm_medium=native/cpc)."""
+    try:
+        return bool(_PAID_MEDIUM.search(urlsplit(url).query))
+    except ValueError:
+        return False
+
+
 def is_related_heading(text: str) -> bool:
     if not text or len(text) > 60:
         return False

@@ -86,6 +86,7 @@ class Page:
     base: str | None
     canonical: str | None = None
     self_urls: set[str] = field(default_factory=set)
+    key_base: str | None = None  # where relative links are keyed when the page has no address
 
     def absolute(self, href: str | None) -> str | None:
         """Absolute http(s) URL without fragment, or None for anything else."""
@@ -95,7 +96,7 @@ class Page:
         """The key two spellings of one story's URL share (a relative one resolved against the
         page's canonical address when the page came without one)."""
         if not urlsplit(url).scheme:
-            url = urljoin(self.canonical or _NOWHERE, url)
+            url = urljoin(self.canonical or self.key_base or _NOWHERE, url)
         return _key(url)
 
     def is_self(self, url: str | None) -> bool:
@@ -108,9 +109,10 @@ _NOWHERE = "https://page.invalid/"
 def _key(url: str) -> str:
     """One key for every spelling of a URL (tracking, fragment, host case, m./amp. copies)."""
     try:
-        return canonical_url(url)
+        key = canonical_url(url)
     except ValueError:
         return url
+    return key.replace("://www.", "://", 1)  # www. and bare host are one site on every page
 
 
 @lru_cache(maxsize=8192)
@@ -175,6 +177,23 @@ def add_self_url(page: Page, url: str | None) -> None:
         if urlsplit(full).scheme:
             page.canonical = page.canonical or full
         page.self_urls.add(page.key(full))
+
+
+def guess_site(page: Page, more: list[str | None] = ()) -> str | None:
+    """The site a page without an address most likely sits on: the host most of its absolute
+    links (and `more` addresses, e.g. from structured data) name. Only used to key relative
+    links, never shown."""
+    counts: dict[str, int] = {}
+    hrefs = [a.get("href") for a in page.root.iter("a")] + list(more)
+    for href in hrefs:
+        href = (href or "").strip()
+        if href.startswith(("http://", "https://", "//")):
+            host = urlsplit(href if not href.startswith("//") else "https:" + href).netloc.lower()
+            if host:
+                counts[host] = counts.get(host, 0) + 1
+    if not counts:
+        return None
+    return f"https://{max(counts, key=counts.get)}/"
 
 
 def strip_invisible(root) -> None:

@@ -9,7 +9,15 @@ from crawler.extract import select, structured
 from crawler.extract.cards import CardFields, read_card
 from crawler.extract.lead import LeadDraft, find, headline
 from crawler.extract.model import LeadStory, PageExtraction, Teaser
-from crawler.extract.parse import Page, add_self_url, norm, parse, strip_invisible, text_of
+from crawler.extract.parse import (
+    Page,
+    add_self_url,
+    guess_site,
+    norm,
+    parse,
+    strip_invisible,
+    text_of,
+)
 from crawler.extract.teasers import Card, find_cards, furniture_map, select_teasers
 from crawler.urls import clean_link
 
@@ -122,6 +130,8 @@ def run(html, url: str | None, now: datetime, tz: str | None, profile, lang: str
     st = structured.read(page.root)
     add_self_url(page, st.canonical)
     add_self_url(page, st.meta.get("og:url"))
+    if page.url is None and page.canonical is None:
+        page.key_base = guess_site(page, [s.url for s in st.related] + [st.article.url if st.article else None])
     strip_invisible(page.root)
     pins = profile.selectors if profile is not None else {}
     noise = frozenset(n.strip().lower() for n in (profile.noise if profile is not None else ()))
@@ -165,6 +175,9 @@ def run(html, url: str | None, now: datetime, tz: str | None, profile, lang: str
         problems.append("no_lead")
 
     related = _teasers(page, chosen, st, now, zone, page_lang)
+    if lead is not None and lead.headline:  # the lead's own card in a list, under another address
+        own = norm(lead.headline).casefold()
+        related = [t for t in related if norm(t.headline).casefold() != own]
     return PageExtraction(lead=lead, related=related, problems=problems)
 
 
@@ -196,11 +209,23 @@ def _teasers(page: Page, chosen: list[Card], st, now, zone, page_lang) -> list[T
         elif t.headline and not dom_found:  # the visible list wins over metadata
             out[key] = t
     for t in out.values():
-        t.headline = norm(t.headline) or None
+        t.headline = _without_publisher(norm(t.headline), t.source) or None
         parsed = _parse_time(t.published_raw, now, zone, page_lang)
         if parsed:
             t.published_at, t.published_precision = parsed.utc, parsed.precision
     return list(out.values())
+
+
+_SUFFIX_SEPARATORS = (" | ", " - ", " – ", " — ", " · ")
+
+
+def _without_publisher(headline: str, source: str | None) -> str:
+    """A title that metadata suffixed with its publisher ("Title | Publisher") loses the suffix."""
+    if headline and source:
+        for sep in _SUFFIX_SEPARATORS:
+            if headline.endswith(sep + source):
+                return headline[: -len(sep + source)].rstrip()
+    return headline
 
 
 def _truncated(short: str, full: str) -> bool:

@@ -34,6 +34,7 @@ class StoryData:
     publisher: str | None = None
     image: str | None = None
     lang: str | None = None
+    from_jsonld: bool = False  # metadata, not what the page shows: app state may correct it
 
 
 @dataclass
@@ -183,6 +184,7 @@ def _read_jsonld(root, out: Structured) -> None:
                     if not story.url and isinstance(el.get("item"), str):
                         story.url = el["item"]
                     if story.url or story.headline:
+                        story.from_jsonld = True
                         out.related.append(story)
     # The page's own story is the article node with most substance (body, then headline).
     if articles:

@@ -10,13 +10,16 @@ such as "Sponsored", rel=sponsored, ad-network hosts) are excluded before either
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from crawler.extract.cards import HEADINGS, CardFields, card_is_teaser, headline_like, read_card
 from crawler.extract.noise import (
     NAV_CLASS_RE,
     SPONSOR_CLASS_RE,
     is_click_tracker,
+    is_paid_campaign,
     is_related_heading,
     is_sponsored_label,
 )
@@ -33,6 +36,7 @@ class Card:
     fields: CardFields
     pos: int = 0
     block: object = None
+    listing: bool = False  # a section/topic page, not a story: never a teaser, still a card
 
 
 def furniture_map(root):
@@ -52,7 +56,7 @@ def furniture_map(root):
                 mark = "nav"
             elif tag == "header" and not in_article:
                 mark = "nav"
-            elif attrs.strip() and SPONSOR_CLASS_RE.search(attrs):
+            elif (attrs.strip() and SPONSOR_CLASS_RE.search(attrs)) or _ad_flagged(el):
                 mark = "ad"
             elif attrs.strip() and NAV_CLASS_RE.search(attrs) and tag not in ("body", "html", "main"):
                 mark = "nav"
@@ -61,6 +65,19 @@ def furniture_map(root):
         for child in el:
             stack.append((child, mark, child_in_article))
     return state
+
+
+_AD_DATA = ("data-sponsored", "data-ad", "data-ads", "data-promoted", "data-advert", "data-paid",
+            "data-native-ad", "data-is-ad", "data-sponsor")
+
+
+def _ad_flagged(el) -> bool:
+    """A data attribute flags the element as advertising (data-sponsored="true", data-ad)."""
+    for name in _AD_DATA:
+        v = el.get(name)
+        if v is not None and v.strip().lower() not in ("false", "0", "no", "none"):
+            return True
+    return False
 
 
 def menu_labels(root, furniture: dict) -> frozenset[str]:
@@ -73,6 +90,31 @@ def menu_labels(root, furniture: dict) -> frozenset[str]:
             if t and len(t) <= 30:
                 out.add(t.lower())
     return frozenset(out)
+
+
+_WORD_SPLIT = re.compile(r"[-_+.%\s]+")
+
+
+LISTING_SEGMENTS = frozenset({
+    "section", "sections", "topic", "topics", "tag", "tags", "category", "categories", "author",
+    "authors", "subject", "theme", "themen", "thema", "rubrique", "rubrica", "seccion", "secao",
+    "kategori", "konu", "etiket", "label", "labels", "tema", "temas", "argomenti",
+})
+
+
+def is_listing_url(url: str) -> bool:
+    """A section, topic or home page rather than a story: a story's address carries an id (a
+    digit) or a slug; "/news", "/top-stories", "/section/world", "/topic/x" are listings."""
+    parts = urlsplit(url)
+    if any(ch.isdigit() for ch in parts.path + parts.query):
+        return False
+    segments = [seg for seg in parts.path.split("/") if seg]
+    if not segments:
+        return True  # the home page
+    if segments[0].lower() in LISTING_SEGMENTS:
+        return True
+    last = re.sub(r"\.(?:html?|php|aspx?)$", "", segments[-1])
+    return len(segments) == 1 and len([w for w in _WORD_SPLIT.split(last) if w]) <= 2
 
 
 def _major(a) -> bool:
@@ -117,8 +159,8 @@ def _trailing_run(a, major_links: set) -> list[str]:
     if tail:
         out.append(tail)
     for sib in a.itersiblings():
-        if sib in major_links or any(x in major_links for x in sib.iter("a")):
-            break
+        if sib in major_links or any(True for _x in sib.iter("a")):
+            break  # another link is another item, never this one's publisher or time
         if tag_of(sib) != "br":
             t = text_of(sib)
             if t:
@@ -177,9 +219,9 @@ def find_cards(page: Page, furniture: dict, lead_el=None, scope=None) -> list[Ca
         extra = _trailing_run(a, major_links) if card is a else []
         f = read_card(card, a, extra=extra, sections=sections)
         rel = (a.get("rel") or "").lower()
-        if furniture.get(card) == "ad" or "sponsored" in rel or is_click_tracker(url):
+        if furniture.get(card) == "ad" or "sponsored" in rel or is_click_tracker(url) or is_paid_campaign(url):
             f.sponsored = True
-        cards.append(Card(card, a, url, f))
+        cards.append(Card(card, a, url, f, listing=is_listing_url(url) or text_of(a).startswith("#")))
     return cards
 
 
@@ -238,6 +280,22 @@ def _heading_is_sponsored(heading, cards: list[Card]) -> bool:
     return False
 
 
+def _titles_read_as_stories(cards: list[Card]) -> bool:
+    """Bare links with nothing but a title (no time, publisher or image) are a story list only
+    when their titles are sentence-long: footer and menu links ("Privacy policy", "Terms of
+    use") are two or three words."""
+    lengths = sorted(_title_weight(c.fields.headline or "") for c in cards)
+    return lengths[len(lengths) // 2] >= 5
+
+
+def _title_weight(title: str) -> float:
+    cjk = len(_CJK_CHARS.findall(title))
+    return len(title.split()) + cjk / 2.5 if cjk else len(title.split())
+
+
+_CJK_CHARS = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+
+
 def select_teasers(page: Page, cards: list[Card], lead_el=None) -> tuple[list[Card], set]:
     """Cards that are related teasers, in page order; and the blocks they were found in."""
     pos = {el: i for i, el in enumerate(page.root.iter())}
@@ -261,7 +319,8 @@ def select_teasers(page: Page, cards: list[Card], lead_el=None) -> tuple[list[Ca
         members = [c for parent, group in groups.items()
                    if parent is block or not _block_is_sponsored(parent, group) for c in group]
         for c in members:
-            if not c.fields.sponsored and c.fields.headline and headline_like(c.fields.headline):
+            if (not c.fields.sponsored and not c.listing and c.fields.headline
+                    and headline_like(c.fields.headline)):
                 accepted[id(c)] = c
     # Repeated card structures without a heading.
     by_parent: dict = {}
@@ -270,13 +329,14 @@ def select_teasers(page: Page, cards: list[Card], lead_el=None) -> tuple[list[Ca
             continue
         by_parent.setdefault(c.el.getparent(), []).append(c)
     for parent, group in by_parent.items():
-        good = [c for c in group if not c.fields.sponsored and card_is_teaser(c.el, c.fields)]
+        good = [c for c in group if not c.fields.sponsored and not c.listing and card_is_teaser(c.el, c.fields)]
         if len(good) < 2 or parent is None:
             continue
         if _block_is_sponsored(parent, group) and len(good) == len(group):
             continue
-        evidence = sum(1 for c in good if c.fields.time_raw or c.fields.source or c.fields.image)
-        if evidence * 2 < len(good) and len(good) < 3:
+        evidence = sum(1 for c in good if c.fields.time_raw or c.fields.image
+                       or (c.fields.source and len(good) >= 3))
+        if evidence * 2 < len(good) and (len(good) < 3 or not _titles_read_as_stories(good)):
             continue
         blocks.add(parent)
         for c in good:

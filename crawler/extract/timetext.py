@@ -15,19 +15,10 @@ from crawler._timestamps.zones import ZONE_NAMES
 from crawler.timestamps import locate
 
 _NUM = r"(?:\d{1,3}|an?|one|few|a few)"
-_MONTHS = (
-    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|jun(?:e)?|jul(?:y)?|aug(?:ust)?|"
-    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|"
-    r"enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|"
-    r"diciembre|janeiro|fevereiro|março|maio|junho|julho|setembro|outubro|novembro|dezembro|"
-    r"janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre|"
-    r"januar|februar|märz|juni|juli|oktober|dezember|gennaio|febbraio|aprile|maggio|giugno|"
-    r"luglio|settembre|ottobre|dicembre|januari|februari|maret|mei|agustus|desember|"
-    r"जनवरी|फ़रवरी|फरवरी|मार्च|अप्रैल|मई|जून|जुलाई|अगस्त|सितंबर|अक्टूबर|नवंबर|दिसंबर|"
-    r"января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря|"
-    r"ocak|şubat|mart|nisan|mayıs|haziran|temmuz|ağustos|eylül|ekim|kasım|aralık)\.?"
-)
-_CLOCK = (r"(?:\s*(?:,|at|um|à|às|alle|ore|a las|в|pukul)?\s*\d{1,2}(?:[:.]|h(?=\d))\d{2}(?:\s*[ap]\.?m\.?)?"
+# Month names and abbreviations of every language the parser knows, longest first ("mayo"
+# before "may").
+_MONTHS = alternation([*lx.MONTHS, *lx.MONTHS_LANG]) + r"\.?"
+_CLOCK = (r"(?:\s*(?:,|،|at|um|à|às|alle|ore|a las|в|pukul)?\s*\d{1,2}(?:[:.]|h(?=\d))\d{2}(?:\s*[ap]\.?m\.?)?"
           r"(?:\s*(?:uhr|h))?(?:\s*\(?(?:(?:UTC|GMT)\s?[+-]\d{1,2}(?::?\d{2})?|(?-i:[A-Z]{2,5}İ?)|[+-]\d{2}:?\d{2}|"
           + alternation(ZONE_NAMES) + r")\)?)?)?")
 # Relative forms come from the time parser's own vocabulary (crawler._timestamps.lexicon), so
@@ -38,7 +29,8 @@ _COUNT = rf"(?:(?<!\d)\d{{1,3}}(?:[.,]5)?\s*|{_NUMW}\s+)"
 _REL_SUFFIX = (rf"{_COUNT}{alternation(lx.SUFFIX_UNITS, left=False)}\.?\s*"
                rf"{alternation(lx.SUFFIX_AGO, left=False)}")
 _REL_BARE = rf"{alternation(lx.SUFFIX_BARE_UNITS)}\s*{alternation(lx.SUFFIX_AGO, left=False)}"
-_REL_PREFIX = rf"{alternation(lx.PREFIX_AGO)}\s*{_COUNT}?{alternation(lx.PREFIX_UNITS)}\.?"
+# The ago-word may be glued to a publisher's name before it ("Der Hafenbotevor 35 Minuten").
+_REL_PREFIX = rf"{alternation(lx.PREFIX_AGO, left=False)}\s*{_COUNT}?{alternation(lx.PREFIX_UNITS)}\.?"
 _COMPACT_ALL = {*lx.COMPACT_UNITS, *(u for t in lx.COMPACT_UNITS_LANG.values() for u in t)}
 _REL_COMPACT = (rf"(?<!\d)\d{{1,3}}\s?{alternation(_COMPACT_ALL, left=False)}\.?"
                 r"(?=\s*$|\s*[|·•,\-–—])")
@@ -69,7 +61,7 @@ _LEADIN = re.compile(
     r"प्रकाशित|अपडेटेड)\s*[:：]?\s*",
     re.IGNORECASE,
 )
-_SEP = re.compile(r"^[\s|·•,\-–—:/]+|[\s|·•,\-–—:/]+$")
+_SEP = re.compile(r"^[\s|·•,،\-–—:/]+|[\s|·•,،\-–—:/]+$")
 
 
 def find_time(text: str) -> tuple[str, str, str] | None:
