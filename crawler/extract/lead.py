@@ -17,6 +17,7 @@ from crawler.extract import select
 from crawler.extract.blocks import Block, collect
 from crawler.extract.body import body_text, pick_container
 from crawler.extract.cards import AUTHOR_HINT, SOURCE_HINT, headline_like
+from crawler.extract.maintext import main_text
 from crawler.extract.noise import is_sponsored_label, is_ui_string
 from crawler.extract.parse import Page, leaves, norm, tag_of, text_of
 from crawler.extract.structured import Structured
@@ -60,7 +61,7 @@ def _clean_title(title: str | None, site: str | None) -> str | None:
     if len(parts) > 1:
         if site and any(_similar(p, site) > 0.8 for p in parts):
             parts = [p for p in parts if _similar(p, site) <= 0.8]
-        title = max(parts, key=len) if len(parts) > 1 else parts[0]
+        title = max(parts, key=len) if len(parts) > 1 else (parts[0] if parts else title)
     return norm(title) or None
 
 
@@ -281,11 +282,14 @@ def find(page: Page, st: Structured, head: tuple[str | None, object], profile,
             parts.append(body_text(blocks, el, d.headline, noise, teaser_titles))
         d.body = "\n".join(p for p in parts if p)
     else:
-        blocks: list[Block] = collect(base, teaser_blocks)
-        container = pick_container(blocks, noise)
-        if container is not None:
-            d.container = container
-            d.body = body_text(blocks, container, d.headline, noise, teaser_titles)
+        declared = st.article is not None or st.meta.get("og:type") == "article"
+        d.body = main_text(base, page.url, d.headline, noise, teaser_titles, teaser_blocks, declared,
+                           st.meta.get("og:description") or st.meta.get("description"))
+        if not d.body:  # trafilatura found nothing: the own density picker's prose
+            blocks: list[Block] = collect(base, teaser_blocks)
+            d.container = pick_container(blocks, noise)
+            if d.container is not None:
+                d.body = body_text(blocks, d.container, d.headline, noise, teaser_titles)
     sbody = st.article.body if st.article else None
     if sbody and len(sbody) > len(d.body) * 1.5 and len(d.body) < 500:
         d.body = sbody
@@ -319,6 +323,8 @@ def find(page: Page, st: Structured, head: tuple[str | None, object], profile,
     if not d.image:
         d.image = st.meta.get("og:image") or (st.article.image if st.article else None) or \
             st.meta.get("twitter:image") or st.meta.get("twitter:image:src")
+    if not d.image and d.container is None and "lead.body" not in pins:
+        d.container = pick_container(collect(base, teaser_blocks), noise)  # only the image needs it
     if not d.image and d.container is not None:
         from crawler.extract.cards import image_of
 

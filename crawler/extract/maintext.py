@@ -1,0 +1,217 @@
+"""The lead's main text: trafilatura's extractor over our one parsed tree, then our noise filter.
+
+Why trafilatura: on real pages its content heuristics (many site conventions learnt over years)
+find the body far more reliably than a density picker. Why not trafilatura alone: it knows
+nothing of aggregator pages, where interface strings ("STORY CONTINUES BELOW THIS AD", "Also
+read: ...") sit between paragraphs, a standfirst with a "read more" link sits above them and
+teaser lists the teaser finder has already claimed follow them. So its lines are filtered with
+the project's vocabularies (noise.py plus BODY_NOISE here), the headline, teaser titles and
+teaser text, and callers fall back to the own density picker (body.py) when this finds nothing.
+Pruning the teaser blocks from trafilatura's view instead was measured and rejected: on real
+pages the teaser finder sometimes claims the article wrapper itself.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from copy import deepcopy
+
+from crawler.extract.noise import is_related_heading, is_sponsored_label, is_ui_string
+from crawler.extract.parse import norm
+from crawler.extract.timetext import find_time, is_time_text
+
+# Interface strings of subscription and sign-up boxes that trafilatura keeps as text; whole
+# lines only, matched case-insensitively with surrounding punctuation trimmed.
+BODY_NOISE = re.compile(
+    r"^(?:thanks? (?:you )?for (?:signing up|subscribing)\b.{0,60}"
+    r"|there was an error processing your subscription.{0,20}"
+    r"|an error has occurred,? please try again.{0,20}"
+    r"|(?:sorry|thank you|oops)!?"
+    r"|keep an eye on your inbox\b.{0,60}"
+    r"|(?:order reprints|print article|reprint permissions?)"
+    r"|this copy is for your personal,? non-commercial use only\b.*"
+    r")$",
+    re.IGNORECASE,
+)
+_BULLET = re.compile(r"^[-•*]\s+")
+_DIGIT = re.compile(r"\d")
+TEASER_LINK_SHARE = 0.25
+EDGE_LABEL_CHARS = 40
+LAYOUT_CELL_CHARS = 400
+_END = (".", "!", "?", "…", "。", "！", "？", "\"", "”", "»", ")", ":")
+
+logging.getLogger("trafilatura").setLevel(logging.CRITICAL)  # it logs every page it discards
+
+
+def _is_noise(line: str, extra: frozenset[str]) -> bool:
+    bare = _BULLET.sub("", line)
+    if is_ui_string(bare, extra) or BODY_NOISE.match(bare) or is_sponsored_label(bare):
+        return True
+    if len(bare) < 80:
+        hit = find_time(bare) if _DIGIT.search(bare) else None
+        if is_time_text(bare) or (hit and len(hit[0]) <= 50 and len(hit[2]) <= 3):
+            return True  # a meta line: "Hindustan Herald2 hours ago", "Updated at 1:23 p.m."
+        if bare.lower().startswith(("by ", "por ", "par ", "von ")):
+            return True
+    return False
+
+
+def unwrap_layout_tables(tree) -> None:
+    """Turn tables that lay out a page into plain blocks (in place, on trafilatura's copy).
+
+    Old sites put the whole page, story included, in <table> cells; trafilatura then prints
+    every row as a table line, menus and all. A table holding another table or a cell of prose
+    is layout, not data: its rows and cells become <div>s, so the content heuristics see
+    paragraphs again. Data tables (short cells) are left alone."""
+    for table in list(tree.iter("table")):
+        cells = list(table.iter("td", "th"))
+        if table.find(".//table") is None and not any(
+                len(cell.text_content()) > LAYOUT_CELL_CHARS for cell in cells):
+            continue
+        for el in [table, *table.iter("tbody", "thead", "tfoot", "tr"), *cells]:
+            el.tag = "div"
+
+
+def _lean(root, url: str | None) -> str | None:
+    """trafilatura's main extractor alone, on a copy of our tree; None when it is unsure.
+
+    The public trafilatura.extract(fast=True) runs the same cleaning and main extractor, then
+    second passes (baseline rescue, recall escalation, extra tree copies) that only matter when
+    the main pass found little; calling the stages directly costs about two thirds of the time
+    for the same output on real pages. Internal names move between trafilatura releases, so
+    any failure here (ImportError included) hands over to the public call."""
+    from trafilatura.htmlprocessing import convert_tags, prune_unwanted_nodes, tree_cleaning
+    from trafilatura.main_extractor import extract_content
+    from trafilatura.settings import Extractor
+    from trafilatura.utils import normalize_unicode
+    from trafilatura.xml import xmltotxt
+    from trafilatura.xpaths import RAW_TREE_PRUNE_XPATH, REMOVE_COMMENTS_AND_LISTS_XPATH
+
+    options = Extractor(fast=True, comments=False, url=url)
+    tree = deepcopy(root)
+    unwrap_layout_tables(tree)
+    # Its general cleaning first: the two regex-heavy prunes then walk a smaller tree (same output).
+    tree = tree_cleaning(tree, options)
+    tree = prune_unwanted_nodes(tree, RAW_TREE_PRUNE_XPATH + REMOVE_COMMENTS_AND_LISTS_XPATH)
+    tree = convert_tags(tree, options, url)
+    body, text = extract_content(tree, options)
+    if len(text) < options.min_extracted_size:
+        return None  # short: the public call's rescue passes decide
+    return normalize_unicode(xmltotxt(body, options.formatting))
+
+
+def trafilatura_text(root, url: str | None) -> str:
+    """trafilatura's main text of the page (our tree is left as it was); '' when it finds none."""
+    try:
+        import trafilatura
+    except ImportError:  # optional at runtime: the own picker still gives a body
+        return ""
+    try:
+        try:
+            text = _lean(root, url)
+        except Exception:  # another trafilatura release: its public call below
+            text = None
+        if text is None:
+            tree = deepcopy(root)
+            unwrap_layout_tables(tree)
+            text = trafilatura.extract(tree, url=url, fast=True, include_comments=False)
+        return text or ""
+    except Exception:  # its bug must not cost us the page: the own picker takes over
+        return ""
+
+
+def clean_lines(text: str, headline: str | None, extra: frozenset[str], drop: set[str],
+                heads: set[str] = frozenset()) -> list[str]:
+    """trafilatura's lines without interface strings, meta lines, the headline or teaser titles."""
+    head_keys = {norm(headline).lower()} | set(heads) if headline else set(heads)
+    out: list[str] = []
+    for raw in text.split("\n"):
+        line = norm(raw)
+        if not line:
+            continue
+        bare = _BULLET.sub("", line)
+        if bare.lower() in head_keys or bare in drop or _is_noise(line, extra):
+            continue
+        if out and out[-1] == line:
+            continue
+        out.append(line)
+    return out
+
+
+_READ_MORE = re.compile(r"\s*(?:read more|read the full story|continue reading)\s*(?:»|›|→)?$", re.IGNORECASE)
+
+
+def _drop_standfirst(lines: list[str]) -> list[str]:
+    """Without the standfirst an aggregator prints above the story: a leading line that ends in
+    a "read more" link to the original. Readers see it as the summary, not the body."""
+    for i, line in enumerate(lines[:2]):
+        if _READ_MORE.search(line) and i + 1 < len(lines):  # never the whole body
+            return lines[:i] + lines[i + 1:]
+    return lines
+
+
+def _trim_edges(lines: list[str]) -> list[str]:
+    """Without the short labels trafilatura keeps around the story: a publisher name, section
+    names and the byline above it, "Share on X" or a widget heading below it. A story starts
+    and ends with a sentence; sub-headings inside it stay."""
+    def label(line: str) -> bool:
+        bare = _BULLET.sub("", line)
+        return len(bare) <= EDGE_LABEL_CHARS and len(bare.split()) <= 4 and not bare.endswith(_END)
+
+    start, end = 0, len(lines)
+    while start < end - 1 and label(lines[start]):
+        start += 1
+    while end - 1 > start and label(lines[end - 1]):
+        end -= 1
+    return lines[start:end]
+
+
+def _drop_related_boxes(lines: list[str], claimed: str) -> list[str]:
+    """Without a "Related Articles"-type heading and the teaser snippets listed under it."""
+    out: list[str] = []
+    in_box = False
+    for line in lines:
+        bare = _BULLET.sub("", line)
+        if is_related_heading(bare):
+            in_box = True
+            continue
+        if in_box and claimed and bare in claimed:
+            continue
+        in_box = False
+        out.append(line)
+    return out
+
+
+def teaser_text(teaser_blocks: set, link_share: float = TEASER_LINK_SHARE) -> str:
+    """The text of the teaser blocks that are lists of links, one string to search lines in.
+
+    Blocks with little link text are left out: on real pages the teaser finder can claim an
+    article body whose paragraphs carry a few repeated inline links, and that text is the body."""
+    parts = []
+    for block in teaser_blocks:
+        text = norm(block.text_content())
+        links = sum(len(norm(a.text_content())) for a in block.iter("a"))
+        if text and links >= link_share * len(text):
+            parts.append(text)
+    return "\n".join(parts)
+
+
+def main_text(root, url: str | None, headline: str | None, extra: frozenset[str],
+              teaser_titles: set[str], teaser_blocks: set | frozenset = frozenset(),
+              declared: bool = False, description: str | None = None) -> str:
+    """The lead's body as trafilatura reads it with aggregator noise removed; '' when none.
+
+    `declared`: the page says it is an article (JSON-LD, og:type). Then trafilatura's lines are
+    trusted over the teaser finder's blocks; otherwise lines that are teaser text go, so a
+    listing page of story cards has no body."""
+    text = trafilatura_text(root, url)
+    # The page's title headings are never body lines, whichever headline a profile pins.
+    heads = {norm(h.text_content()).lower() for h in root.iter("h1")}
+    lines = clean_lines(text, headline, extra, teaser_titles, heads)
+    lines = _trim_edges(_drop_standfirst(lines))
+    claimed = teaser_text(teaser_blocks, 0.0 if declared else TEASER_LINK_SHARE) if lines and teaser_blocks else ""
+    if claimed and not declared:  # teaser snippets trafilatura took for prose (a listing page)
+        lines = [line for line in lines if _BULLET.sub("", line) not in claimed]
+    lines = _drop_related_boxes(lines, claimed)
+    return "\n".join(lines)
