@@ -283,8 +283,7 @@ def find(page: Page, st: Structured, head: tuple[str | None, object], profile,
         d.body = "\n".join(p for p in parts if p)
     else:
         declared = st.article is not None or st.meta.get("og:type") == "article"
-        d.body = main_text(base, page.url, d.headline, noise, teaser_titles, teaser_blocks, declared,
-                           st.meta.get("og:description") or st.meta.get("description"))
+        d.body = main_text(base, page.url, d.headline, noise, teaser_titles, teaser_blocks, declared)
         if not d.body:  # trafilatura found nothing: the own density picker's prose
             blocks: list[Block] = collect(base, teaser_blocks)
             d.container = pick_container(blocks, noise)

@@ -17,8 +17,10 @@ import logging
 import re
 from copy import deepcopy
 
+from lxml.etree import XPath
+
 from crawler.extract.noise import is_related_heading, is_sponsored_label, is_ui_string
-from crawler.extract.parse import norm
+from crawler.extract.parse import norm, tag_of
 from crawler.extract.timetext import find_time, is_time_text
 
 # Interface strings of subscription and sign-up boxes that trafilatura keeps as text; whole
@@ -46,6 +48,8 @@ logging.getLogger("trafilatura").setLevel(logging.CRITICAL)  # it logs every pag
 
 def _is_noise(line: str, extra: frozenset[str]) -> bool:
     bare = _BULLET.sub("", line)
+    if len(bare) > 400:
+        return False  # every vocabulary entry and furniture pattern is shorter
     if is_ui_string(bare, extra) or BODY_NOISE.match(bare) or is_sponsored_label(bare):
         return True
     if len(bare) < 80:
@@ -73,6 +77,47 @@ def unwrap_layout_tables(tree) -> None:
             el.tag = "div"
 
 
+# trafilatura's raw-tree prunes (comment sections, infinite-scroll appendices, share bars) as
+# plain Python: its XPaths test every container with EXSLT regexes that call back into Python,
+# which measured slower than the rest of its cleaning together. Same rules, same order:
+# RAW_TREE_PRUNE_XPATH, then REMOVE_COMMENTS_AND_LISTS_XPATH (trafilatura.xpaths, 2.x).
+_CANDIDATES = XPath(".//*[self::div or self::section or self::aside or self::details or self::ol"
+                    " or self::ul or self::list][@id or @class]")
+_SCROLL = re.compile(r"mvp-post-add-(?:box|wrap)|infinite-?scroll")
+_APPENDED = re.compile(r"mvp-post-add-(?:box|wrap)")
+_COMMENT_ID = re.compile(r"^(?:[Cc]omment(?!ary)|comol|disqus_thread|dsq-comments)")
+_COMMENT_LIST_ID = re.compile(r"^(?:[Cc]omment(?!ary)|comol)")
+_COMMENT_CLASS = re.compile(r"^[Cc]omment(?!ary)|(?:article|post)-comments")
+
+
+def _raw_prunes(tree, delete_element) -> None:
+    found = _CANDIDATES(tree)
+    doomed = []
+    for el in found:
+        tag, i, c = el.tag, el.get("id") or "", el.get("class") or ""
+        if tag in ("div", "section", "aside") and (_SCROLL.search(i) or _SCROLL.search(c)) and (
+                el.find(".//h1") is None or _APPENDED.search(i) or _APPENDED.search(c)):
+            doomed.append(el)
+    for el in doomed:
+        delete_element(el)
+    doomed = [el for el in found if el.tag in ("div", "section", "aside")
+              and "elementor-share-buttons" in (el.get("class") or "")]
+    for el in doomed:
+        delete_element(el)
+    doomed = []
+    for el in found:
+        tag, i, c = el.tag, el.get("id") or "", el.get("class") or ""
+        if tag == "aside" or not (_COMMENT_ID.search(i) or _COMMENT_CLASS.search(c)):
+            continue
+        if tag not in ("ol", "ul") or _COMMENT_LIST_ID.search(i) or _COMMENT_CLASS.search(c):
+            doomed.append(el)
+    for el in doomed:
+        delete_element(el)
+
+
+_OPTIONS: list = []
+
+
 def _lean(root, url: str | None) -> str | None:
     """trafilatura's main extractor alone, on a copy of our tree; None when it is unsure.
 
@@ -81,19 +126,20 @@ def _lean(root, url: str | None) -> str | None:
     the main pass found little; calling the stages directly costs about two thirds of the time
     for the same output on real pages. Internal names move between trafilatura releases, so
     any failure here (ImportError included) hands over to the public call."""
-    from trafilatura.htmlprocessing import convert_tags, prune_unwanted_nodes, tree_cleaning
+    from trafilatura.htmlprocessing import convert_tags, tree_cleaning
     from trafilatura.main_extractor import extract_content
     from trafilatura.settings import Extractor
     from trafilatura.utils import normalize_unicode
-    from trafilatura.xml import xmltotxt
-    from trafilatura.xpaths import RAW_TREE_PRUNE_XPATH, REMOVE_COMMENTS_AND_LISTS_XPATH
+    from trafilatura.xml import delete_element, xmltotxt
 
-    options = Extractor(fast=True, comments=False, url=url)
+    if not _OPTIONS:  # read-only after construction; the URL only matters for metadata
+        _OPTIONS.append(Extractor(fast=True, comments=False))
+    options = _OPTIONS[0]
     tree = deepcopy(root)
     unwrap_layout_tables(tree)
-    # Its general cleaning first: the two regex-heavy prunes then walk a smaller tree (same output).
+    # Its general cleaning first: the prunes then walk a smaller tree (same output).
     tree = tree_cleaning(tree, options)
-    tree = prune_unwanted_nodes(tree, RAW_TREE_PRUNE_XPATH + REMOVE_COMMENTS_AND_LISTS_XPATH)
+    _raw_prunes(tree, delete_element)
     tree = convert_tags(tree, options, url)
     body, text = extract_content(tree, options)
     if len(text) < options.min_extracted_size:
@@ -199,19 +245,20 @@ def teaser_text(teaser_blocks: set, link_share: float = TEASER_LINK_SHARE) -> st
 
 def main_text(root, url: str | None, headline: str | None, extra: frozenset[str],
               teaser_titles: set[str], teaser_blocks: set | frozenset = frozenset(),
-              declared: bool = False, description: str | None = None) -> str:
+              declared: bool = False) -> str:
     """The lead's body as trafilatura reads it with aggregator noise removed; '' when none.
 
     `declared`: the page says it is an article (JSON-LD, og:type). Then trafilatura's lines are
     trusted over the teaser finder's blocks; otherwise lines that are teaser text go, so a
     listing page of story cards has no body."""
-    text = trafilatura_text(root, url)
+    body = root.find("body") if tag_of(root) == "html" else None
+    text = trafilatura_text(body if body is not None else root, url)
     # The page's title headings are never body lines, whichever headline a profile pins.
     heads = {norm(h.text_content()).lower() for h in root.iter("h1")}
-    lines = clean_lines(text, headline, extra, teaser_titles, heads)
-    lines = _trim_edges(_drop_standfirst(lines))
-    claimed = teaser_text(teaser_blocks, 0.0 if declared else TEASER_LINK_SHARE) if lines and teaser_blocks else ""
-    if claimed and not declared:  # teaser snippets trafilatura took for prose (a listing page)
+    lines = _trim_edges(_drop_standfirst(clean_lines(text, headline, extra, teaser_titles, heads)))
+    if lines and teaser_blocks and not declared:  # teaser snippets taken for prose (a listing page)
+        claimed = teaser_text(teaser_blocks, TEASER_LINK_SHARE)
         lines = [line for line in lines if _BULLET.sub("", line) not in claimed]
-    lines = _drop_related_boxes(lines, claimed)
+    if any(is_related_heading(_BULLET.sub("", line)) for line in lines):
+        lines = _drop_related_boxes(lines, teaser_text(teaser_blocks, 0.0) if teaser_blocks else "")
     return "\n".join(lines)
