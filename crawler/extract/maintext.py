@@ -41,18 +41,21 @@ _DIGIT = re.compile(r"\d")
 TEASER_LINK_SHARE = 0.25
 EDGE_LABEL_CHARS = 40
 LAYOUT_CELL_CHARS = 400
+META_EDGE = 4  # lines from either end of the text where bylines and time lines are looked for
 _END = (".", "!", "?", "…", "。", "！", "？", "\"", "”", "»", ")", ":")
 
 logging.getLogger("trafilatura").setLevel(logging.CRITICAL)  # it logs every page it discards
 
 
-def _is_noise(line: str, extra: frozenset[str]) -> bool:
+def _is_noise(line: str, extra: frozenset[str], edge: bool = True) -> bool:
+    """Interface strings anywhere; meta lines (time, byline) only near the `edge` of the text,
+    where they sit: inside the story a short line with a date is a sub-heading."""
     bare = _BULLET.sub("", line)
     if len(bare) > 400:
         return False  # every vocabulary entry and furniture pattern is shorter
     if is_ui_string(bare, extra) or BODY_NOISE.match(bare) or is_sponsored_label(bare):
         return True
-    if len(bare) < 80:
+    if edge and len(bare) < 80:
         hit = find_time(bare) if _DIGIT.search(bare) else None
         if is_time_text(bare) or (hit and len(hit[0]) <= 50 and len(hit[2]) <= 3):
             return True  # a meta line: "Hindustan Herald2 hours ago", "Updated at 1:23 p.m."
@@ -172,12 +175,11 @@ def clean_lines(text: str, headline: str | None, extra: frozenset[str], drop: se
     """trafilatura's lines without interface strings, meta lines, the headline or teaser titles."""
     head_keys = {norm(headline).lower()} | set(heads) if headline else set(heads)
     out: list[str] = []
-    for raw in text.split("\n"):
-        line = norm(raw)
-        if not line:
-            continue
+    lines = [line for line in map(norm, text.split("\n")) if line]
+    for i, line in enumerate(lines):
         bare = _BULLET.sub("", line)
-        if bare.lower() in head_keys or bare in drop or _is_noise(line, extra):
+        edge = i < META_EDGE or i >= len(lines) - META_EDGE
+        if bare.lower() in head_keys or bare in drop or _is_noise(line, extra, edge):
             continue
         if out and out[-1] == line:
             continue
