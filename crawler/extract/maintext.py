@@ -41,6 +41,7 @@ _DIGIT = re.compile(r"\d")
 TEASER_LINK_SHARE = 0.25
 EDGE_LABEL_CHARS = 40
 LAYOUT_CELL_CHARS = 400
+ARTICLE_MIN_CHARS = 500
 META_EDGE = 4  # lines from either end of the text where bylines and time lines are looked for
 _END = (".", "!", "?", "…", "。", "！", "？", "\"", "”", "»", ")", ":")
 
@@ -245,6 +246,19 @@ def teaser_text(teaser_blocks: set, link_share: float = TEASER_LINK_SHARE) -> st
     return "\n".join(parts)
 
 
+def _scope(root):
+    """Where trafilatura looks: the page's one <article> when it has one, else <body>.
+
+    A page with a single <article> of some length marks its story with it; scoping there kept
+    comment, teaser and footer text out on real pages and costs less (docs/extraction.md)."""
+    body = root.find("body") if tag_of(root) == "html" else None
+    body = body if body is not None else root
+    articles = body.xpath(".//article")
+    if len(articles) == 1 and len(articles[0].text_content()) > ARTICLE_MIN_CHARS:
+        return articles[0]
+    return body
+
+
 def main_text(root, url: str | None, headline: str | None, extra: frozenset[str],
               teaser_titles: set[str], teaser_blocks: set | frozenset = frozenset(),
               declared: bool = False) -> str:
@@ -253,8 +267,7 @@ def main_text(root, url: str | None, headline: str | None, extra: frozenset[str]
     `declared`: the page says it is an article (JSON-LD, og:type). Then trafilatura's lines are
     trusted over the teaser finder's blocks; otherwise lines that are teaser text go, so a
     listing page of story cards has no body."""
-    body = root.find("body") if tag_of(root) == "html" else None
-    text = trafilatura_text(body if body is not None else root, url)
+    text = trafilatura_text(_scope(root), url)
     # The page's title headings are never body lines, whichever headline a profile pins.
     heads = {norm(h.text_content()).lower() for h in root.iter("h1")}
     lines = _trim_edges(_drop_standfirst(clean_lines(text, headline, extra, teaser_titles, heads)))
