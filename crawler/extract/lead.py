@@ -29,6 +29,7 @@ META_TIME_KEYS = ("article:published_time", "og:article:published_time", "datepu
                   "pubdate", "publishdate", "publish-date", "article.published", "dc.date.issued",
                   "dc.date", "parsely-pub-date", "sailthru.date", "date", "og:published_time",
                   "article:modified_time")
+SHORT_BODY = 600  # chars: below this the own density picker gets a say on the body
 
 
 @dataclass
@@ -284,11 +285,13 @@ def find(page: Page, st: Structured, head: tuple[str | None, object], profile,
     else:
         declared = st.article is not None or st.meta.get("og:type") == "article"
         d.body = main_text(base, page.url, d.headline, noise, teaser_titles, teaser_blocks, declared)
-        if not d.body:  # trafilatura found nothing: the own density picker's prose
+        if len(d.body) < SHORT_BODY:  # trafilatura found little (<div>/<br> paragraphs): own picker
             blocks: list[Block] = collect(base, teaser_blocks)
             d.container = pick_container(blocks, noise)
-            if d.container is not None:
-                d.body = body_text(blocks, d.container, d.headline, noise, teaser_titles)
+            own = body_text(blocks, d.container, d.headline, noise, teaser_titles) \
+                if d.container is not None else ""
+            if len(own) > 1.5 * len(d.body):
+                d.body = own
     sbody = st.article.body if st.article else None
     if sbody and len(sbody) > len(d.body) * 1.5 and len(d.body) < 500:
         d.body = sbody
