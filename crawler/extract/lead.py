@@ -17,7 +17,7 @@ from crawler.extract import select
 from crawler.extract.blocks import Block, collect
 from crawler.extract.body import body_text, pick_container
 from crawler.extract.cards import AUTHOR_HINT, SOURCE_HINT, headline_like
-from crawler.extract.maintext import main_text
+from crawler.extract.maintext import clean_body, main_text
 from crawler.extract.noise import is_sponsored_label, is_ui_string
 from crawler.extract.parse import Page, leaves, norm, tag_of, text_of
 from crawler.extract.structured import Structured
@@ -284,11 +284,13 @@ def find(page: Page, st: Structured, head: tuple[str | None, object], profile,
         d.body = "\n".join(p for p in parts if p)
     else:
         declared = st.article is not None or st.meta.get("og:type") == "article"
-        d.body = main_text(base, page.url, d.headline, noise, teaser_titles, teaser_blocks, declared)
+        d.body = main_text(base, page.url, d.headline, noise, teaser_titles, teaser_blocks, declared,
+                           d.authors)
         if len(d.body) < SHORT_BODY:  # trafilatura found little (<div>/<br> paragraphs): own picker
             blocks: list[Block] = collect(base, teaser_blocks)
             d.container = pick_container(blocks, noise)
-            own = body_text(blocks, d.container, d.headline, noise, teaser_titles) \
+            own = clean_body(body_text(blocks, d.container, d.headline, noise, teaser_titles), base,
+                             d.headline, noise, teaser_titles, authors=d.authors) \
                 if d.container is not None else ""
             if len(own) > 1.5 * len(d.body):
                 d.body = own

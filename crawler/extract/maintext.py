@@ -19,6 +19,7 @@ from copy import deepcopy
 
 from lxml.etree import XPath
 
+from crawler.extract.bodynoise import is_body_noise
 from crawler.extract.noise import is_related_heading, is_sponsored_label, is_ui_string
 from crawler.extract.parse import norm, tag_of
 from crawler.extract.timetext import find_time, is_time_text
@@ -43,18 +44,24 @@ EDGE_LABEL_CHARS = 40
 LAYOUT_CELL_CHARS = 400
 ARTICLE_MIN_CHARS = 500
 META_EDGE = 4  # lines from either end of the text where bylines and time lines are looked for
+TITLE_SLACK = 40  # chars of label a line may add to a teaser title ("Also read: ")
+BIO_CHARS = 250
+WIDGET_TAIL = 10  # last lines where widget boxes (comments, cookies, app, newsletter) are looked for
 _END = (".", "!", "?", "…", "。", "！", "？", "\"", "”", "»", ")", ":")
 
 logging.getLogger("trafilatura").setLevel(logging.CRITICAL)  # it logs every page it discards
 
 
-def _is_noise(line: str, extra: frozenset[str], edge: bool = True) -> bool:
+def _is_noise(line: str, extra: frozenset[str], edge: bool = True, tail: bool = True) -> bool:
     """Interface strings anywhere; meta lines (time, byline) only near the `edge` of the text,
-    where they sit: inside the story a short line with a date is a sub-heading."""
+    where they sit: inside the story a short line with a date is a sub-heading. Widget boxes
+    (bodynoise.EDGE) only in the `tail` and at the edges."""
     bare = _BULLET.sub("", line)
     if len(bare) > 400:
         return False  # every vocabulary entry and furniture pattern is shorter
     if is_ui_string(bare, extra) or BODY_NOISE.match(bare) or is_sponsored_label(bare):
+        return True
+    if is_body_noise(bare, edge or tail):
         return True
     if edge and len(bare) < 80:
         hit = find_time(bare) if _DIGIT.search(bare) else None
@@ -171,16 +178,30 @@ def trafilatura_text(root, url: str | None) -> str:
         return ""
 
 
+def _names_teaser(line: str, titles: set[str]) -> bool:
+    """A line that is a teaser title with a label around it ("Related: <title>", "<title> 2h")."""
+    return len(line) <= 300 and any(t in line and len(line) <= len(t) + TITLE_SLACK for t in titles)
+
+
+def _is_bio(line: str, authors: list[str]) -> bool:
+    """The author box under a story: a short paragraph that opens with the byline's name."""
+    return len(line) <= BIO_CHARS and any(len(a) >= 4 and line.startswith(a) for a in authors)
+
+
 def clean_lines(text: str, headline: str | None, extra: frozenset[str], drop: set[str],
-                heads: set[str] = frozenset()) -> list[str]:
-    """trafilatura's lines without interface strings, meta lines, the headline or teaser titles."""
+                heads: set[str] = frozenset(), authors: list[str] = ()) -> list[str]:
+    """trafilatura's lines without interface strings, meta lines, the headline or teaser titles,
+    and an author box at the end."""
     head_keys = {norm(headline).lower()} | set(heads) if headline else set(heads)
     out: list[str] = []
     lines = [line for line in map(norm, text.split("\n")) if line]
     for i, line in enumerate(lines):
         bare = _BULLET.sub("", line)
         edge = i < META_EDGE or i >= len(lines) - META_EDGE
-        if bare.lower() in head_keys or bare in drop or _is_noise(line, extra, edge):
+        tail = i >= len(lines) - WIDGET_TAIL
+        if bare.lower() in head_keys or bare in drop or _is_noise(line, extra, edge, tail):
+            continue
+        if _names_teaser(bare, drop) or (tail and _is_bio(bare, authors)):
             continue
         if out and out[-1] == line:
             continue
@@ -216,13 +237,18 @@ def _trim_edges(lines: list[str]) -> list[str]:
     return lines[start:end]
 
 
+def _related_heading(line: str) -> bool:
+    # Turkish capital dotted I lower-cases to "i" plus a combining dot the vocabulary lacks.
+    return is_related_heading(_BULLET.sub("", line).replace("İ", "I"))
+
+
 def _drop_related_boxes(lines: list[str], claimed: str) -> list[str]:
     """Without a "Related Articles"-type heading and the teaser snippets listed under it."""
     out: list[str] = []
     in_box = False
     for line in lines:
         bare = _BULLET.sub("", line)
-        if is_related_heading(bare):
+        if _related_heading(line):
             in_box = True
             continue
         if in_box and claimed and bare in claimed:
@@ -261,19 +287,26 @@ def _scope(root):
 
 def main_text(root, url: str | None, headline: str | None, extra: frozenset[str],
               teaser_titles: set[str], teaser_blocks: set | frozenset = frozenset(),
-              declared: bool = False) -> str:
+              declared: bool = False, authors: list[str] = ()) -> str:
     """The lead's body as trafilatura reads it with aggregator noise removed; '' when none.
 
     `declared`: the page says it is an article (JSON-LD, og:type). Then trafilatura's lines are
     trusted over the teaser finder's blocks; otherwise lines that are teaser text go, so a
     listing page of story cards has no body."""
     text = trafilatura_text(_scope(root), url)
+    return clean_body(text, root, headline, extra, teaser_titles, teaser_blocks, declared, authors)
+
+
+def clean_body(text: str, root, headline: str | None, extra: frozenset[str], teaser_titles: set[str],
+               teaser_blocks: set | frozenset = frozenset(), declared: bool = True,
+               authors: list[str] = ()) -> str:
+    """A body's lines without aggregator noise (for trafilatura's text and the own picker's)."""
     # The page's title headings are never body lines, whichever headline a profile pins.
     heads = {norm(h.text_content()).lower() for h in root.iter("h1")}
-    lines = _trim_edges(_drop_standfirst(clean_lines(text, headline, extra, teaser_titles, heads)))
+    lines = _trim_edges(_drop_standfirst(clean_lines(text, headline, extra, teaser_titles, heads, authors)))
     if lines and teaser_blocks and not declared:  # teaser snippets taken for prose (a listing page)
         claimed = teaser_text(teaser_blocks, TEASER_LINK_SHARE)
         lines = [line for line in lines if _BULLET.sub("", line) not in claimed]
-    if any(is_related_heading(_BULLET.sub("", line)) for line in lines):
+    if any(_related_heading(line) for line in lines):
         lines = _drop_related_boxes(lines, teaser_text(teaser_blocks, 0.0) if teaser_blocks else "")
     return "\n".join(lines)
