@@ -17,7 +17,7 @@ from crawler.extract import select
 from crawler.extract.blocks import Block, collect
 from crawler.extract.body import body_text, pick_container
 from crawler.extract.cards import AUTHOR_HINT, SOURCE_HINT, headline_like
-from crawler.extract.maintext import clean_body, main_text
+from crawler.extract.maintext import clean_body, main_text, mostly_teaser_text
 from crawler.extract.noise import is_sponsored_label, is_ui_string
 from crawler.extract.parse import Page, leaves, norm, tag_of, text_of
 from crawler.extract.structured import Structured
@@ -286,13 +286,16 @@ def find(page: Page, st: Structured, head: tuple[str | None, object], profile,
         declared = st.article is not None or st.meta.get("og:type") == "article"
         d.body = main_text(base, page.url, d.headline, noise, teaser_titles, teaser_blocks, declared,
                            d.authors)
-        if len(d.body) < SHORT_BODY:  # trafilatura found little (<div>/<br> paragraphs): own picker
+        # trafilatura found little, or took a teaser list for the story (<div>/<br> paragraphs):
+        # the own density picker, which skips teaser blocks, gets a say.
+        short = len(d.body) < SHORT_BODY
+        if short or mostly_teaser_text(d.body, teaser_blocks, d.headline_el):
             blocks: list[Block] = collect(base, teaser_blocks)
             d.container = pick_container(blocks, noise)
             own = clean_body(body_text(blocks, d.container, d.headline, noise, teaser_titles), base,
                              d.headline, noise, teaser_titles, authors=d.authors) \
                 if d.container is not None else ""
-            if len(own) > 1.5 * len(d.body):
+            if len(own) > (1.5 * len(d.body) if short else max(SHORT_BODY / 2, 0.5 * len(d.body))):
                 d.body = own
     sbody = st.article.body if st.article else None
     if sbody and len(sbody) > len(d.body) * 1.5 and len(d.body) < 500:

@@ -258,6 +258,20 @@ def _drop_related_boxes(lines: list[str], claimed: str) -> list[str]:
     return out
 
 
+def mostly_teaser_text(body: str, teaser_blocks: set, headline_el=None) -> bool:
+    """True when most of `body` is text of teaser blocks that do not hold the headline: the
+    extractor took a related list with a long teaser for the story (its own prose is often
+    in <div>s, which trafilatura weighs below <p>s)."""
+    if not body or not teaser_blocks:
+        return False
+    above = set(headline_el.iterancestors()) | {headline_el} if headline_el is not None else set()
+    claimed = teaser_text({b for b in teaser_blocks if b not in above}, 0.0)
+    if not claimed:
+        return False
+    inside = sum(len(line) for line in body.split("\n") if _BULLET.sub("", line) in claimed)
+    return inside > 0.5 * len(body)
+
+
 def teaser_text(teaser_blocks: set, link_share: float = TEASER_LINK_SHARE) -> str:
     """The text of the teaser blocks that are lists of links, one string to search lines in.
 
