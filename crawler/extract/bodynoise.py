@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 _AD = r"(?:ad|ads|advert|advertisement|advertising|sponsor message)"
+_AI = r"(?:\b(?:ai|ia|ki|ии)\b|l'ia|एआई|yapay zek[aâ])"
 ANYWHERE = re.compile(
     r"^(?:(?:advertisement|advertising|ad|publicidad|publicidade|publicité|anzeige|werbung|pubblicità"
     r"|реклама|विज्ञापन|iklan|reklam|広告|إعلان)\s*[:\-–—|·]?\s*)?(?:"
@@ -31,27 +32,29 @@ ANYWHERE = re.compile(
     r"|haberin devamı (?:reklamdan sonra|aşağıda)|(?:yazı|haber) reklamdan sonra devam ediyor"
     r"|記事の続きは(?:広告の)?(?:下|後|あと)(?:で|に)?(?:あります|続きます)?|広告の(?:後|あと)に続きます"
     r"|(?:يتبع|تابع القراءة|تستمر القصة|يستمر الخبر) (?:بعد|أسفل|أدناه)(?: الإعلان)?"
+    # share labels
+    r"|share (?:this|the) (?:article|story|post|news)|compartilhe esta (?:notícia|matéria)"
+    r"|comparte esta noticia|partager (?:cet article|cette actualité)|(?:diesen )?artikel teilen"
+    r"|condividi (?:questo articolo|questa notizia)|поделиться(?: новостью| статьей)?|bagikan (?:artikel|berita) ini"
+    r"|bu haberi paylaş|この記事をシェア(?:する)?|شارك (?:هذا )?(?:المقال|الخبر)|(?:यह )?खबर शेयर करें"
+    # empty comment widgets
+    r"|(?:there are )?no comments(?: yet)?\b.{0,80}|be the first to (?:comment|share|reply)\b.{0,60}"
+    r"|(?:todavía|aún) no hay comentarios.{0,80}|ainda não há comentários.{0,80}|nenhum comentário.{0,80}"
+    r"|(?:il n'y a )?(?:pas encore de|aucun) commentaires?.{0,80}|noch keine kommentare.{0,80}"
+    r"|(?:ancora )?nessun commento.{0,80}|комментариев (?:пока )?нет.{0,80}|अभी तक कोई टिप्पणी नहीं.{0,80}"
+    r"|belum ada komentar.{0,80}|henüz (?:hiç )?yorum (?:yok|yapılmamış).{0,80}"
+    r"|(?:まだ)?コメントは(?:まだ)?ありません.{0,60}|لا توجد تعليقات(?: بعد)?.{0,80}"
+    # "try our AI features" panels: a short line naming the AI that introduces a list
+    rf"|try our ai(?: features| tools)?.{{0,20}}|.{{0,80}}{_AI}.{{0,80}}\s?:"
+    rf"|(?:prueba|experimente|essayez|testen sie|prova|попробуйте|आज़माएं|coba|deneyin).{{0,30}}{_AI}.{{0,30}}"
     r")\s*[.…:!]*$",
     re.IGNORECASE,
 )
 
 EDGE = re.compile(
     r"^(?:"
-    # empty comment widgets
-    r"(?:there are )?no comments(?: yet)?\b.{0,80}|be the first to (?:comment|share|reply)\b.{0,60}"
-    r"|(?:todavía|aún) no hay comentarios.{0,80}|ainda não há comentários.{0,80}|nenhum comentário.{0,80}"
-    r"|(?:il n'y a )?(?:pas encore de|aucun) commentaires?.{0,80}|noch keine kommentare.{0,80}"
-    r"|(?:ancora )?nessun commento.{0,80}|комментариев (?:пока )?нет.{0,80}|अभी तक कोई टिप्पणी नहीं.{0,80}"
-    r"|belum ada komentar.{0,80}|henüz (?:hiç )?yorum (?:yok|yapılmamış).{0,80}"
-    r"|(?:まだ)?コメントは(?:まだ)?ありません.{0,60}|لا توجد تعليقات(?: بعد)?.{0,80}"
-    # "try our AI features" panels
-    r"|try our ai(?: features| tools)?.{0,20}|.{0,40}\bai\b.{0,40}can do for you:?"
-    r"|.{0,60}\b(?:ia|ki|ai|ии|एआई)\b.{0,60}(?:puede hacer por ti|pode fazer por você|peut faire pour vous"
-    r"|für sie tun kann|può fare per te|может сделать для вас|आपके लिए क्या कर सकता है|bisa dilakukan .{0,40} untuk anda"
-    r"|için neler yapabileceğini.{0,20}):?"
-    r"|(?:prueba|experimente|essayez|testen sie|prova|попробуйте|आज़माएं|coba|deneyin).{0,30}\b(?:ia|ki|ai|ии|एआई|yapay zek[aâ])\b.{0,30}"
     # app and newsletter invitations
-    r"|(?:download|get|install) (?:the|our) (?:free )?.{0,40}\bapp\b.{0,120}|.{0,60}install the free .{0,40} app\b.{0,100}"
+    r"(?:download|get|install) (?:the|our) (?:free )?.{0,40}\bapp\b.{0,120}|.{0,60}install the free .{0,40} app\b.{0,100}"
     r"|(?:descarga|descargue|baixe|télécharge[zr]|laden sie|scarica|скачайте|установите|unduh|indirin|ダウンロード).{0,60}"
     r"(?:app|aplicativo|application|aplicación|applicazione|приложение|aplikasi|uygulama|アプリ).{0,120}"
     r"|.{0,80}(?:delivered to|in) your inbox.{0,60}|.{0,80}(?:en tu correo|no seu e-mail|dans votre boîte|in ihr postfach"

@@ -46,6 +46,7 @@ ARTICLE_MIN_CHARS = 500
 META_EDGE = 4  # lines from either end of the text where bylines and time lines are looked for
 TITLE_SLACK = 40  # chars of label a line may add to a teaser title ("Also read: ")
 BIO_CHARS = 250
+BIO_BOX_CHARS = 400
 WIDGET_TAIL = 10  # last lines where widget boxes (comments, cookies, app, newsletter) are looked for
 _END = (".", "!", "?", "…", "。", "！", "？", "\"", "”", "»", ")", ":")
 
@@ -129,6 +130,29 @@ def _raw_prunes(tree, delete_element) -> None:
 _OPTIONS: list = []
 
 
+_AUTHOR_LINKS = XPath(".//a[contains(@href,'/author/') or contains(@href,'/authors/') or contains(@rel,'author')]")
+_INLINE = {"a", "span", "strong", "b", "em", "i", "small", "p"}
+
+
+def prune_author_boxes(tree) -> None:
+    """Remove "about the author" boxes (in place, on trafilatura's copy): a small block that
+    links to an author page and holds a paragraph. The byline itself has no paragraph and
+    stays (the line filter drops it); a story's own container is too long to qualify."""
+    doomed = []
+    for a in _AUTHOR_LINKS(tree):
+        box = a.getparent()
+        while box is not None and box.tag in _INLINE:
+            box = box.getparent()
+        if box is None or box.tag in ("body", "html", "article", "main") or box.find(".//p") is None:
+            continue
+        if len(box.text_content()) <= BIO_BOX_CHARS and box.find(".//h1") is None:
+            doomed.append(box)
+    for box in doomed:
+        parent = box.getparent()
+        if parent is not None:
+            box.drop_tree()
+
+
 def _lean(root, url: str | None) -> str | None:
     """trafilatura's main extractor alone, on a copy of our tree; None when it is unsure.
 
@@ -148,6 +172,7 @@ def _lean(root, url: str | None) -> str | None:
     options = _OPTIONS[0]
     tree = deepcopy(root)
     unwrap_layout_tables(tree)
+    prune_author_boxes(tree)
     # Its general cleaning first: the prunes then walk a smaller tree (same output).
     tree = tree_cleaning(tree, options)
     _raw_prunes(tree, delete_element)
