@@ -1,28 +1,35 @@
-"""Benchmark: crawler.extract against trafilatura.extract on the same pages, in the same run.
+"""Benchmark: crawler.extract against trafilatura.extract, body quality and speed, in one run.
 
-Quality on tests/fixtures/layouts (hand-checked .expected.json beside each page):
-  - lead headline, publisher and time right on every page;
-  - teaser recall and precision (every expected teaser found; nothing else listed, so no
-    navigation or sponsored link);
-  - body token F1 on the publisher pages, ours vs trafilatura.extract's.
-Speed: whole extraction (lead, metadata, teasers) vs trafilatura.extract computing the body alone,
-both over the fixture pages plus the bundled demo site's article pages, single process.
+(a) AEB, the Article Extraction Benchmark (181 real news pages with human-checked bodies):
+    every page through crawler.extract (URL given) and through trafilatura.extract with default
+    settings, both scored by the benchmark's own evaluate.py in a temporary copy of the dataset
+    (word 4-gram F1; the published outputs in output/ are scored side by side), and both timed
+    over the same pages in this one process: pages per second of the whole extraction (lead,
+    metadata, teasers) against trafilatura computing the body alone.
+(b) Synthetic aggregator article pages from ../shared/layouts (generate.generate(seed), scored
+    with score.py's own functions in-process): lead checks (headline, source, time, body first
+    and last sentence, no noise in the body) and related-teaser F1.
 
-    .venv/bin/python benchmarks/extract.py [--seconds 8]
+    .venv/bin/python benchmarks/extract.py [--seeds 10000-10499] [--shared ../shared] [-v]
 
-Last line: bench extract pages_per_s=... trafilatura_pages_per_s=... body_f1=... trafilatura_f1=...
-teaser_recall=... teaser_precision=... ratio=<ours/trafilatura pages per second>
+Develop on seeds below 10000 (--seeds 0-499); the default range is kept for reports.
+Last line: bench extract aeb_f1=... trafilatura_aeb_f1=... layouts_lead=... layouts_related_f1=...
+pages_per_s=... trafilatura_pages_per_s=... ratio=<pages_per_s / trafilatura_pages_per_s>
 """
 
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import re
+import shutil
+import subprocess
 import sys
+import tempfile
 import time
 import warnings
-from collections import Counter
+from collections import defaultdict
 from datetime import datetime
 from pathlib import Path
 
@@ -31,135 +38,148 @@ sys.path.insert(0, str(ROOT))
 
 from crawler.extract import extract, lead_to_json, teaser_to_json  # noqa: E402
 
-LAYOUTS = ROOT / "tests" / "fixtures" / "layouts"
-_TOKEN = re.compile(r"\w+", re.UNICODE)
+_F1_LINE = re.compile(r"^(\S+)\s+(\S*)\s+([0-9.]+) ± ([0-9.]+)\s+([0-9.]+) ± [0-9.]+\s+([0-9.]+) ± ")
+BODY_CHECKS = ("body_first", "body_last", "body_clean")
 
 
-def token_f1(got: str | None, want: str) -> float:
-    g, w = Counter(_TOKEN.findall((got or "").lower())), Counter(_TOKEN.findall(want.lower()))
-    common = sum((g & w).values())
-    if not common:
-        return 0.0
-    p, r = common / sum(g.values()), common / sum(w.values())
-    return 2 * p * r / (p + r)
+def load_aeb(aeb: Path) -> list[tuple[str, str, bytes]]:
+    """(id, url, html bytes) for every page of the benchmark, in id order."""
+    truth = json.loads((aeb / "ground-truth.json").read_text(encoding="utf-8"))
+    return [(pid, truth[pid].get("url") or "", gzip.decompress((aeb / "html" / f"{pid}.html.gz").read_bytes()))
+            for pid in sorted(truth)]
 
 
-def load_fixtures() -> list[dict]:
-    cases = []
-    for exp_path in sorted(LAYOUTS.glob("*.expected.json")):
-        exp = json.loads(exp_path.read_text(encoding="utf-8"))
-        name = exp_path.name.removesuffix(".expected.json")
-        exp["name"] = name
-        exp["html"] = (LAYOUTS / f"{name}.html").read_bytes()
-        exp["now"] = datetime.fromisoformat(exp["fetched_at"].replace("Z", "+00:00"))
-        cases.append(exp)
-    return cases
+def run_both(pages: list[tuple[str, str, bytes]]) -> tuple[dict[str, str], dict[str, str], float, float]:
+    """Bodies by page id from crawler.extract (URL given) and trafilatura.extract (defaults), and
+    the seconds each spent. The two alternate page by page, and which goes first alternates
+    too, so a busy neighbour on a shared machine slows both alike."""
+    import trafilatura
+
+    ours: dict[str, str] = {}
+    theirs: dict[str, str] = {}
+    t_ours = t_theirs = 0.0
+    for n, (pid, url, html) in enumerate(pages):
+        for side in ((0, 1) if n % 2 == 0 else (1, 0)):
+            start = time.perf_counter()
+            if side == 0:
+                lead = extract(html, url=url or None).lead
+                ours[pid] = (lead.body if lead else None) or ""
+                t_ours += time.perf_counter() - start
+            else:
+                theirs[pid] = trafilatura.extract(html) or ""
+                t_theirs += time.perf_counter() - start
+    return ours, theirs, t_ours, t_theirs
 
 
-def demo_pages() -> list[tuple[str, bytes, str]]:
-    """(url, html, expected body) for the demo site's article pages, if the demo site exists."""
+def evaluate_aeb(aeb: Path, outputs: dict[str, dict[str, str]], keep: Path | None) -> dict[str, tuple[float, float, float, float]]:
+    """Score `outputs` ({name: {id: body}}) with the benchmark's evaluate.py beside the published ones.
+
+    Returns {name: (f1, f1_std, precision, recall)} for every system evaluate.py printed."""
+    tmp = Path(tempfile.mkdtemp(prefix="aeb-"))
     try:
-        from crawler.demo_site.site import DemoSite
-    except ImportError:
-        return []
-    site = DemoSite()
-    out = []
-    for story in site.stories:
-        body = "\n".join([*story.paragraphs, *story.subheads[:1]])
-        out.append(("https://daily8.com" + story.path, site.render(story.path), body))
-    return out
+        work = tmp / "aeb"
+        shutil.copytree(aeb, work, ignore=shutil.ignore_patterns("html"))
+        for name, bodies in outputs.items():
+            doc = {"version": "local", "output": {pid: {"articleBody": body} for pid, body in bodies.items()}}
+            (work / "output" / f"{name}.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+        if keep is not None:
+            keep.mkdir(parents=True, exist_ok=True)
+            for name in outputs:
+                shutil.copy(work / "output" / f"{name}.json", keep / f"{name}.json")
+        proc = subprocess.run([sys.executable, "evaluate.py", "--n-bootstrap", "100"], cwd=work,
+                              capture_output=True, text=True, timeout=600)
+        if proc.returncode != 0:
+            raise RuntimeError(f"evaluate.py failed: {proc.stderr.strip()[-500:]}")
+        print(proc.stdout.rstrip())
+        scores = {}
+        for line in proc.stdout.splitlines():
+            m = _F1_LINE.match(line)
+            if m:
+                scores[m.group(1)] = (float(m.group(3)), float(m.group(4)), float(m.group(5)), float(m.group(6)))
+        return scores
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
-def quality(cases: list[dict]) -> dict:
-    lead_ok = {"headline": 0, "source": 0, "time": 0}
-    found = expected = hits = 0
-    wrong_pages = []
-    for c in cases:
-        got = extract(c["html"], url=c["url"], fetched_at=c["now"])
-        lead = lead_to_json(got.lead) or {}
-        want = c["lead"]
-        ok_h = lead.get("headline") == want["headline"]
-        ok_s = lead.get("source") == want["source"]
-        ok_t = (lead.get("published_at"), lead.get("published_raw")) == (want["published_at"], want["published_raw"])
-        lead_ok["headline"] += ok_h
-        lead_ok["source"] += ok_s
-        lead_ok["time"] += ok_t
-        if not (ok_h and ok_s and ok_t):
-            wrong_pages.append(c["name"])
-        got_urls = [teaser_to_json(t)["url"] for t in got.related]
-        want_urls = {t["url"] for t in c["related"]}
-        found += len(got_urls)
-        expected += len(want_urls)
-        hits += len(want_urls & set(got_urls))
-    return {"pages": len(cases), "lead_ok": lead_ok, "wrong": wrong_pages,
-            "recall": hits / expected if expected else 1.0, "precision": hits / found if found else 1.0}
+def layouts(layouts_dir: Path, seeds_spec: str, verbose: bool) -> dict:
+    """Generate pages in-process and score them with score.py's own functions."""
+    sys.path.insert(0, str(layouts_dir))
+    sys.dont_write_bytecode = True  # shared/ may be read-only
+    import generate  # type: ignore[import-not-found]
+    import score  # type: ignore[import-not-found]
+
+    seeds = generate.parse_seeds(seeds_spec)
+    results = []
+    body_fail: dict[str, int] = defaultdict(int)
+    for seed in seeds:
+        html, truth = generate.generate(seed)
+        now = datetime.fromisoformat(truth["fetched_at"].replace("Z", "+00:00"))
+        got = extract(html, url=truth["page_url"], fetched_at=now)
+        out = {"lead": lead_to_json(got.lead), "related": [teaser_to_json(t) for t in got.related]}
+        x = score.score_page(truth, out)
+        x["knobs"] = truth["knobs"]
+        results.append(x)
+        notes = [n for n in x["notes"] if n.startswith(("lead body", "error"))]
+        for n in notes:
+            body_fail[n.split(":")[0]] += 1
+        if verbose and notes:
+            k = truth["knobs"]
+            print(f"page-{seed} {k['lang']}/{k['family']}/{k['delivery']}")
+            for n in notes:
+                print("   ", n[:300])
+    main_res = [x for x in results if not x["needs_js"]]
+    s = score.summarise(main_res)
+    s["pages"] = len(results)
+    s["body_fail"] = dict(body_fail)
+    s["errors"] = sum(1 for x in results if x["error"])
+    return s
 
 
-def bodies(cases: list[dict], demo: list[tuple[str, bytes, str]]) -> dict:
-    import trafilatura
-
-    pubs = [c for c in cases if c["kind"] == "publisher"]
-    ours = [token_f1(lead_to_json(extract(c["html"], url=c["url"], fetched_at=c["now"]).lead)["body"],
-                     c["lead"]["body"]) for c in pubs]
-    theirs = [token_f1(trafilatura.extract(c["html"], url=c["url"]), c["lead"]["body"]) for c in pubs]
-    out = {"ours": sum(ours) / len(ours), "theirs": sum(theirs) / len(theirs),
-           "per_page": [(c["name"], round(a, 3), round(b, 3)) for c, a, b in zip(pubs, ours, theirs, strict=True)]}
-    if demo:
-        d_ours = [token_f1((extract(h, url=u).lead.body if extract(h, url=u).lead else ""), b) for u, h, b in demo]
-        d_theirs = [token_f1(trafilatura.extract(h, url=u), b) for u, h, b in demo]
-        out["demo_ours"] = sum(d_ours) / len(d_ours)
-        out["demo_theirs"] = sum(d_theirs) / len(d_theirs)
-    return out
-
-
-def rate(fn, pages: list[tuple[str, bytes]], seconds: float) -> float:
-    """Pages per second of fn(url, html) over `pages`, repeated for about `seconds`."""
-    for url, html in pages[:3]:
-        fn(url, html)  # warm-up (imports, caches)
-    done, start = 0, time.perf_counter()
-    while True:
-        for url, html in pages:
-            fn(url, html)
-        done += len(pages)
-        elapsed = time.perf_counter() - start
-        if elapsed >= seconds:
-            return done / elapsed
-
-
-def main() -> None:
+def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--seconds", type=float, default=8.0, help="timing window per contender")
+    ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared",
+                    help="folder holding datasets/aeb and layouts (default: ../shared beside the project)")
+    ap.add_argument("--seeds", default="10000-10499", help="layout seeds (develop on 0-499; default kept for reports)")
+    ap.add_argument("--keep-output", type=Path, help="also write the AEB output/<name>.json files here")
+    ap.add_argument("--no-layouts", action="store_true", help="AEB only")
+    ap.add_argument("-v", "--verbose", action="store_true", help="per-page body failures on the layouts")
     args = ap.parse_args()
+    aeb, layouts_dir = args.shared / "datasets" / "aeb", args.shared / "layouts"
+    missing = [str(p) for p in (aeb / "ground-truth.json", aeb / "evaluate.py", layouts_dir / "generate.py",
+                                layouts_dir / "score.py") if not p.exists()]
+    if missing:
+        print(f"bench extract: shared benchmark data not found ({', '.join(missing)}); "
+              f"put the shared folder beside the project or pass --shared DIR", file=sys.stderr)
+        return 2
     warnings.filterwarnings("ignore")
+    import logging
+
+    logging.disable(logging.WARNING)  # trafilatura logs every page it discards
     import trafilatura
 
-    cases = load_fixtures()
-    demo = demo_pages()
-    q = quality(cases)
-    b = bodies(cases, demo)
-    print(f"fixture pages: {q['pages']} ({sum(c['kind'] == 'aggregator' for c in cases)} aggregator, "
-          f"{sum(c['kind'] == 'publisher' for c in cases)} publisher); demo site article pages: {len(demo)}")
-    print("lead right: " + ", ".join(f"{k} {v}/{q['pages']}" for k, v in q["lead_ok"].items())
-          + (f"  wrong on: {', '.join(q['wrong'])}" if q["wrong"] else ""))
-    print(f"teasers: recall {q['recall']:.3f} precision {q['precision']:.3f}")
-    print("body F1 per publisher page (ours, trafilatura):")
-    for name, ours, theirs in b["per_page"]:
-        print(f"  {name:28s} {ours:.3f} {theirs:.3f}")
-    print(f"body F1 publisher pages: ours {b['ours']:.3f} trafilatura {b['theirs']:.3f}")
-    if demo:
-        print(f"body F1 demo-site lead bodies: ours {b['demo_ours']:.3f} trafilatura {b['demo_theirs']:.3f}")
+    pages = load_aeb(aeb)
+    # Warm-up outside the clock: imports, compiled patterns, caches on both sides.
+    for _pid, url, html in pages[:3]:
+        extract(html, url=url)
+        trafilatura.extract(html)
+    ours, theirs, t_ours, t_theirs = run_both(pages)
+    scores = evaluate_aeb(aeb, {"crawler_extract": ours, "trafilatura_local": theirs}, args.keep_output)
+    pps, tpps = len(pages) / t_ours, len(pages) / t_theirs
+    print(f"aeb pages={len(pages)} ours {pps:.1f} pages/s (whole extraction), "
+          f"trafilatura.extract defaults {tpps:.1f} pages/s (body only), version {trafilatura.__version__}")
 
-    pages = [(c["url"], c["html"]) for c in cases] + [(u, h) for u, h, _b in demo]
-    ours = rate(lambda u, h: extract(h, url=u), pages, args.seconds)
-    theirs = rate(lambda u, h: trafilatura.extract(h, url=u), pages, args.seconds)
-    fast = rate(lambda u, h: trafilatura.extract(h, url=u, fast=True), pages, args.seconds / 2)
-    print(f"speed over {len(pages)} pages: ours {ours:.1f} pages/s (lead + metadata + teasers), "
-          f"trafilatura.extract {theirs:.1f} pages/s (body only), "
-          f"trafilatura.extract(fast=True) {fast:.1f} pages/s")
-    print(f"bench extract pages_per_s={ours:.1f} trafilatura_pages_per_s={theirs:.1f} "
-          f"body_f1={b['ours']:.3f} trafilatura_f1={b['theirs']:.3f} teaser_recall={q['recall']:.3f} "
-          f"teaser_precision={q['precision']:.3f} ratio={ours / theirs:.2f}")
+    lay = {"lead": float("nan"), "f1": float("nan")}
+    if not args.no_layouts:
+        lay = layouts(layouts_dir, args.seeds, args.verbose)
+        print(f"layouts seeds={args.seeds} pages={lay['pages']} lead={lay['lead']:.3f} related_p={lay['p']:.3f} "
+              f"related_r={lay['r']:.3f} related_f1={lay['f1']:.3f} fields={lay['fields']:.3f} "
+              f"errors={lay['errors']} body failures={lay['body_fail']}")
+    print(f"bench extract aeb_f1={scores['crawler_extract'][0]:.3f} "
+          f"trafilatura_aeb_f1={scores['trafilatura_local'][0]:.3f} layouts_lead={lay['lead']:.3f} "
+          f"layouts_related_f1={lay['f1']:.3f} pages_per_s={pps:.1f} trafilatura_pages_per_s={tpps:.1f} "
+          f"ratio={pps / tpps:.2f}")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -20,6 +20,7 @@ from crawler.extract.blocks import Block, collect
 from crawler.extract.body import body_text, pick_container
 from crawler.extract.byline import Token
 from crawler.extract.cards import AUTHOR_HINT, headline_like
+from crawler.extract.maintext import clean_body, main_text, mostly_teaser_text
 from crawler.extract.parse import Page, leaves, norm, tag_of, text_of
 from crawler.extract.structured import Structured
 from crawler.extract.timetext import find_time, is_time_text, strip_separators
@@ -30,6 +31,7 @@ META_TIME_KEYS = ("article:published_time", "og:article:published_time", "datepu
                   "pubdate", "publishdate", "publish-date", "article.published", "dc.date.issued",
                   "dc.date", "parsely-pub-date", "sailthru.date", "date", "og:published_time",
                   "article:modified_time")
+SHORT_BODY = 600  # chars: below this the own density picker gets a say on the body
 
 
 @dataclass
@@ -288,11 +290,20 @@ def find(page: Page, st: Structured, head: tuple[str | None, object], profile,
             parts.append(body_text(blocks, el, d.headline, noise, teaser_titles))
         d.body = "\n".join(p for p in parts if p)
     else:
-        blocks: list[Block] = collect(base, teaser_blocks)
-        container = pick_container(blocks, noise)
-        if container is not None:
-            d.container = container
-            d.body = body_text(blocks, container, d.headline, noise, teaser_titles)
+        declared = st.article is not None or st.meta.get("og:type") == "article"
+        d.body = main_text(base, page.url, d.headline, noise, teaser_titles, teaser_blocks, declared,
+                           d.authors)
+        # trafilatura found little, or took a teaser list for the story (<div>/<br> paragraphs):
+        # the own density picker, which skips teaser blocks, gets a say.
+        short = len(d.body) < SHORT_BODY
+        if short or mostly_teaser_text(d.body, teaser_blocks, d.headline_el):
+            blocks: list[Block] = collect(base, teaser_blocks)
+            d.container = pick_container(blocks, noise)
+            own = clean_body(body_text(blocks, d.container, d.headline, noise, teaser_titles), base,
+                             d.headline, noise, teaser_titles, authors=d.authors) \
+                if d.container is not None else ""
+            if len(own) > (1.5 * len(d.body) if short else max(SHORT_BODY / 2, 0.5 * len(d.body))):
+                d.body = own
     sbody = st.article.body if st.article else None
     if sbody and len(sbody) > len(d.body) * 1.5 and len(d.body) < 500:
         d.body = sbody
@@ -336,6 +347,8 @@ def find(page: Page, st: Structured, head: tuple[str | None, object], profile,
     if not d.image:
         d.image = st.meta.get("og:image") or (st.article.image if st.article else None) or \
             st.meta.get("twitter:image") or st.meta.get("twitter:image:src")
+    if not d.image and d.container is None and "lead.body" not in pins:
+        d.container = pick_container(collect(base, teaser_blocks), noise)  # only the image needs it
     if not d.image and d.container is not None:
         from crawler.extract.cards import image_of
 

@@ -1,0 +1,73 @@
+"""Widget sentences that reach a body extracted by trafilatura, per language.
+
+noise.py's vocabularies name short interface strings; trafilatura, reading a whole page, also
+keeps the sentence-long texts of the boxes around a story: "continue reading after the ad"
+markers, empty comment widgets, cookie notices, "see what our AI can do" panels, app and
+newsletter invitations, subscription confirmations. Each pattern matches a whole line
+(case-insensitive). ANYWHERE patterns are markers that sit between paragraphs; EDGE patterns
+are boxes that sit before or after the story and are only looked for near its ends, because
+a story may itself talk about cookies or apps.
+"""
+
+from __future__ import annotations
+
+import re
+
+_AD = r"(?:ad|ads|advert|advertisement|advertising|sponsor message)"
+_AI = r"(?:\b(?:ai|ia|ki|ии)\b|l'ia|एआई|yapay zek[aâ])"
+ANYWHERE = re.compile(
+    r"^(?:(?:advertisement|advertising|ad|publicidad|publicidade|publicité|anzeige|werbung|pubblicità"
+    r"|реклама|विज्ञापन|iklan|reklam|広告|إعلان)\s*[:\-–—|·]?\s*)?(?:"
+    # "story continues below/after the ad", per language
+    rf"(?:the )?(?:story|article|text|content|news) continues (?:below|after)(?: (?:the|this) {_AD})?"
+    rf"|continue reading (?:below|after)(?: (?:the|this) {_AD})?"
+    r"|(?:sigue|continúa|seguir) (?:leyendo|la noticia|la lectura) (?:debajo|después|tras) (?:del|de la) (?:anuncio|publicidad)"
+    r"|(?:continua|continue lendo|a matéria continua) (?:após|depois d[ao]|abaixo d[ao]) (?:a )?(?:publicidade|anúncio)"
+    r"|(?:la suite|l'article continue|lire la suite) (?:après|sous|ci-dessous) (?:la|cette) publicité"
+    r"|(?:weiterlesen|lesen sie weiter|der artikel geht weiter|weiter geht'?s) (?:nach|unter) der (?:anzeige|werbung)"
+    r"|(?:continua a leggere|l'articolo continua|continua) (?:dopo|sotto) la pubblicità"
+    r"|(?:продолжение|читайте далее|статья продолжается) (?:после|ниже|под) рекламы"
+    r"|(?:खबर|लेख|समाचार) जारी है,? (?:नीचे पढ़ें|विज्ञापन के बाद)"
+    r"|(?:berita|artikel) (?:berlanjut|dilanjutkan) (?:di bawah|setelah) (?:iklan|ini)|lanjutkan membaca di bawah"
+    r"|haberin devamı (?:reklamdan sonra|aşağıda)|(?:yazı|haber) reklamdan sonra devam ediyor"
+    r"|記事の続きは(?:広告の)?(?:下|後|あと)(?:で|に)?(?:あります|続きます)?|広告の(?:後|あと)に続きます"
+    r"|(?:يتبع|تابع القراءة|تستمر القصة|يستمر الخبر) (?:بعد|أسفل|أدناه)(?: الإعلان)?"
+    # share labels
+    r"|share (?:this|the) (?:article|story|post|news)|compartilhe esta (?:notícia|matéria)"
+    r"|comparte esta noticia|partager (?:cet article|cette actualité)|(?:diesen )?artikel teilen"
+    r"|condividi (?:questo articolo|questa notizia)|поделиться(?: новостью| статьей)?|bagikan (?:artikel|berita) ini"
+    r"|bu haberi paylaş|この記事をシェア(?:する)?|شارك (?:هذا )?(?:المقال|الخبر)|(?:यह )?खबर शेयर करें"
+    # empty comment widgets
+    r"|(?:there are )?no comments(?: yet)?\b.{0,80}|be the first to (?:comment|share|reply)\b.{0,60}"
+    r"|(?:todavía|aún) no hay comentarios.{0,80}|ainda não há comentários.{0,80}|nenhum comentário.{0,80}"
+    r"|(?:il n'y a )?(?:pas encore de|aucun) commentaires?.{0,80}|noch keine kommentare.{0,80}"
+    r"|(?:ancora )?nessun commento.{0,80}|комментариев (?:пока )?нет.{0,80}|अभी तक कोई टिप्पणी नहीं.{0,80}"
+    r"|belum ada komentar.{0,80}|henüz (?:hiç )?yorum (?:yok|yapılmamış).{0,80}"
+    r"|(?:まだ)?コメントは(?:まだ)?ありません.{0,60}|لا توجد تعليقات(?: بعد)?.{0,80}"
+    # "try our AI features" panels: a short line naming the AI that introduces a list
+    rf"|try our ai(?: features| tools)?.{{0,20}}|.{{0,80}}{_AI}.{{0,80}}\s?:"
+    rf"|(?:prueba|experimente|essayez|testen sie|prova|попробуйте|आज़माएं|coba|deneyin).{{0,30}}{_AI}.{{0,30}}"
+    r")\s*[.…:!]*$",
+    re.IGNORECASE,
+)
+
+EDGE = re.compile(
+    r"^(?:"
+    # app and newsletter invitations
+    r"(?:download|get|install) (?:the|our) (?:free )?.{0,40}\bapp\b.{0,120}|.{0,60}install the free .{0,40} app\b.{0,100}"
+    r"|(?:descarga|descargue|baixe|télécharge[zr]|laden sie|scarica|скачайте|установите|unduh|indirin|ダウンロード).{0,60}"
+    r"(?:app|aplicativo|application|aplicación|applicazione|приложение|aplikasi|uygulama|アプリ).{0,120}"
+    r"|.{0,80}(?:delivered to|in) your inbox.{0,60}|.{0,80}(?:en tu correo|no seu e-mail|dans votre boîte|in ihr postfach"
+    r"|nella tua casella|на вашу почту).{0,60}"
+    # cookie notices
+    r"|.{0,120}(?:cookie|kuki|कुकी|çerez|クッキー|ملفات تعريف الارتباط).{0,160}"
+    r")$",
+    re.IGNORECASE,
+)
+
+
+def is_body_noise(line: str, edge: bool) -> bool:
+    """A widget sentence: ANYWHERE always, EDGE only when the line is near the story's ends."""
+    if len(line) > 300:
+        return False
+    return bool(ANYWHERE.match(line)) or (edge and bool(EDGE.match(line)))
