@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from lxml import etree
 
@@ -25,13 +26,15 @@ AUTHOR_HINT = re.compile(r"author|autor|auteur|autore|penulis|yazar|byline|write
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 
 
+@lru_cache(maxsize=16384)
 def headline_like(text: str) -> bool:
-    """Long enough to be a story title rather than a menu label."""
-    if not text or is_time_text(text) or is_ui_string(text) or is_sponsored_label(text):
+    """Long enough to be a story title rather than a menu label (length first: it is the cheap
+    test, and most links on a page fail it)."""
+    if not text:
         return False
-    if _CJK.search(text):
-        return len(text) >= 8
-    return len(text.split()) >= 4 or len(text) >= 24
+    if not (len(text) >= 8 if _CJK.search(text) else len(text.split()) >= 4 or len(text) >= 24):
+        return False
+    return not (is_time_text(text) or is_ui_string(text) or is_sponsored_label(text))
 
 
 @dataclass

@@ -50,16 +50,19 @@ def furniture_map(root):
         mark = inherited
         tag = tag_of(el)
         if mark is None:
-            role = (el.get("role") or "").lower()
-            attrs = f"{el.get('class') or ''} {el.get('id') or ''}"
+            attrib = el.attrib  # most elements have none: skip every attribute test then
+            role = (attrib.get("role") or "").lower() if attrib else ""
             if tag in ("nav", "footer", "menu", "form") or role in NAV_ROLES:
                 mark = "nav"
             elif tag == "header" and not in_article:
                 mark = "nav"
-            elif (attrs.strip() and SPONSOR_CLASS_RE.search(attrs)) or _ad_flagged(el):
-                mark = "ad"
-            elif attrs.strip() and NAV_CLASS_RE.search(attrs) and tag not in ("body", "html", "main"):
-                mark = "nav"
+            elif attrib:
+                attrs = f"{attrib.get('class') or ''} {attrib.get('id') or ''}".strip()
+                if (attrs and SPONSOR_CLASS_RE.search(attrs)) or (
+                        any(k.startswith("data-") for k in attrib) and _ad_flagged(el)):
+                    mark = "ad"
+                elif attrs and NAV_CLASS_RE.search(attrs) and tag not in ("body", "html", "main"):
+                    mark = "nav"
         state[el] = mark
         child_in_article = in_article or tag in ("article", "main")
         for child in el:
@@ -241,7 +244,10 @@ def _heading_blocks(root, cards: list[Card], lead_el=None) -> list[tuple[object,
         raw = el.text
         if raw and len(raw) > 200:
             continue
-        own = norm(raw) or (text_of(el) if 0 < len(el) <= 2 else "")
+        # Wrappers with one or two big children would cost a full text_content each; a heading
+        # of at most 60 characters has small children.
+        own = norm(raw) or (text_of(el) if 0 < len(el) <= 2 and all(len(c) <= 2 for c in el)
+                            else "")
         if not own or len(own) > 60 or not is_related_heading(own):
             continue
         if el in card_els or anc_cards.get(el):  # inline "Also read: <a>...</a>" in a paragraph

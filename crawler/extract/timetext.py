@@ -8,6 +8,7 @@ together, e.g. "Hindustan Herald2 hours ago" -> ("Hindustan Herald", "2 hours ag
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from crawler._timestamps import lexicon as lx
 from crawler._timestamps.patterns import alternation
@@ -64,6 +65,7 @@ _LEADIN = re.compile(
 _SEP = re.compile(r"^[\s|·•,،\-–—:/]+|[\s|·•,،\-–—:/]+$")
 
 
+@lru_cache(maxsize=16384)
 def find_time(text: str) -> tuple[str, str, str] | None:
     """(before, time span, after) for the first time-like span in `text`, else None."""
     if not text or len(text) > 300 or not _MAYBE.search(text):
@@ -101,6 +103,7 @@ def _grammar_split(text: str) -> tuple[str, str, str] | None:
     return _SEP.sub("", before), span, _SEP.sub("", after)
 
 
+@lru_cache(maxsize=16384)
 def is_time_text(text: str) -> bool:
     """The whole text is a time (allowing a 'Published:'-style lead-in and separators)."""
     if not text or len(text) > 70:
