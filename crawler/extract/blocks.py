@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from crawler.extract.noise import NAV_CLASS_RE, SPONSOR_CLASS_RE
-from crawler.extract.parse import norm, tag_of
+from crawler.extract.parse import attr_match, norm, tag_of
 
 BLOCK_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "dd", "dt",
               "td", "th", "figcaption", "caption", "address", "summary"}
@@ -56,7 +56,8 @@ def is_furniture(el) -> bool:
     if tag in ("body", "html", "main", "article"):
         return False
     attrs = f"{el.get('class') or ''} {el.get('id') or ''}"
-    if attrs.strip() and (NAV_CLASS_RE.search(attrs) or SPONSOR_CLASS_RE.search(attrs)):
+    attrs = attrs.strip()
+    if attrs and (attr_match(NAV_CLASS_RE, attrs) or attr_match(SPONSOR_CLASS_RE, attrs)):
         return True
     return False
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from crawler._timestamps import lexicon as lx
 from crawler.extract.cards import AUTHOR_HINT, SOURCE_HINT
 from crawler.extract.noise import is_sponsored_label, is_ui_string
-from crawler.extract.parse import leaves, norm, tag_of
+from crawler.extract.parse import attr_match, leaves, norm, tag_of
 from crawler.extract.timetext import find_time, is_time_text, strip_separators
 
 _COLON = r"\s*[:：]?\s*"
@@ -75,8 +75,8 @@ class Token:
         """Marked up as the publisher (class/itemprop source, publisher, provider...)."""
         for x in [self.el, *list(self.el.iterancestors())[:2]]:
             attrs = f"{x.get('class') or ''} {x.get('itemprop') or ''} {x.get('data-testid') or ''}"
-            if attrs.strip() and SOURCE_HINT.search(attrs):
-                return not AUTHOR_HINT.search(attrs)
+            if attrs.strip() and attr_match(SOURCE_HINT, attrs):
+                return not attr_match(AUTHOR_HINT, attrs)
         return False
 
     @property
@@ -84,7 +84,7 @@ class Token:
         """Inside a byline or author element: a writer's name or role, not the publisher."""
         for x in [self.el, *list(self.el.iterancestors())[:2]]:
             attrs = f"{x.get('class') or ''} {x.get('rel') or ''} {x.get('itemprop') or ''}"
-            if attrs.strip() and AUTHOR_HINT.search(attrs) and not SOURCE_HINT.search(attrs):
+            if attrs.strip() and attr_match(AUTHOR_HINT, attrs) and not attr_match(SOURCE_HINT, attrs):
                 return True
         return False
 
@@ -154,7 +154,7 @@ def _in_widget(el) -> bool:
         if tag_of(x) == "a" and _SOCIAL_HREF.search(x.get("href") or ""):
             return True
         attrs = f"{x.get('class') or ''} {x.get('id') or ''}"
-        if attrs.strip() and _NOT_SOURCE_CLASS.search(attrs):
+        if attrs.strip() and attr_match(_NOT_SOURCE_CLASS, attrs):
             return True
     return False
 

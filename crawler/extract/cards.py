@@ -15,7 +15,7 @@ from functools import lru_cache
 from lxml import etree
 
 from crawler.extract.noise import is_related_heading, is_sponsored_label, is_ui_string
-from crawler.extract.parse import leaves, norm, tag_of, text_of
+from crawler.extract.parse import attr_match, leaves, norm, tag_of, text_of
 from crawler.extract.timetext import find_time, is_time_text, strip_separators
 
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
@@ -53,7 +53,7 @@ def _hinted(card, pattern) -> list:
         if not isinstance(el.tag, str):
             continue
         attrs = f"{el.get('class') or ''} {el.get('itemprop') or ''} {el.get('data-testid') or ''}"
-        if attrs.strip() and pattern.search(attrs):
+        if attrs.strip() and attr_match(pattern, attrs):
             out.append(el)
     return out
 

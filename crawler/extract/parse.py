@@ -41,6 +41,14 @@ def norm(text: str | None) -> str:
     return " ".join(text.split())  # str.split() knows every Unicode space, NBSP included
 
 
+@lru_cache(maxsize=1 << 16)
+def attr_match(pattern: re.Pattern, attrs: str) -> bool:
+    """`pattern.search(attrs)`, remembered: class strings repeat across a page and across
+    pages, and the class-name vocabularies are long alternations (15-20 µs per search on a
+    utility-class string, several thousand searches per page)."""
+    return pattern.search(attrs) is not None
+
+
 def tag_of(el) -> str:
     t = el.tag
     return t.lower() if isinstance(t, str) else ""

@@ -23,7 +23,7 @@ from crawler.extract.noise import (
     is_related_heading,
     is_sponsored_label,
 )
-from crawler.extract.parse import Page, leaves, norm, tag_of, text_of
+from crawler.extract.parse import Page, attr_match, leaves, norm, tag_of, text_of
 
 NAV_ROLES = {"navigation", "banner", "contentinfo", "menu", "menubar", "search"}
 
@@ -58,10 +58,10 @@ def furniture_map(root):
                 mark = "nav"
             elif attrib:
                 attrs = f"{attrib.get('class') or ''} {attrib.get('id') or ''}".strip()
-                if (attrs and SPONSOR_CLASS_RE.search(attrs)) or (
+                if (attrs and attr_match(SPONSOR_CLASS_RE, attrs)) or (
                         any(k.startswith("data-") for k in attrib) and _ad_flagged(el)):
                     mark = "ad"
-                elif attrs and NAV_CLASS_RE.search(attrs) and tag not in ("body", "html", "main"):
+                elif attrs and attr_match(NAV_CLASS_RE, attrs) and tag not in ("body", "html", "main"):
                     mark = "nav"
         state[el] = mark
         child_in_article = in_article or tag in ("article", "main")
