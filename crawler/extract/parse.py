@@ -19,6 +19,12 @@ from w3lib.encoding import html_to_unicode
 from crawler.urls import canonical_url
 
 _PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, recover=True)
+# lxml.html picks each element's Python class in a Python callback (to give <form>, <input>...
+# their own classes), run every time an element is touched: about a tenth of extraction time.
+# Every element as a plain HtmlElement, chosen in C, keeps text_content() and the rest.
+_PARSER.set_element_class_lookup(etree.ElementDefaultClassLookup(
+    element=lxml.html.HtmlElement, comment=lxml.html.HtmlComment,
+    pi=lxml.html.HtmlProcessingInstruction, entity=lxml.html.HtmlEntity))
 # Elements whose text is never visible prose.
 INVISIBLE = ("script", "style", "noscript", "template", "svg", "iframe", "object", "canvas")
 
