@@ -19,12 +19,15 @@ from w3lib.encoding import html_to_unicode
 from crawler.urls import canonical_url
 
 _PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, recover=True)
+_PARSER_UTF8 = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, recover=True,
+                                    encoding="utf-8")
 # lxml.html picks each element's Python class in a Python callback (to give <form>, <input>...
 # their own classes), run every time an element is touched: about a tenth of extraction time.
 # Every element as a plain HtmlElement, chosen in C, keeps text_content() and the rest.
-_PARSER.set_element_class_lookup(etree.ElementDefaultClassLookup(
-    element=lxml.html.HtmlElement, comment=lxml.html.HtmlComment,
-    pi=lxml.html.HtmlProcessingInstruction, entity=lxml.html.HtmlEntity))
+for _p in (_PARSER, _PARSER_UTF8):
+    _p.set_element_class_lookup(etree.ElementDefaultClassLookup(
+        element=lxml.html.HtmlElement, comment=lxml.html.HtmlComment,
+        pi=lxml.html.HtmlProcessingInstruction, entity=lxml.html.HtmlEntity))
 # Elements whose text is never visible prose.
 INVISIBLE = ("script", "style", "noscript", "template", "svg", "iframe", "object", "canvas")
 
@@ -165,7 +168,10 @@ def parse(html: str | bytes, url: str | None = None) -> Page | None:
     if not text.strip():
         return None
     try:
-        root = lxml.html.document_fromstring(text, parser=_PARSER)
+        # UTF-8 bytes with the encoding given parse in about 60% of the time lxml takes to
+        # convert a str itself; the charset was already decided by decode().
+        root = lxml.html.document_fromstring(text.encode("utf-8", "surrogatepass"),
+                                             parser=_PARSER_UTF8)
     except (etree.ParserError, ValueError, etree.XMLSyntaxError):
         try:
             root = lxml.html.fromstring(text.encode("utf-8", "replace"), parser=_PARSER)
