@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from lxml import etree
+
 from crawler.extract.cards import HEADINGS, CardFields, card_is_teaser, headline_like, read_card
 from crawler.extract.noise import (
     NAV_CLASS_RE,
@@ -228,6 +230,14 @@ def find_cards(page: Page, furniture: dict, lead_el=None, scope=None) -> list[Ca
     return cards
 
 
+# Elements that may print a heading: own text, or one or two small children (a superset of what
+# the loop below accepts, chosen in C so the loop skips the page's other elements).
+_HEADING_CANDIDATES = etree.XPath(
+    "descendant-or-self::*[(text()[1][normalize-space()] and "
+    "string-length(normalize-space(text()[1])) <= 60) or "
+    "(count(*) >= 1 and count(*) <= 2 and not(*[count(*) > 2]) and not(descendant::a))]")
+
+
 def _heading_blocks(root, cards: list[Card], lead_el=None) -> list[tuple[object, object]]:
     """(heading element, block element) for each related-stories heading with cards under it."""
     anc_cards: dict = {}
@@ -238,7 +248,7 @@ def _heading_blocks(root, cards: list[Card], lead_el=None) -> list[tuple[object,
     lead_anc = set(lead_el.iterancestors()) if lead_el is not None else set()
     card_els = {c.el for c in cards}
     prose: dict = {}
-    for el in root.iter():
+    for el in _HEADING_CANDIDATES(root):
         if not isinstance(el.tag, str) or tag_of(el) in ("a", "body", "html"):
             continue
         raw = el.text
