@@ -173,3 +173,17 @@ def test_publisher_page_meta_never_names_a_weekday_share_link_or_counter(meta):
 ])
 def test_clean_authors(raw, want):
     assert clean_authors(raw) == want
+
+
+def test_updated_time_beside_the_headline_is_not_the_publication_time():
+    html = _with_jsonld('<div><span>Harbour Times</span> · <span class="ts">Updated '
+                        '<time datetime="2026-03-09T11:00:00Z">1 hour ago</time></span></div>',
+                        "2026-03-08T09:00:00Z")
+    lead = extract(html, fetched_at=NOW).lead
+    assert lead.published_at == datetime(2026, 3, 8, 9, 0, tzinfo=UTC)
+    assert lead.source == "Harbour Times"
+
+
+def test_a_name_ending_in_a_day_word_is_not_a_time():
+    got = extract(_page("<div><span>Coast Today</span></div>"), fetched_at=NOW)
+    assert got.lead.published_at is None

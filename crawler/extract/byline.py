@@ -26,13 +26,17 @@ SOURCE_LABEL = re.compile(
 AUTHOR_LABEL = re.compile(
     r"^(?:by|written by|reporting by|words by|story by|por|par|von|di|oleh|yazan|автор|авторы|"
     r"بقلم|كتب|लेखक|文|記者|作者|기자|글)" + _COLON, re.IGNORECASE)
+# An update time is not the publication time: "Updated 2 hours ago" beside an older story.
+UPDATED_LABEL = re.compile(
+    r"^(?:last updated|updated|actualizado|atualizado|mis à jour|aktualisiert|stand|"
+    r"aggiornato|diperbarui|更新|آخر تحديث|تحديث|обновлено|güncelleme|güncellendi|अपडेटेड|अपडेट)"
+    + _COLON, re.IGNORECASE)
 TIME_LABEL = re.compile(
-    r"^(?:published|first published|last updated|updated|posted|publicado|actualizado|atualizado|"
-    r"publié|publié le|mis à jour|veröffentlicht|aktualisiert|stand|pubblicato|aggiornato|"
-    r"diterbitkan|diperbarui|dipublikasikan|配信|更新|公開|发布|發布|نشر في|نشر|آخر تحديث|"
-    r"تحديث|опубликовано|обновлено|yayınlanma|yayınlandı|güncelleme|güncellendi|प्रकाशित|"
-    r"अपडेटेड|अपडेट)" + _COLON, re.IGNORECASE)
-_LABELS = (("source", SOURCE_LABEL), ("author", AUTHOR_LABEL), ("time", TIME_LABEL))
+    r"^(?:published|first published|posted|publicado|publié|publié le|veröffentlicht|"
+    r"pubblicato|diterbitkan|dipublikasikan|配信|公開|发布|發布|نشر في|نشر|опубликовано|"
+    r"yayınlanma|yayınlandı|प्रकाशित)" + _COLON, re.IGNORECASE)
+_LABELS = (("source", SOURCE_LABEL), ("author", AUTHOR_LABEL), ("updated", UPDATED_LABEL),
+           ("time", TIME_LABEL))
 _ICON = re.compile(r"fav|icon|logo|brand|avatar|publisher|source", re.I)
 _NO_CREDIT = ("figcaption", "figure", "blockquote", "cite")
 # Left over from a time the time finder only partly read: "à 12h14 (CEST)", "+5:30", "(MSK)".
@@ -168,6 +172,7 @@ def read_line(toks: list[Token], headline: str | None = None,
     names: list[tuple[int, Token, str]] = []
     expect: str | None = None
     author_block = None
+    updated_at: int | None = None
     for i, tok in enumerate(toks):
         t = tok.text
         if not tok.is_logo:
@@ -188,6 +193,12 @@ def read_line(toks: list[Token], headline: str | None = None,
             labelled = strip_separators(t)
             expect = None
             continue
+        if expect == "updated":
+            if (tag_of(tok.el) == "time" and (tok.el.get("datetime") or "").strip()) or \
+                    find_time(t):
+                expect = None  # the update's time: neither the story's time nor a name
+                updated_at = i if updated_at is None else updated_at
+                continue
         if time_raw is None:
             if tag_of(tok.el) == "time" and (tok.el.get("datetime") or "").strip():
                 time_raw, time_at = tok.el.get("datetime").strip(), i
@@ -196,6 +207,8 @@ def read_line(toks: list[Token], headline: str | None = None,
                 time_raw, time_at = strip_separators(t), i
                 continue
             hit = find_time(t) if len(t) <= 90 else None
+            if hit and hit[0] and not any(c.isdigit() for c in hit[1]):
+                hit = None  # "USA TODAY", "Florida Today": a name ending in a day word
             if hit and (not hit[0] or not hit[2]):
                 time_raw, time_at = hit[1], i
                 other = strip_separators(hit[0] or hit[2])
@@ -220,6 +233,8 @@ def read_line(toks: list[Token], headline: str | None = None,
         return time_raw, hinted[0][2], False
     if not names:
         return time_raw, None, False
+    if time_at is None:
+        time_at = updated_at  # the name beside an update time is still the publisher
     if time_at is None:
         return time_raw, None, False
     time_block = toks[time_at].block
@@ -328,7 +343,7 @@ def clean_authors(names: list[str]) -> list[str]:
         if hit and hit[0]:
             text = hit[0]
         words = text.split()
-        if len(words) > 1 and label_of(words[-1])[0] == "time":
+        if len(words) > 1 and label_of(words[-1])[0] in ("time", "updated"):
             text = " ".join(words[:-1])
         parts = [strip_separators(x) for x in re.split(r"\s*[,|;]\s*|\s+(?:and|&)\s+", text)]
         parts = [x for x in parts if x]

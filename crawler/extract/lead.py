@@ -339,8 +339,14 @@ def find(page: Page, st: Structured, head: tuple[str | None, object], profile,
     if not d.time_raw and app is not None:
         d.time_raw = app.published
     if not d.time_raw:
-        d.time_raw = (st.article.published if st.article else None) or next(
-            (st.meta[k] for k in META_TIME_KEYS if st.meta.get(k)), None) or line_time
+        # Beside a page the reader sees, app state is a guess (which of its objects, which of
+        # its date keys); it comes after the metadata and the printed time.
+        app_time = st.app_article.published if st.app_article is not None else None
+        declared = st.article.published if st.article else None
+        if declared and declared == app_time:
+            declared = None
+        d.time_raw = declared or next(
+            (st.meta[k] for k in META_TIME_KEYS if st.meta.get(k)), None) or line_time or app_time
         if line_time and line_time != d.time_raw:
             d.shown_time = line_time
     if "lead.source" in pins:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from crawler.extract import lang as langmod
@@ -38,6 +39,10 @@ def _parse_time(raw: str | None, now: datetime, tz: str | None, lang: str | None
 # How far a shown time may be from the metadata's before the metadata is taken to be wrong.
 _TOLERANCE_S = {"second": 120, "minute": 120, "hour": 3600, "day": 86400, "week": 7 * 86400}
 _OTHER_ZONES = ("UTC", "Pacific/Kiritimati")
+# A datetime attribute or epoch beside the headline is metadata too, not what the reader sees.
+_MACHINE_TIME = re.compile(r"^\s*(?:\d{4}-\d{2}-\d{2}[T ]\d|\d{10}(?:\d{3})?\s*$)")
+# Minutes apart is an edit, not a wrong label: copied metadata errs by a zone offset (30 min+).
+_MIN_DISAGREEMENT_S = 1800
 
 
 def _lead_time(draft: LeadDraft, now: datetime, zone: str | None, lang: str | None):
@@ -45,14 +50,18 @@ def _lead_time(draft: LeadDraft, now: datetime, zone: str | None, lang: str | No
 
     Metadata (JSON-LD, meta tags) is exact and usually right, so it wins; but aggregators copy
     it carelessly (local time labelled Z, a shifted date), and then the time printed by the
-    headline says otherwise. The printed time overrules the metadata only when it is
-    unambiguous (relative, or with its own zone: it reads the same in any page zone) and lies
-    outside its own precision of the metadata's instant, or when the metadata cannot be read.
+    headline says otherwise. The printed time overrules the metadata only when it is visible
+    text (a datetime attribute is metadata too), unambiguous (relative, or with its own zone: it
+    reads the same in any page zone) and more than its own precision and half an hour from the
+    metadata's instant (minutes apart is an edit, not a wrong label), or when the metadata
+    cannot be read.
     """
     meta = _parse_time(draft.time_raw, now, zone, lang)
     shown_raw = draft.shown_time
     if not shown_raw:
         return draft.time_raw, meta
+    if meta is not None and _MACHINE_TIME.match(shown_raw):
+        return draft.time_raw, meta  # two machine values: the page's metadata stands
     shown = _parse_time(shown_raw, now, zone, lang)
     if shown is None:
         return draft.time_raw, meta
@@ -61,7 +70,7 @@ def _lead_time(draft: LeadDraft, now: datetime, zone: str | None, lang: str | No
     readings = [_parse_time(shown_raw, now, z, lang) for z in _OTHER_ZONES]
     unambiguous = all(r is not None and r.utc == readings[0].utc for r in readings)
     gap = abs((shown.utc - meta.utc).total_seconds())
-    if unambiguous and gap > _TOLERANCE_S.get(shown.precision, 86400):
+    if unambiguous and gap > max(_TOLERANCE_S.get(shown.precision, 86400), _MIN_DISAGREEMENT_S):
         return shown_raw, shown
     return draft.time_raw, meta
 
