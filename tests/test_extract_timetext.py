@@ -59,3 +59,7 @@ def test_absolute_time_is_found_whole():
 ])
 def test_zone_words_dot_clocks_and_compact_abbreviations(text, want):
     assert timestamps.parse(text, NOW).utc == want
+
+
+def test_byline_glued_to_its_date_splits():
+    assert find_time("Mara LindNovember 15, 2019") == ("Mara Lind", "November 15, 2019", "")

@@ -43,6 +43,10 @@ _PATTERNS = [
     r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?",
     rf"\d{{1,2}}(?:st|nd|rd|th|er)?\.?\s+(?:de\s+)?{_MONTHS}(?:\s+(?:de\s+)?\d{{4}}|,?\s*\d{{4}})?{_CLOCK}",
     rf"{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s*\d{{4}}{_CLOCK}",
+    # A byline glued to its date: "Carrie ArnoldNovember 15, 2019" (a capital month right
+    # after a lower-case letter; the year makes it a date, not a word).
+    rf"(?-i:(?<=[a-z])(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*)\.?\s+"
+    rf"\d{{1,2}}(?:st|nd|rd|th)?,?\s*\d{{4}}{_CLOCK}",
     rf"\d{{1,2}}[./]\d{{1,2}}[./]\d{{2,4}}{_CLOCK}", rf"\d{{4}}/\d{{1,2}}/\d{{1,2}}{_CLOCK}",
     r"\d{4}年\d{1,2}月\d{1,2}日(?:\s*\d{1,2}[:：]\d{2})?", r"\d{4}\.\s*\d{1,2}\.\s*\d{1,2}\.?(?:\s*\d{1,2}:\d{2})?",
     r"\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?\s*(?:IST|UTC|GMT|ET|EST|EDT|PT|CET|CEST)",
