@@ -68,6 +68,6 @@ EDGE = re.compile(
 
 def is_body_noise(line: str, edge: bool) -> bool:
     """A widget sentence: ANYWHERE always, EDGE only when the line is near the story's ends."""
-    if len(line) > 300:
+    if len(line) > 300:  # prose, not a widget
         return False
     return bool(ANYWHERE.match(line)) or (edge and bool(EDGE.match(line)))

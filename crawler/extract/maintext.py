@@ -46,6 +46,7 @@ ARTICLE_MIN_CHARS = 500
 META_EDGE = 4  # lines from either end of the text where bylines and time lines are looked for
 TITLE_SLACK = 40  # chars of label a line may add to a teaser title ("Also read: ")
 BIO_CHARS = 250
+NOISE_MAX_CHARS = 300  # longer lines are prose: no interface string or widget sentence is this long
 BIO_BOX_CHARS = 400
 WIDGET_TAIL = 10  # last lines where widget boxes (comments, cookies, app, newsletter) are looked for
 _END = (".", "!", "?", "…", "。", "！", "？", "\"", "”", "»", ")", ":")
@@ -53,12 +54,17 @@ _END = (".", "!", "?", "…", "。", "！", "？", "\"", "”", "»", ")", ":")
 logging.getLogger("trafilatura").setLevel(logging.CRITICAL)  # it logs every page it discards
 
 
+def _unbullet(line: str) -> str:
+    """The line without trafilatura's list bullet ("- item")."""
+    return _BULLET.sub("", line) if line[:1] in "-•*" else line
+
+
 def _is_noise(line: str, extra: frozenset[str], edge: bool = True, tail: bool = True) -> bool:
     """Interface strings anywhere; meta lines (time, byline) only near the `edge` of the text,
     where they sit: inside the story a short line with a date is a sub-heading. Widget boxes
     (bodynoise.EDGE) only in the `tail` and at the edges."""
-    bare = _BULLET.sub("", line)
-    if len(bare) > 400:
+    bare = _unbullet(line)
+    if len(bare) > NOISE_MAX_CHARS:
         return False  # every vocabulary entry and furniture pattern is shorter
     if is_ui_string(bare, extra) or BODY_NOISE.match(bare) or is_sponsored_label(bare):
         return True
@@ -130,7 +136,7 @@ def _raw_prunes(tree, delete_element) -> None:
 _OPTIONS: list = []
 
 
-_AUTHOR_LINKS = XPath(".//a[contains(@href,'/author/') or contains(@href,'/authors/') or contains(@rel,'author')]")
+_AUTHOR_LINKS = XPath(".//a[contains(@href,'/author') or @rel='author']")
 _INLINE = {"a", "span", "strong", "b", "em", "i", "small", "p"}
 
 
@@ -221,7 +227,7 @@ def clean_lines(text: str, headline: str | None, extra: frozenset[str], drop: se
     out: list[str] = []
     lines = [line for line in map(norm, text.split("\n")) if line]
     for i, line in enumerate(lines):
-        bare = _BULLET.sub("", line)
+        bare = _unbullet(line)
         edge = i < META_EDGE or i >= len(lines) - META_EDGE
         tail = i >= len(lines) - WIDGET_TAIL
         if bare.lower() in head_keys or bare in drop or _is_noise(line, extra, edge, tail):
@@ -251,7 +257,7 @@ def _trim_edges(lines: list[str]) -> list[str]:
     names and the byline above it, "Share on X" or a widget heading below it. A story starts
     and ends with a sentence; sub-headings inside it stay."""
     def label(line: str) -> bool:
-        bare = _BULLET.sub("", line)
+        bare = _unbullet(line)
         return len(bare) <= EDGE_LABEL_CHARS and len(bare.split()) <= 4 and not bare.endswith(_END)
 
     start, end = 0, len(lines)
@@ -264,7 +270,7 @@ def _trim_edges(lines: list[str]) -> list[str]:
 
 def _related_heading(line: str) -> bool:
     # Turkish capital dotted I lower-cases to "i" plus a combining dot the vocabulary lacks.
-    return is_related_heading(_BULLET.sub("", line).replace("İ", "I"))
+    return len(line) <= 64 and is_related_heading(_unbullet(line).replace("İ", "I"))
 
 
 def _drop_related_boxes(lines: list[str], claimed: str) -> list[str]:
@@ -272,7 +278,7 @@ def _drop_related_boxes(lines: list[str], claimed: str) -> list[str]:
     out: list[str] = []
     in_box = False
     for line in lines:
-        bare = _BULLET.sub("", line)
+        bare = _unbullet(line)
         if _related_heading(line):
             in_box = True
             continue
@@ -293,7 +299,7 @@ def mostly_teaser_text(body: str, teaser_blocks: set, headline_el=None) -> bool:
     claimed = teaser_text({b for b in teaser_blocks if b not in above}, 0.0)
     if not claimed:
         return False
-    inside = sum(len(line) for line in body.split("\n") if _BULLET.sub("", line) in claimed)
+    inside = sum(len(line) for line in body.split("\n") if _unbullet(line) in claimed)
     return inside > 0.5 * len(body)
 
 
@@ -318,8 +324,12 @@ def _scope(root):
     comment, teaser and footer text out on real pages and costs less (docs/extraction.md)."""
     body = root.find("body") if tag_of(root) == "html" else None
     body = body if body is not None else root
-    articles = body.xpath(".//article")
-    if len(articles) == 1 and len(articles[0].text_content()) > ARTICLE_MIN_CHARS:
+    articles = []
+    for el in body.iter("article"):
+        articles.append(el)
+        if len(articles) > 1:
+            return body
+    if articles and len(articles[0].text_content()) > ARTICLE_MIN_CHARS:
         return articles[0]
     return body
 
@@ -345,7 +355,7 @@ def clean_body(text: str, root, headline: str | None, extra: frozenset[str], tea
     lines = _trim_edges(_drop_standfirst(clean_lines(text, headline, extra, teaser_titles, heads, authors)))
     if lines and teaser_blocks and not declared:  # teaser snippets taken for prose (a listing page)
         claimed = teaser_text(teaser_blocks, TEASER_LINK_SHARE)
-        lines = [line for line in lines if _BULLET.sub("", line) not in claimed]
+        lines = [line for line in lines if _unbullet(line) not in claimed]
     if any(_related_heading(line) for line in lines):
         lines = _drop_related_boxes(lines, teaser_text(teaser_blocks, 0.0) if teaser_blocks else "")
     return "\n".join(lines)
