@@ -39,7 +39,7 @@ BODY_NOISE = re.compile(
 )
 _BULLET = re.compile(r"^[-•*]\s+")
 _DIGIT = re.compile(r"\d")
-TEASER_LINK_SHARE = 0.25
+TEASER_LINK_SHARE = 0.1
 EDGE_LABEL_CHARS = 40
 LAYOUT_CELL_CHARS = 400
 ARTICLE_MIN_CHARS = 500
