@@ -29,7 +29,7 @@ META_TIME_KEYS = ("article:published_time", "og:article:published_time", "datepu
                   "pubdate", "publishdate", "publish-date", "article.published", "dc.date.issued",
                   "dc.date", "parsely-pub-date", "sailthru.date", "date", "og:published_time",
                   "article:modified_time")
-SHORT_BODY = 600  # chars: below this the own density picker gets a say on the body
+SHORT_BODY = 300  # chars: below this the own density picker gets a say on the body
 
 
 @dataclass
