@@ -284,8 +284,7 @@ def find(page: Page, st: Structured, head: tuple[str | None, object], profile,
         d.body = "\n".join(p for p in parts if p)
     else:
         declared = st.article is not None or st.meta.get("og:type") == "article"
-        d.body = main_text(base, page.url, d.headline, noise, teaser_titles, teaser_blocks, declared,
-                           d.authors)
+        d.body = main_text(base, page.url, d.headline, noise, teaser_titles, teaser_blocks, declared)
         # trafilatura found little, or took a teaser list for the story (<div>/<br> paragraphs):
         # the own density picker, which skips teaser blocks, gets a say.
         short = len(d.body) < SHORT_BODY
@@ -293,7 +292,7 @@ def find(page: Page, st: Structured, head: tuple[str | None, object], profile,
             blocks: list[Block] = collect(base, teaser_blocks)
             d.container = pick_container(blocks, noise)
             own = clean_body(body_text(blocks, d.container, d.headline, noise, teaser_titles), base,
-                             d.headline, noise, teaser_titles, authors=d.authors) \
+                             d.headline, noise, teaser_titles) \
                 if d.container is not None else ""
             if len(own) > (1.5 * len(d.body) if short else max(SHORT_BODY / 2, 0.5 * len(d.body))):
                 d.body = own

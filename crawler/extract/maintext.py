@@ -45,7 +45,6 @@ LAYOUT_CELL_CHARS = 400
 ARTICLE_MIN_CHARS = 500
 META_EDGE = 4  # lines from either end of the text where bylines and time lines are looked for
 TITLE_SLACK = 40  # chars of label a line may add to a teaser title ("Also read: ")
-BIO_CHARS = 250
 NOISE_MAX_CHARS = 300  # longer lines are prose: no interface string or widget sentence is this long
 BIO_BOX_CHARS = 400
 WIDGET_TAIL = 10  # last lines where widget boxes (comments, cookies, app, newsletter) are looked for
@@ -214,15 +213,9 @@ def _names_teaser(line: str, titles: set[str]) -> bool:
     return len(line) <= 300 and any(t in line and len(line) <= len(t) + TITLE_SLACK for t in titles)
 
 
-def _is_bio(line: str, authors: list[str]) -> bool:
-    """The author box under a story: a short paragraph that opens with the byline's name."""
-    return len(line) <= BIO_CHARS and any(len(a) >= 4 and line.startswith(a) for a in authors)
-
-
 def clean_lines(text: str, headline: str | None, extra: frozenset[str], drop: set[str],
-                heads: set[str] = frozenset(), authors: list[str] = ()) -> list[str]:
-    """trafilatura's lines without interface strings, meta lines, the headline or teaser titles,
-    and an author box at the end."""
+                heads: set[str] = frozenset()) -> list[str]:
+    """trafilatura's lines without interface strings, meta lines, the headline or teaser titles."""
     head_keys = {norm(headline).lower()} | set(heads) if headline else set(heads)
     out: list[str] = []
     lines = [line for line in map(norm, text.split("\n")) if line]
@@ -232,7 +225,7 @@ def clean_lines(text: str, headline: str | None, extra: frozenset[str], drop: se
         tail = i >= len(lines) - WIDGET_TAIL
         if bare.lower() in head_keys or bare in drop or _is_noise(line, extra, edge, tail):
             continue
-        if _names_teaser(bare, drop) or (tail and _is_bio(bare, authors)):
+        if _names_teaser(bare, drop):
             continue
         if out and out[-1] == line:
             continue
@@ -240,7 +233,11 @@ def clean_lines(text: str, headline: str | None, extra: frozenset[str], drop: se
     return out
 
 
-_READ_MORE = re.compile(r"\s*(?:read more|read the full story|continue reading)\s*(?:»|›|→)?$", re.IGNORECASE)
+_READ_MORE = re.compile(
+    r"\s*(?:read more|read the full story|continue reading|leer más|seguir leyendo|leia mais|lire la suite"
+    r"|weiterlesen|mehr lesen|leggi (?:di più|tutto)|читать далее|और पढ़ें|पूरी खबर पढ़ें|baca selengkapnya"
+    r"|devamını oku|続きを読む|اقرأ المزيد)\s*(?:»|›|→|\.\.\.|…)?$",
+    re.IGNORECASE)
 
 
 def _drop_standfirst(lines: list[str]) -> list[str]:
@@ -336,23 +333,22 @@ def _scope(root):
 
 def main_text(root, url: str | None, headline: str | None, extra: frozenset[str],
               teaser_titles: set[str], teaser_blocks: set | frozenset = frozenset(),
-              declared: bool = False, authors: list[str] = ()) -> str:
+              declared: bool = False) -> str:
     """The lead's body as trafilatura reads it with aggregator noise removed; '' when none.
 
     `declared`: the page says it is an article (JSON-LD, og:type). Then trafilatura's lines are
     trusted over the teaser finder's blocks; otherwise lines that are teaser text go, so a
     listing page of story cards has no body."""
     text = trafilatura_text(_scope(root), url)
-    return clean_body(text, root, headline, extra, teaser_titles, teaser_blocks, declared, authors)
+    return clean_body(text, root, headline, extra, teaser_titles, teaser_blocks, declared)
 
 
 def clean_body(text: str, root, headline: str | None, extra: frozenset[str], teaser_titles: set[str],
-               teaser_blocks: set | frozenset = frozenset(), declared: bool = True,
-               authors: list[str] = ()) -> str:
+               teaser_blocks: set | frozenset = frozenset(), declared: bool = True) -> str:
     """A body's lines without aggregator noise (for trafilatura's text and the own picker's)."""
     # The page's title headings are never body lines, whichever headline a profile pins.
     heads = {norm(h.text_content()).lower() for h in root.iter("h1")}
-    lines = _trim_edges(_drop_standfirst(clean_lines(text, headline, extra, teaser_titles, heads, authors)))
+    lines = _trim_edges(_drop_standfirst(clean_lines(text, headline, extra, teaser_titles, heads)))
     if lines and teaser_blocks and not declared:  # teaser snippets taken for prose (a listing page)
         claimed = teaser_text(teaser_blocks, TEASER_LINK_SHARE)
         lines = [line for line in lines if _unbullet(line) not in claimed]
