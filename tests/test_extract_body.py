@@ -11,7 +11,7 @@ import lxml.html
 import pytest
 
 from crawler.extract import extract, maintext
-from crawler.extract.bodynoise import is_body_noise
+from crawler.extract.bodynoise import is_body_noise, strip_marker
 
 NOW = datetime(2025, 6, 15, 12, tzinfo=UTC)
 
@@ -157,6 +157,7 @@ def test_layout_tables_become_blocks_and_data_tables_stay():
 @pytest.mark.parametrize("line", [
     "Sigue leyendo debajo del anuncio", "Продолжение после рекламы", "Compartilhe esta notícia",
     "Noch keine Kommentare. Schreiben Sie den ersten!", "Belum ada komentar.", "Try Our AI Features",
+    "Share this articleFacebookXWhatsApp", "Sponsored links",
 ])
 def test_widget_sentences_are_noise_anywhere(line):
     assert is_body_noise(line, edge=False)
@@ -177,3 +178,9 @@ def test_box_sentences_are_noise_at_the_edges_only(line):
 ])
 def test_story_sentences_are_not_noise(line):
     assert not is_body_noise(line, edge=True)
+
+
+def test_ad_marker_glued_to_a_paragraph_is_cut_off_and_prose_stays_whole():
+    assert strip_marker("STORY CONTINUES BELOW THIS ADThe mayor said the weir would hold.") == \
+        "The mayor said the weir would hold."
+    assert strip_marker("The story continues below, the mayor said.") == "The story continues below, the mayor said."

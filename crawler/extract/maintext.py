@@ -19,7 +19,7 @@ from copy import deepcopy
 
 from lxml.etree import XPath
 
-from crawler.extract.bodynoise import is_body_noise
+from crawler.extract.bodynoise import is_body_noise, strip_marker
 from crawler.extract.noise import is_related_heading, is_sponsored_label, is_ui_string
 from crawler.extract.parse import norm, tag_of
 from crawler.extract.timetext import find_time, is_time_text
@@ -218,7 +218,7 @@ def clean_lines(text: str, headline: str | None, extra: frozenset[str], drop: se
     """trafilatura's lines without interface strings, meta lines, the headline or teaser titles."""
     head_keys = {norm(headline).lower()} | set(heads) if headline else set(heads)
     out: list[str] = []
-    lines = [line for line in map(norm, text.split("\n")) if line]
+    lines = [strip_marker(line) for line in map(norm, text.split("\n")) if line]
     for i, line in enumerate(lines):
         bare = _unbullet(line)
         edge = i < META_EDGE or i >= len(lines) - META_EDGE
