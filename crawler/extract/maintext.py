@@ -98,8 +98,11 @@ def unwrap_layout_tables(tree) -> None:
 # plain Python: its XPaths test every container with EXSLT regexes that call back into Python,
 # which measured slower than the rest of its cleaning together. Same rules, same order:
 # RAW_TREE_PRUNE_XPATH, then REMOVE_COMMENTS_AND_LISTS_XPATH (trafilatura.xpaths, 2.x).
-_CANDIDATES = XPath(".//*[self::div or self::section or self::aside or self::details or self::ol"
-                    " or self::ul or self::list][@id or @class]")
+# Every rule below needs one of these words in the id or class; the test runs in C.
+_WORDS = ("omment", "comol", "disqus_thread", "dsq-comments", "mvp-post-add", "infinite", "elementor-share-buttons")
+_CANDIDATES = XPath(".//*[self::div or self::section or self::aside or self::details or self::ol or self::ul"
+                    " or self::list][" + " or ".join(f"contains(@id,'{w}') or contains(@class,'{w}')"
+                                                     for w in _WORDS) + "]")
 _SCROLL = re.compile(r"mvp-post-add-(?:box|wrap)|infinite-?scroll")
 _APPENDED = re.compile(r"mvp-post-add-(?:box|wrap)")
 _COMMENT_ID = re.compile(r"^(?:[Cc]omment(?!ary)|comol|disqus_thread|dsq-comments)")
