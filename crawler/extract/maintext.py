@@ -45,7 +45,7 @@ LAYOUT_CELL_CHARS = 400
 ARTICLE_MIN_CHARS = 500
 META_EDGE = 4  # lines from either end of the text where bylines and time lines are looked for
 TITLE_SLACK = 40  # chars of label a line may add to a teaser title ("Also read: ")
-NOISE_MAX_CHARS = 300  # longer lines are prose: no interface string or widget sentence is this long
+NOISE_MAX_CHARS = 200  # longer lines are prose: no interface string or widget sentence is this long
 BIO_BOX_CHARS = 400
 WIDGET_TAIL = 10  # last lines where widget boxes (comments, cookies, app, newsletter) are looked for
 _END = (".", "!", "?", "…", "。", "！", "？", "\"", "”", "»", ")", ":")
@@ -180,10 +180,10 @@ def _lean(root, url: str | None) -> str | None:
     options = _OPTIONS[0]
     tree = deepcopy(root)
     unwrap_layout_tables(tree)
-    prune_author_boxes(tree)
     # Its general cleaning first: the prunes then walk a smaller tree (same output).
     tree = tree_cleaning(tree, options)
     _raw_prunes(tree, delete_element)
+    prune_author_boxes(tree)
     tree = convert_tags(tree, options, url)
     body, text = extract_content(tree, options)
     if len(text) < options.min_extracted_size:
