@@ -75,6 +75,8 @@ def _headline(page: Page, st: Structured, furniture: dict) -> tuple[str | None, 
         hints.append(_clean_title(text_of(title_el), site))
     best, best_score = None, 0.0
     for i, h in enumerate(page.root.iter("h1", "h2")):
+        if (1.2 if tag_of(h) == "h1" else 0.8) - i * 0.01 <= best_score:
+            continue  # cannot win even with a perfect match below: skip the costly similarity
         if furniture.get(h) == "nav":
             continue
         t = text_of(h)
