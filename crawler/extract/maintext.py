@@ -311,8 +311,8 @@ def teaser_text(teaser_blocks: set, link_share: float = TEASER_LINK_SHARE) -> st
     parts = []
     for block in teaser_blocks:
         text = norm(block.text_content())
-        links = sum(len(norm(a.text_content())) for a in block.iter("a"))
-        if text and links >= link_share * len(text):
+        if text and (link_share <= 0 or sum(len(norm(a.text_content())) for a in block.iter("a"))
+                     >= link_share * len(text)):
             parts.append(text)
     return "\n".join(parts)
 
