@@ -52,28 +52,37 @@ ANYWHERE = re.compile(
     r"|(?:ancora )?nessun commento.{0,80}|комментариев (?:пока )?нет.{0,80}|अभी तक कोई टिप्पणी नहीं.{0,80}"
     r"|belum ada komentar.{0,80}|henüz (?:hiç )?yorum (?:yok|yapılmamış).{0,80}"
     r"|(?:まだ)?コメントは(?:まだ)?ありません.{0,60}|لا توجد تعليقات(?: بعد)?.{0,80}"
-    # "try our AI features" panels: a short line naming the AI that introduces a list
-    rf"|try our ai(?: features| tools)?.{{0,20}}|.{{0,80}}{_AI}.{{0,80}}\s?:"
+    # "try our AI features" panels
+    r"|try our ai(?: features| tools)?.{0,20}"
     rf"|(?:prueba|experimente|essayez|testen sie|prova|попробуйте|आज़माएं|coba|deneyin|جرّب|جرب).{{0,30}}{_AI}.{{0,30}}"
-    rf"|.{{0,40}}{_AI}.{{0,20}}(?:でできること|を試す|を試そう).{{0,20}}\s?[:：]?"
     r")\s*[.…:!]*$",
     re.IGNORECASE,
 )
+# Searched, not anchored (a leading wildcard would backtrack on every line), in short lines only:
+# a short line naming the AI that introduces a list ("See what Newsdeck AI can do for you:").
+_AI_PANEL = re.compile(rf"{_AI}.{{0,80}}\s?[:：]\s*$|{_AI}.{{0,20}}(?:でできること|を試す|を試そう)", re.IGNORECASE)
+AI_PANEL_CHARS = 160
 
 EDGE = re.compile(
     r"^(?:"
     # app and newsletter invitations
-    r"(?:download|get|install) (?:the|our) (?:free )?.{0,40}\bapp\b.{0,120}|.{0,60}install the free .{0,40} app\b.{0,100}"
+    r"(?:download|get|install) (?:the|our) (?:free )?.{0,40}\bapp\b.{0,120}"
     r"|(?:descarga|descargue|baixe|télécharge[zr]|laden sie|scarica|скачайте|установите|unduh|indirin|ダウンロード).{0,60}"
     r"(?:app|aplicativo|application|aplicación|applicazione|приложение|aplikasi|uygulama|アプリ).{0,120}"
-    r"|.{0,60}(?:uygulamasını|アプリを|aplikasi).{0,40}(?:indirin|ダウンロード|unduh).{0,100}"
-    r"|.{0,80}(?:delivered to|in) your inbox.{0,60}|.{0,80}(?:en tu correo|no seu e-mail|dans votre boîte|in ihr postfach"
-    r"|nella tua casella|на вашу почту).{0,60}"
-    # cookie notices
-    r"|.{0,120}(?:cookie|kuki|कुकी|çerez|クッキー|ملفات تعريف الارتباط).{0,160}"
     r")$",
     re.IGNORECASE,
 )
+_EDGE_SEARCH = re.compile(
+    r"install the free .{0,40} app\b|(?:uygulamasını|アプリを|aplikasi).{0,40}(?:indirin|ダウンロード|unduh)"
+    r"|(?:delivered to|in) your inbox|en tu correo|no seu e-mail|dans votre boîte|in ihr postfach|nella tua casella"
+    r"|на вашу почту"
+    # cookie notices
+    r"|cookie|kuki|कुकी|çerez|クッキー|ملفات تعريف الارتباط",
+    re.IGNORECASE,
+)
+EDGE_SEARCH_CHARS = 280
+_EDGE_WORDS = ("install the free", "uygulamasını", "アプリを", "aplikasi", "inbox", "correo", "e-mail", "boîte",
+               "postfach", "casella", "почту", "cookie", "kuki", "कुकी", "çerez", "クッキー", "ملفات تعريف الارتباط")
 
 
 def strip_marker(line: str) -> str:
@@ -90,4 +99,15 @@ def is_body_noise(line: str, edge: bool) -> bool:
     """A widget sentence: ANYWHERE always, EDGE only when the line is near the story's ends."""
     if len(line) > 300:  # prose, not a widget
         return False
-    return bool(ANYWHERE.match(line)) or (edge and bool(EDGE.match(line)))
+    if ANYWHERE.match(line):
+        return True
+    tail = line.rstrip()[-1:]
+    if len(line) <= AI_PANEL_CHARS and (tail in (":", "：") or "でできること" in line or "を試" in line) \
+            and _AI_PANEL.search(line):
+        return True
+    if not edge:
+        return False
+    if EDGE.match(line):
+        return True
+    low = line.lower()  # plain substring tests first: a regex search over every line is slow
+    return len(line) <= EDGE_SEARCH_CHARS and any(w in low for w in _EDGE_WORDS) and bool(_EDGE_SEARCH.search(line))
