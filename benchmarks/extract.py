@@ -131,6 +131,10 @@ def layouts(layouts_dir: Path, seeds_spec: str, verbose: bool) -> dict:
     s = score.summarise(main_res)
     s["pages"] = len(results)
     s["body_fail"] = dict(body_fail)
+    # Share of pages (without needs_js) passing each body check; a page in error fails all three.
+    checks = {"first": "lead body_first", "last": "lead body_last", "clean": "lead body_clean"}
+    s["body_pass"] = {name: sum(1 for x in main_res if not x["error"] and not any(
+        n.startswith(note) for n in x["notes"])) / max(1, len(main_res)) for name, note in checks.items()}
     s["errors"] = sum(1 for x in results if x["error"])
     return s
 
@@ -173,7 +177,10 @@ def main() -> int:
         lay = layouts(layouts_dir, args.seeds, args.verbose)
         print(f"layouts seeds={args.seeds} pages={lay['pages']} lead={lay['lead']:.3f} related_p={lay['p']:.3f} "
               f"related_r={lay['r']:.3f} related_f1={lay['f1']:.3f} fields={lay['fields']:.3f} "
-              f"errors={lay['errors']} body failures={lay['body_fail']}")
+              f"errors={lay['errors']}")
+        bp = lay["body_pass"]
+        print(f"layouts body checks (share of pages passing): first_sentence={bp['first']:.3f} "
+              f"last_sentence={bp['last']:.3f} no_noise={bp['clean']:.3f}; failures {lay['body_fail']}")
     print(f"bench extract aeb_f1={scores['crawler_extract'][0]:.3f} "
           f"trafilatura_aeb_f1={scores['trafilatura_local'][0]:.3f} layouts_lead={lay['lead']:.3f} "
           f"layouts_related_f1={lay['f1']:.3f} pages_per_s={pps:.1f} trafilatura_pages_per_s={tpps:.1f} "

@@ -1,11 +1,11 @@
-"""The lead's main text: a density-based picker over the page's text blocks.
+"""The own body picker: a density-based choice over the page's text blocks.
 
-Why our own picker and not trafilatura: it reuses the one parsed tree and the block list the
-rest of extraction needs anyway, and knows what the teaser finder already claimed, so teaser
-snippets never leak into the body. benchmarks/extract.py measures it against trafilatura.extract
-on the same pages (F1 and speed): on our fixtures it scores higher F1 and the whole extraction
-runs faster than trafilatura computing the body alone. When the page's DOM holds almost no prose,
-lead.py falls back to the body given in structured data (JSON-LD articleBody, app state).
+The lead's body comes first from trafilatura (maintext.py), which reads real pages far better.
+This picker is the second opinion: it reuses the block list, skips the blocks the teaser finder
+claimed, and so still finds a story whose paragraphs are <div>s or <br> runs (which trafilatura
+weighs below <p>s), a body when trafilatura finds none, and the story when trafilatura took a
+related list with a long teaser for it. lead.py decides between the two; when the DOM holds
+almost no prose it falls back to the body given in structured data (JSON-LD articleBody).
 
 Scoring (readability-like): each prose paragraph scores 1 + commas + length/100 (max 3) and adds
 that to its parent, half to the grandparent, a quarter above; a container's score is scaled by

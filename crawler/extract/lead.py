@@ -30,7 +30,7 @@ META_TIME_KEYS = ("article:published_time", "og:article:published_time", "datepu
                   "pubdate", "publishdate", "publish-date", "article.published", "dc.date.issued",
                   "dc.date", "parsely-pub-date", "sailthru.date", "date", "og:published_time",
                   "article:modified_time")
-SHORT_BODY = 600  # chars: below this the own density picker gets a say on the body
+SHORT_BODY = 300  # chars: below this the own density picker gets a say on the body
 
 
 @dataclass
@@ -112,6 +112,8 @@ def _headline(page: Page, st: Structured, furniture: dict) -> tuple[str | None, 
         hints.append(_clean_title(text_of(title_el), site))
     best, best_score = None, 0.0
     for i, h in enumerate(page.root.iter("h1", "h2")):
+        if (1.3 if tag_of(h) == "h1" else 0.9) - i * 0.01 <= best_score:
+            continue  # cannot win even with a perfect match and class bonus: skip the similarity
         if furniture.get(h) == "nav" and _heading_class_score(h) <= 0:
             continue  # a site header's <h1>, not an article header's
         t = text_of(h)
@@ -299,8 +301,7 @@ def find(page: Page, st: Structured, head: tuple[str | None, object], profile,
         d.body = "\n".join(p for p in parts if p)
     else:
         declared = st.article is not None or st.meta.get("og:type") == "article"
-        d.body = main_text(base, page.url, d.headline, noise, teaser_titles, teaser_blocks, declared,
-                           d.authors)
+        d.body = main_text(base, page.url, d.headline, noise, teaser_titles, teaser_blocks, declared)
         # trafilatura found little, or took a teaser list for the story (<div>/<br> paragraphs):
         # the own density picker, which skips teaser blocks, gets a say.
         short = len(d.body) < SHORT_BODY
@@ -308,7 +309,7 @@ def find(page: Page, st: Structured, head: tuple[str | None, object], profile,
             blocks: list[Block] = collect(base, teaser_blocks)
             d.container = pick_container(blocks, noise)
             own = clean_body(body_text(blocks, d.container, d.headline, noise, teaser_titles), base,
-                             d.headline, noise, teaser_titles, authors=d.authors) \
+                             d.headline, noise, teaser_titles) \
                 if d.container is not None else ""
             if len(own) > (1.5 * len(d.body) if short else max(SHORT_BODY / 2, 0.5 * len(d.body))):
                 d.body = own

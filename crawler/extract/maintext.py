@@ -19,7 +19,7 @@ from copy import deepcopy
 
 from lxml.etree import XPath
 
-from crawler.extract.bodynoise import is_body_noise
+from crawler.extract.bodynoise import is_body_noise, strip_marker
 from crawler.extract.noise import is_related_heading, is_sponsored_label, is_ui_string
 from crawler.extract.parse import norm, tag_of
 from crawler.extract.timetext import find_time, is_time_text
@@ -39,13 +39,13 @@ BODY_NOISE = re.compile(
 )
 _BULLET = re.compile(r"^[-•*]\s+")
 _DIGIT = re.compile(r"\d")
-TEASER_LINK_SHARE = 0.25
+TEASER_LINK_SHARE = 0.1
 EDGE_LABEL_CHARS = 40
 LAYOUT_CELL_CHARS = 400
 ARTICLE_MIN_CHARS = 500
 META_EDGE = 4  # lines from either end of the text where bylines and time lines are looked for
 TITLE_SLACK = 40  # chars of label a line may add to a teaser title ("Also read: ")
-BIO_CHARS = 250
+NOISE_MAX_CHARS = 200  # longer lines are prose: no interface string or widget sentence is this long
 BIO_BOX_CHARS = 400
 WIDGET_TAIL = 10  # last lines where widget boxes (comments, cookies, app, newsletter) are looked for
 _END = (".", "!", "?", "…", "。", "！", "？", "\"", "”", "»", ")", ":")
@@ -53,12 +53,17 @@ _END = (".", "!", "?", "…", "。", "！", "？", "\"", "”", "»", ")", ":")
 logging.getLogger("trafilatura").setLevel(logging.CRITICAL)  # it logs every page it discards
 
 
+def _unbullet(line: str) -> str:
+    """The line without trafilatura's list bullet ("- item")."""
+    return _BULLET.sub("", line) if line[:1] in "-•*" else line
+
+
 def _is_noise(line: str, extra: frozenset[str], edge: bool = True, tail: bool = True) -> bool:
     """Interface strings anywhere; meta lines (time, byline) only near the `edge` of the text,
     where they sit: inside the story a short line with a date is a sub-heading. Widget boxes
     (bodynoise.EDGE) only in the `tail` and at the edges."""
-    bare = _BULLET.sub("", line)
-    if len(bare) > 400:
+    bare = _unbullet(line)
+    if len(bare) > NOISE_MAX_CHARS:
         return False  # every vocabulary entry and furniture pattern is shorter
     if is_ui_string(bare, extra) or BODY_NOISE.match(bare) or is_sponsored_label(bare):
         return True
@@ -93,8 +98,11 @@ def unwrap_layout_tables(tree) -> None:
 # plain Python: its XPaths test every container with EXSLT regexes that call back into Python,
 # which measured slower than the rest of its cleaning together. Same rules, same order:
 # RAW_TREE_PRUNE_XPATH, then REMOVE_COMMENTS_AND_LISTS_XPATH (trafilatura.xpaths, 2.x).
-_CANDIDATES = XPath(".//*[self::div or self::section or self::aside or self::details or self::ol"
-                    " or self::ul or self::list][@id or @class]")
+# Every rule below needs one of these words in the id or class; the test runs in C.
+_WORDS = ("omment", "comol", "disqus_thread", "dsq-comments", "mvp-post-add", "infinite", "elementor-share-buttons")
+_CANDIDATES = XPath(".//*[self::div or self::section or self::aside or self::details or self::ol or self::ul"
+                    " or self::list][" + " or ".join(f"contains(@id,'{w}') or contains(@class,'{w}')"
+                                                     for w in _WORDS) + "]")
 _SCROLL = re.compile(r"mvp-post-add-(?:box|wrap)|infinite-?scroll")
 _APPENDED = re.compile(r"mvp-post-add-(?:box|wrap)")
 _COMMENT_ID = re.compile(r"^(?:[Cc]omment(?!ary)|comol|disqus_thread|dsq-comments)")
@@ -130,7 +138,7 @@ def _raw_prunes(tree, delete_element) -> None:
 _OPTIONS: list = []
 
 
-_AUTHOR_LINKS = XPath(".//a[contains(@href,'/author/') or contains(@href,'/authors/') or contains(@rel,'author')]")
+_AUTHOR_LINKS = XPath(".//a[contains(@href,'/author') or @rel='author']")
 _INLINE = {"a", "span", "strong", "b", "em", "i", "small", "p"}
 
 
@@ -172,10 +180,10 @@ def _lean(root, url: str | None) -> str | None:
     options = _OPTIONS[0]
     tree = deepcopy(root)
     unwrap_layout_tables(tree)
-    prune_author_boxes(tree)
     # Its general cleaning first: the prunes then walk a smaller tree (same output).
     tree = tree_cleaning(tree, options)
     _raw_prunes(tree, delete_element)
+    prune_author_boxes(tree)
     tree = convert_tags(tree, options, url)
     body, text = extract_content(tree, options)
     if len(text) < options.min_extracted_size:
@@ -208,25 +216,19 @@ def _names_teaser(line: str, titles: set[str]) -> bool:
     return len(line) <= 300 and any(t in line and len(line) <= len(t) + TITLE_SLACK for t in titles)
 
 
-def _is_bio(line: str, authors: list[str]) -> bool:
-    """The author box under a story: a short paragraph that opens with the byline's name."""
-    return len(line) <= BIO_CHARS and any(len(a) >= 4 and line.startswith(a) for a in authors)
-
-
 def clean_lines(text: str, headline: str | None, extra: frozenset[str], drop: set[str],
-                heads: set[str] = frozenset(), authors: list[str] = ()) -> list[str]:
-    """trafilatura's lines without interface strings, meta lines, the headline or teaser titles,
-    and an author box at the end."""
+                heads: set[str] = frozenset()) -> list[str]:
+    """trafilatura's lines without interface strings, meta lines, the headline or teaser titles."""
     head_keys = {norm(headline).lower()} | set(heads) if headline else set(heads)
     out: list[str] = []
-    lines = [line for line in map(norm, text.split("\n")) if line]
+    lines = [strip_marker(line) for line in map(norm, text.split("\n")) if line]
     for i, line in enumerate(lines):
-        bare = _BULLET.sub("", line)
+        bare = _unbullet(line)
         edge = i < META_EDGE or i >= len(lines) - META_EDGE
         tail = i >= len(lines) - WIDGET_TAIL
         if bare.lower() in head_keys or bare in drop or _is_noise(line, extra, edge, tail):
             continue
-        if _names_teaser(bare, drop) or (tail and _is_bio(bare, authors)):
+        if _names_teaser(bare, drop):
             continue
         if out and out[-1] == line:
             continue
@@ -234,7 +236,11 @@ def clean_lines(text: str, headline: str | None, extra: frozenset[str], drop: se
     return out
 
 
-_READ_MORE = re.compile(r"\s*(?:read more|read the full story|continue reading)\s*(?:»|›|→)?$", re.IGNORECASE)
+_READ_MORE = re.compile(
+    r"\s*(?:read more|read the full story|continue reading|leer más|seguir leyendo|leia mais|lire la suite"
+    r"|weiterlesen|mehr lesen|leggi (?:di più|tutto)|читать далее|और पढ़ें|पूरी खबर पढ़ें|baca selengkapnya"
+    r"|devamını oku|続きを読む|اقرأ المزيد)\s*(?:»|›|→|\.\.\.|…)?$",
+    re.IGNORECASE)
 
 
 def _drop_standfirst(lines: list[str]) -> list[str]:
@@ -251,7 +257,7 @@ def _trim_edges(lines: list[str]) -> list[str]:
     names and the byline above it, "Share on X" or a widget heading below it. A story starts
     and ends with a sentence; sub-headings inside it stay."""
     def label(line: str) -> bool:
-        bare = _BULLET.sub("", line)
+        bare = _unbullet(line)
         return len(bare) <= EDGE_LABEL_CHARS and len(bare.split()) <= 4 and not bare.endswith(_END)
 
     start, end = 0, len(lines)
@@ -264,7 +270,7 @@ def _trim_edges(lines: list[str]) -> list[str]:
 
 def _related_heading(line: str) -> bool:
     # Turkish capital dotted I lower-cases to "i" plus a combining dot the vocabulary lacks.
-    return is_related_heading(_BULLET.sub("", line).replace("İ", "I"))
+    return len(line) <= 64 and is_related_heading(_unbullet(line).replace("İ", "I"))
 
 
 def _drop_related_boxes(lines: list[str], claimed: str) -> list[str]:
@@ -272,7 +278,7 @@ def _drop_related_boxes(lines: list[str], claimed: str) -> list[str]:
     out: list[str] = []
     in_box = False
     for line in lines:
-        bare = _BULLET.sub("", line)
+        bare = _unbullet(line)
         if _related_heading(line):
             in_box = True
             continue
@@ -293,7 +299,7 @@ def mostly_teaser_text(body: str, teaser_blocks: set, headline_el=None) -> bool:
     claimed = teaser_text({b for b in teaser_blocks if b not in above}, 0.0)
     if not claimed:
         return False
-    inside = sum(len(line) for line in body.split("\n") if _BULLET.sub("", line) in claimed)
+    inside = sum(len(line) for line in body.split("\n") if _unbullet(line) in claimed)
     return inside > 0.5 * len(body)
 
 
@@ -305,8 +311,8 @@ def teaser_text(teaser_blocks: set, link_share: float = TEASER_LINK_SHARE) -> st
     parts = []
     for block in teaser_blocks:
         text = norm(block.text_content())
-        links = sum(len(norm(a.text_content())) for a in block.iter("a"))
-        if text and links >= link_share * len(text):
+        if text and (link_share <= 0 or sum(len(norm(a.text_content())) for a in block.iter("a"))
+                     >= link_share * len(text)):
             parts.append(text)
     return "\n".join(parts)
 
@@ -318,34 +324,37 @@ def _scope(root):
     comment, teaser and footer text out on real pages and costs less (docs/extraction.md)."""
     body = root.find("body") if tag_of(root) == "html" else None
     body = body if body is not None else root
-    articles = body.xpath(".//article")
-    if len(articles) == 1 and len(articles[0].text_content()) > ARTICLE_MIN_CHARS:
+    articles = []
+    for el in body.iter("article"):
+        articles.append(el)
+        if len(articles) > 1:
+            return body
+    if articles and len(articles[0].text_content()) > ARTICLE_MIN_CHARS:
         return articles[0]
     return body
 
 
 def main_text(root, url: str | None, headline: str | None, extra: frozenset[str],
               teaser_titles: set[str], teaser_blocks: set | frozenset = frozenset(),
-              declared: bool = False, authors: list[str] = ()) -> str:
+              declared: bool = False) -> str:
     """The lead's body as trafilatura reads it with aggregator noise removed; '' when none.
 
     `declared`: the page says it is an article (JSON-LD, og:type). Then trafilatura's lines are
     trusted over the teaser finder's blocks; otherwise lines that are teaser text go, so a
     listing page of story cards has no body."""
     text = trafilatura_text(_scope(root), url)
-    return clean_body(text, root, headline, extra, teaser_titles, teaser_blocks, declared, authors)
+    return clean_body(text, root, headline, extra, teaser_titles, teaser_blocks, declared)
 
 
 def clean_body(text: str, root, headline: str | None, extra: frozenset[str], teaser_titles: set[str],
-               teaser_blocks: set | frozenset = frozenset(), declared: bool = True,
-               authors: list[str] = ()) -> str:
+               teaser_blocks: set | frozenset = frozenset(), declared: bool = True) -> str:
     """A body's lines without aggregator noise (for trafilatura's text and the own picker's)."""
     # The page's title headings are never body lines, whichever headline a profile pins.
     heads = {norm(h.text_content()).lower() for h in root.iter("h1")}
-    lines = _trim_edges(_drop_standfirst(clean_lines(text, headline, extra, teaser_titles, heads, authors)))
+    lines = _trim_edges(_drop_standfirst(clean_lines(text, headline, extra, teaser_titles, heads)))
     if lines and teaser_blocks and not declared:  # teaser snippets taken for prose (a listing page)
         claimed = teaser_text(teaser_blocks, TEASER_LINK_SHARE)
-        lines = [line for line in lines if _BULLET.sub("", line) not in claimed]
+        lines = [line for line in lines if _unbullet(line) not in claimed]
     if any(_related_heading(line) for line in lines):
         lines = _drop_related_boxes(lines, teaser_text(teaser_blocks, 0.0) if teaser_blocks else "")
     return "\n".join(lines)
