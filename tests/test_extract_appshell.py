@@ -52,3 +52,31 @@ def test_nuxt_state_reads_the_same():
     got = extract(html, url="https://swiftread.example/s/night-trains", fetched_at=NOW)
     assert got.lead.source == "Coastline Courier"
     assert len(got.related) == 2
+
+
+def test_state_body_leaves_out_linked_blocks_and_also_read_lines():
+    state = json.loads(json.dumps(STATE))
+    article = state["page"]["article"]
+    article["body"] = [
+        {"type": "paragraph", "text": article["paragraphs"][0]},
+        {"type": "related-link", "text": "Also read: Harbour bridge repairs finish ahead of schedule",
+         "url": "/s/bridge-repairs"},
+        {"type": "paragraph", "text": article["paragraphs"][1]},
+    ]
+    del article["paragraphs"]
+    got = extract(_page("window.__INITIAL_STATE__ = " + json.dumps(state) + ";"),
+                  url="https://swiftread.example/s/night-trains", fetched_at=NOW)
+    assert "Paragraph 1:" in got.lead.body
+    assert "bridge repairs" not in got.lead.body
+
+
+def test_state_html_body_drops_the_inline_teaser_link():
+    state = json.loads(json.dumps(STATE))
+    article = state["page"]["article"]
+    article["bodyHtml"] = "".join(f"<p>{p}</p>" for p in article.pop("paragraphs")[:3]) + (
+        '<p><b>Also read:</b> <a href="/s/cycle-lanes">City council backs plan for more cycle '
+        'lanes downtown</a></p>')
+    got = extract(_page("window.__INITIAL_STATE__ = " + json.dumps(state) + ";"),
+                  url="https://swiftread.example/s/night-trains", fetched_at=NOW)
+    assert "Paragraph 2:" in got.lead.body
+    assert "cycle lanes" not in got.lead.body

@@ -38,6 +38,10 @@ _ASSIGN = re.compile(r"""(?:window|self|globalThis)\s*(?:\.\s*([A-Za-z_$][\w$]*)
 _HTML_HINT = re.compile(r"<(p|div|br|h\d|span|a)\b", re.I)
 
 
+_NOT_PROSE_BLOCK = re.compile(r"related|recirc|teaser|promo|advert|\bads?\b|newsletter|embed|"
+                              r"link|widget|sponsor|cta\b", re.I)
+
+
 def _str(value) -> str | None:
     if isinstance(value, str):
         return norm(value) or None
@@ -68,8 +72,10 @@ def _body_text(value, depth: int = 0) -> str:
         parts = [_body_text(v, depth + 1) for v in value]
         return "\n".join(p for p in parts if p)
     if isinstance(value, dict):
-        if (value.get("type") or value.get("_type") or "") in ("ad", "advert", "embed-ad", "promo"):
-            return ""
+        kind = str(value.get("type") or value.get("_type") or "").lower()
+        if kind in ("ad", "advert", "embed-ad", "promo") or _NOT_PROSE_BLOCK.search(kind) or \
+                any(isinstance(value.get(k), str) for k in ("url", "href", "link")):
+            return ""  # a linked block ("Also read: ...", a related card) is not the story's prose
         for key in ("text", "content", "html", "value", "children", "body", "paragraphs"):
             if key in value:
                 return _body_text(value[key], depth + 1)

@@ -315,7 +315,8 @@ def find(page: Page, st: Structured, head: tuple[str | None, object], profile,
                 d.body = own
     sbody = st.article.body if st.article else None
     if sbody and len(sbody) > len(d.body) * 1.5 and len(d.body) < 500:
-        d.body = sbody
+        # The state's own rich text carries the same "Also read:" links and ad slots.
+        d.body = clean_body(sbody, root, d.headline, noise, teaser_titles) or sbody
 
     d_url = page.url or page.absolute(st.canonical) or page.absolute(st.meta.get("og:url"))
     before, line = _meta_tokens(d.headline_el, teaser_blocks) if d.headline_el is not None else ([], [])

@@ -156,6 +156,7 @@ def run(html, url: str | None, now: datetime, tz: str | None, profile, lang: str
     else:
         chosen, blocks = pinned, {c.el for c in pinned}
     titles = {c.fields.headline for c in chosen if c.fields.headline}
+    titles |= {norm(r.headline) for r in st.related if r.headline}  # app-state and ItemList teasers
 
     draft: LeadDraft = find(page, st, head, profile, noise, blocks, titles)
     root_text = draft.body or text_of(page.root)[:3000]
