@@ -184,3 +184,17 @@ def test_ad_marker_glued_to_a_paragraph_is_cut_off_and_prose_stays_whole():
     assert strip_marker("STORY CONTINUES BELOW THIS ADThe mayor said the weir would hold.") == \
         "The mayor said the weir would hold."
     assert strip_marker("The story continues below, the mayor said.") == "The story continues below, the mayor said."
+
+
+@pytest.mark.parametrize("href", ["author/mara-lind", "/autor/mara-lind", "/author/5512"])
+def test_author_box_after_a_table_or_div_body_is_not_body(href):
+    """Old layouts whose body the own picker reads: the bio box under the story still goes."""
+    body = "<br><br>".join(PARAS)
+    html = (f"<html><head><title>Weir to be rebuilt</title></head><body><table><tr><td>"
+            f"<h1>Elmbrook weir to be rebuilt before the spring floods</h1><div>{body}</div>"
+            f'<div class="x1"><p>Mara Lind has covered the Elmbrook valley for the Courier for a '
+            f'decade.</p><a href="{href}">More from Mara Lind</a></div></td></tr></table>'
+            f"</body></html>")
+    got = extract(html, url="https://courier.example/elmbrook/weir", fetched_at=NOW)
+    assert PARAS[-1][:60] in got.lead.body
+    assert "has covered the Elmbrook valley" not in got.lead.body

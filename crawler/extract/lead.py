@@ -19,7 +19,7 @@ from crawler.extract.blocks import Block, collect
 from crawler.extract.body import body_text, pick_container
 from crawler.extract.byline import Token
 from crawler.extract.cards import AUTHOR_HINT, headline_like
-from crawler.extract.maintext import clean_body, main_text, mostly_teaser_text
+from crawler.extract.maintext import author_boxes, clean_body, main_text, mostly_teaser_text
 from crawler.extract.parse import Page, leaves, norm, tag_of, text_of
 from crawler.extract.structured import Structured
 from crawler.extract.timetext import find_time, is_time_text, strip_separators
@@ -306,7 +306,7 @@ def find(page: Page, st: Structured, head: tuple[str | None, object], profile,
         # the own density picker, which skips teaser blocks, gets a say.
         short = len(d.body) < SHORT_BODY
         if short or mostly_teaser_text(d.body, teaser_blocks, d.headline_el):
-            blocks: list[Block] = collect(base, teaser_blocks)
+            blocks: list[Block] = collect(base, teaser_blocks | set(author_boxes(base)))
             d.container = pick_container(blocks, noise)
             own = clean_body(body_text(blocks, d.container, d.headline, noise, teaser_titles), base,
                              d.headline, noise, teaser_titles) \

@@ -138,15 +138,19 @@ def _raw_prunes(tree, delete_element) -> None:
 _OPTIONS: list = []
 
 
-_AUTHOR_LINKS = XPath(".//a[contains(@href,'/author') or @rel='author']")
+# Author pages in the languages aggregators use; relative links ("author/x") too.
+_AUTHOR_LINKS = XPath(
+    ".//a[@rel='author' or contains(@href,'author/') or contains(@href,'/autor/') or "
+    "contains(@href,'/auteur/') or contains(@href,'/autore/') or contains(@href,'/penulis/') or "
+    "contains(@href,'/yazar/') or contains(@href,'/avtor/') or contains(@href,'/journalist/')]")
 _INLINE = {"a", "span", "strong", "b", "em", "i", "small", "p"}
 
 
-def prune_author_boxes(tree) -> None:
-    """Remove "about the author" boxes (in place, on trafilatura's copy): a small block that
-    links to an author page and holds a paragraph. The byline itself has no paragraph and
-    stays (the line filter drops it); a story's own container is too long to qualify."""
-    doomed = []
+def author_boxes(tree) -> list:
+    """"About the author" boxes: a small block that links to an author page and holds a
+    paragraph. The byline itself has no paragraph and stays (the line filter drops it); a
+    story's own container is too long to qualify."""
+    boxes = []
     for a in _AUTHOR_LINKS(tree):
         box = a.getparent()
         while box is not None and box.tag in _INLINE:
@@ -154,10 +158,14 @@ def prune_author_boxes(tree) -> None:
         if box is None or box.tag in ("body", "html", "article", "main") or box.find(".//p") is None:
             continue
         if len(box.text_content()) <= BIO_BOX_CHARS and box.find(".//h1") is None:
-            doomed.append(box)
-    for box in doomed:
-        parent = box.getparent()
-        if parent is not None:
+            boxes.append(box)
+    return boxes
+
+
+def prune_author_boxes(tree) -> None:
+    """Remove author boxes (in place, on trafilatura's copy)."""
+    for box in author_boxes(tree):
+        if box.getparent() is not None:
             box.drop_tree()
 
 
@@ -205,6 +213,7 @@ def trafilatura_text(root, url: str | None) -> str:
         if text is None:
             tree = deepcopy(root)
             unwrap_layout_tables(tree)
+            prune_author_boxes(tree)
             text = trafilatura.extract(tree, url=url, fast=True, include_comments=False)
         return text or ""
     except Exception:  # its bug must not cost us the page: the own picker takes over
