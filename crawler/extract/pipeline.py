@@ -18,7 +18,7 @@ from crawler.extract.parse import (
     strip_invisible,
     text_of,
 )
-from crawler.extract.teasers import Card, find_cards, furniture_map, select_teasers
+from crawler.extract.teasers import Card, find_cards, furniture_map, is_listing_url, select_teasers
 from crawler.urls import clean_link
 
 MAX_CHARS = 8_000_000
@@ -168,7 +168,7 @@ def _teasers(page: Page, chosen: list[Card], st, now, zone, page_lang) -> list[T
     dom_found = bool(out)
     for s in st.related:
         url = page.absolute(s.url)
-        if not url or page.is_self(url):
+        if not url or page.is_self(url) or is_listing_url(url):
             continue
         t = Teaser(headline=s.headline, url=clean_link(url), source=s.publisher, published_raw=s.published,
                    summary=s.summary, image=page.absolute(s.image))
