@@ -108,7 +108,7 @@ def is_listing_url(url: str) -> bool:
     parts = urlsplit(url)
     if any(ch.isdigit() for ch in parts.path + parts.query):
         return False
-    segments = [seg for seg in parts.path.split("/") if seg]
+    segments = [seg for seg in parts.path.split("/") if seg and seg not in (".", "..")]
     if not segments:
         return True  # the home page
     if segments[0].lower() in LISTING_SEGMENTS:
@@ -280,6 +280,12 @@ def _heading_is_sponsored(heading, cards: list[Card]) -> bool:
     return False
 
 
+def _shape(el) -> tuple:
+    """A record's shape: its tag and class, and the tags of its children. Sibling records
+    built by one template share it whatever their text says."""
+    return (tag_of(el), el.get("class") or "", tuple(tag_of(ch) for ch in el if isinstance(ch.tag, str)))
+
+
 def _titles_read_as_stories(cards: list[Card]) -> bool:
     """Bare links with nothing but a title (no time, publisher or image) are a story list only
     when their titles are sentence-long: footer and menu links ("Privacy policy", "Terms of
@@ -339,7 +345,10 @@ def select_teasers(page: Page, cards: list[Card], lead_el=None) -> tuple[list[Ca
         if evidence * 2 < len(good) and (len(good) < 3 or not _titles_read_as_stories(good)):
             continue
         blocks.add(parent)
-        for c in good:
-            accepted[id(c)] = c
+        shapes = {_shape(c.el) for c in good}
+        for c in group:  # a record of the same shape as the accepted ones is one too
+            if c in good or (not c.fields.sponsored and not c.listing and _shape(c.el) in shapes
+                             and c.fields.headline and headline_like(c.fields.headline)):
+                accepted[id(c)] = c
     ordered = sorted(accepted.values(), key=lambda c: c.pos)
     return ordered, blocks
