@@ -24,6 +24,7 @@ from crawler.extract.noise import (
     is_sponsored_label,
 )
 from crawler.extract.parse import Page, leaves, norm, tag_of, text_of
+from crawler.urls import same_site
 
 NAV_ROLES = {"navigation", "banner", "contentinfo", "menu", "menubar", "search"}
 
@@ -102,9 +103,11 @@ LISTING_SEGMENTS = frozenset({
 })
 
 
-def is_listing_url(url: str) -> bool:
+def is_listing_url(url: str, site: str | None = None) -> bool:
     """A section, topic or home page rather than a story: a story's address carries an id (a
-    digit) or a slug; "/news", "/top-stories", "/section/world", "/topic/x" are listings."""
+    digit) or a slug; "/news", "/top-stories", "/section/world", "/topic/x" are listings. A
+    one-word or two-word path only counts on the page's own site (`site`, or any relative link):
+    another site's short slug may be a story."""
     parts = urlsplit(url)
     if any(ch.isdigit() for ch in parts.path + parts.query):
         return False
@@ -113,8 +116,9 @@ def is_listing_url(url: str) -> bool:
         return True  # the home page
     if segments[0].lower() in LISTING_SEGMENTS:
         return True
+    own = not parts.netloc or (site is not None and same_site(url, site))
     last = re.sub(r"\.(?:html?|php|aspx?)$", "", segments[-1])
-    return len(segments) == 1 and len([w for w in _WORD_SPLIT.split(last) if w]) <= 2
+    return own and len(segments) == 1 and len([w for w in _WORD_SPLIT.split(last) if w]) <= 2
 
 
 def _major(a) -> bool:
@@ -200,6 +204,7 @@ def find_cards(page: Page, furniture: dict, lead_el=None, scope=None) -> list[Ca
     lead_anc = set(lead_el.iterancestors()) | {lead_el} if lead_el is not None else set()
     major_links = {a for a, _u in major}
     sections = menu_labels(page.root, furniture)
+    site = page.url or page.canonical or page.key_base
     prose: dict = {}
     cards: list[Card] = []
     seen_el: set = set()
@@ -221,7 +226,8 @@ def find_cards(page: Page, furniture: dict, lead_el=None, scope=None) -> list[Ca
         rel = (a.get("rel") or "").lower()
         if furniture.get(card) == "ad" or "sponsored" in rel or is_click_tracker(url) or is_paid_campaign(url):
             f.sponsored = True
-        cards.append(Card(card, a, url, f, listing=is_listing_url(url) or text_of(a).startswith("#")))
+        listing = is_listing_url(url, site) or text_of(a).startswith("#")
+        cards.append(Card(card, a, url, f, listing=listing))
     return cards
 
 
