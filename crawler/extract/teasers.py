@@ -1,11 +1,13 @@
-"""Related teasers: blocks of cards that point at other stories.
+"""Related teasers: repeated records that each point at another story.
 
-Two ways in. A block introduced by a heading from noise.RELATED_HEADINGS ("Related Articles",
-"और पढ़ें", "Te puede interesar"...) yields all its cards. A block without such a heading still
-counts when it repeats two or more cards that each look like a story (headline-length title plus
-a time, image, heading or a title that is most of the card). Navigation (nav, footer, page
-header, menu/breadcrumb classes, ARIA navigation) and advertising (sponsor/ad classes, labels
-such as "Sponsored", rel=sponsored, ad-network hosts) are excluded before either rule runs.
+Pages nobody here wrote name their blocks in any language, or not at all, and style them with
+hashed, utility or BEM classes and custom elements, so detection rests on structure: sibling
+cards (subtrees holding one story link) of one shape, each with a headline-like title and usually
+a time, a publisher or an image. A related-stories heading from noise.RELATED_HEADINGS claims its
+block when there is one; it is never required. Navigation (nav, footer, page header, menu and
+breadcrumb classes, ARIA navigation), listing pages (home, section, topic, author) and
+advertising (sponsor classes and data attributes, "Sponsored"-type labels, rel=sponsored,
+ad-network and click-tracker hosts) are excluded before either rule runs.
 """
 
 from __future__ import annotations
