@@ -193,3 +193,13 @@ def test_page_read_without_address_keeps_relative_links():
 <div class="c"><a href="/story/kite-62">Kite festival fills the dunes with colour all weekend</a><span>5 hours ago</span></div></div>"""
     result = extract(page(rail), fetched_at=NOW)
     assert urls(result) == ["/story/owl-61", "/story/kite-62"]
+
+
+def test_links_inside_body_sentences_are_not_teasers():
+    body = """<main><article><h1>Harbour board backs the new pier plan</h1><div><span>Bay Courier</span> <span>3 hours ago</span></div>
+<div class="txt"><p>The harbour board approved the pier after the <a href="/n/501">long dispute over the old fish market rights</a> was settled in court last year, members said.</p>
+<p>Work starts in autumn, and the board says <a href="/n/502">the new timetable for the island ferries in summer</a> will not change at all during the works.</p>
+<p>Fishermen welcomed the plan but asked for a second slipway for the smaller boats of the bay, the chair said.</p></div></article></main>"""
+    html = f"<html><head><title>Harbour board backs the new pier plan</title></head><body>{body}</body></html>"
+    result = extract(html, url=PAGE, fetched_at=NOW)
+    assert result.related == []

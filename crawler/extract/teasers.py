@@ -31,7 +31,7 @@ from crawler.urls import same_site
 NAV_ROLES = {"navigation", "banner", "contentinfo", "menu", "menubar", "search"}
 
 
-@dataclass
+@dataclass(eq=False)
 class Card:
     el: object
     link: object
@@ -294,6 +294,20 @@ def _shape(el) -> tuple:
     return (tag_of(el), el.get("class") or "", tuple(tag_of(ch) for ch in el if isinstance(ch.tag, str)))
 
 
+def _inline(a) -> bool:
+    """A link inside running prose (words on both sides in its own paragraph): a topic link in a
+    sentence, not a record's title."""
+    if a is None:
+        return False
+    parent = a.getparent()
+    if parent is None:
+        return False
+    prev = a.getprevious()
+    before = norm(prev.tail if prev is not None else parent.text)
+    after = norm(a.tail)
+    return len(before.split()) >= 3 and len(after.split()) >= 2
+
+
 def _titles_read_as_stories(cards: list[Card]) -> bool:
     """Bare links with nothing but a title (no time, publisher or image) are a story list only
     when their titles are sentence-long: footer and menu links ("Privacy policy", "Terms of
@@ -354,9 +368,11 @@ def select_teasers(page: Page, cards: list[Card], lead_el=None) -> tuple[list[Ca
             continue
         blocks.add(parent)
         shapes = {_shape(c.el) for c in good}
+        good_ids = {id(c) for c in good}
         for c in group:  # a record of the same shape as the accepted ones is one too
-            if c in good or (not c.fields.sponsored and not c.listing and _shape(c.el) in shapes
-                             and c.fields.headline and headline_like(c.fields.headline)):
+            if id(c) in good_ids or (not c.fields.sponsored and not c.listing and _shape(c.el) in shapes
+                             and c.fields.headline and headline_like(c.fields.headline)
+                             and not _inline(c.link)):
                 accepted[id(c)] = c
     ordered = sorted(accepted.values(), key=lambda c: c.pos)
     return ordered, blocks
