@@ -203,3 +203,17 @@ def test_links_inside_body_sentences_are_not_teasers():
     html = f"<html><head><title>Harbour board backs the new pier plan</title></head><body>{body}</body></html>"
     result = extract(html, url=PAGE, fetched_at=NOW)
     assert result.related == []
+
+
+def test_hero_card_beside_a_list_without_known_heading():
+    rail = """<section class="zx"><div class="h"><span>Lo último</span></div>
+<div class="hero"><a href="/es/n/700"><img src="/i/700.jpg" width="640" height="360" alt="">
+<h2>El puerto estrena una grúa eléctrica para los contenedores</h2></a><span>Diario del Muelle</span><span>hace 20 min</span></div>
+<ul class="lst"><li><a href="/es/n/701">Los pescadores piden otra rampa para las barcas pequeñas</a><span>Voz Costera</span><span>hace 2 h</span></li>
+<li><a href="/es/n/702">La biblioteca abre los domingos durante todo el verano</a><span>Voz Costera</span><span>hace 5 h</span></li></ul></section>"""
+    result = extract(page(rail, lang="es"), url=PAGE, fetched_at=NOW)
+    got = by_url(result)
+    assert list(got) == ["https://agg.example/es/n/700", "https://agg.example/es/n/701",
+                         "https://agg.example/es/n/702"]
+    assert got["https://agg.example/es/n/700"].source == "Diario del Muelle"
+    assert got["https://agg.example/es/n/700"].published_at == NOW - timedelta(minutes=20)

@@ -374,5 +374,23 @@ def select_teasers(page: Page, cards: list[Card], lead_el=None) -> tuple[list[Ca
                              and c.fields.headline and headline_like(c.fields.headline)
                              and not _inline(c.link)):
                 accepted[id(c)] = c
+    _add_lone_neighbours(by_parent, accepted, blocks)
     ordered = sorted(accepted.values(), key=lambda c: c.pos)
     return ordered, blocks
+
+
+def _add_lone_neighbours(by_parent: dict, accepted: dict, blocks: set) -> None:
+    """A lone card beside a story list (the "hero" above it, one column of a split grid) is a
+    teaser too when it shows a time or an image: it shares the list's container."""
+    homes = {parent.getparent() for parent in blocks if parent is not None} - {None}
+    homes |= {parent for parent in blocks}
+    for parent, group in by_parent.items():
+        if parent is None or len(group) != 1 or parent in blocks:
+            continue
+        c = group[0]
+        if id(c) in accepted or c.fields.sponsored or c.listing:
+            continue
+        if not (c.fields.time_raw or c.fields.image) or not card_is_teaser(c.el, c.fields):
+            continue
+        if parent in homes or parent.getparent() in homes:
+            accepted[id(c)] = c
