@@ -217,3 +217,14 @@ def test_hero_card_beside_a_list_without_known_heading():
                          "https://agg.example/es/n/702"]
     assert got["https://agg.example/es/n/700"].source == "Diario del Muelle"
     assert got["https://agg.example/es/n/700"].published_at == NOW - timedelta(minutes=20)
+
+
+def test_image_only_links_with_the_title_beside_them():
+    rail = """<div class="w"><div class="t"><a href="/v/91"><img src="/i/91.jpg" width="300" height="170" alt=""></a>
+<div class="tt">Volunteers plant four hundred oaks along the river bank</div><span>Green Post</span><span>3 hours ago</span></div>
+<div class="t"><a href="/v/92" aria-label="Night trains return to the mountain line next month"><img src="/i/92.jpg" width="300" height="170" alt=""></a>
+<div class="tt">Night trains return to the mountain line next month</div><span>Rail Daily</span><span>6 hours ago</span></div></div>"""
+    result = extract(page(rail), url=PAGE, fetched_at=NOW)
+    assert [(t.url, t.headline, t.source) for t in result.related] == [
+        ("https://agg.example/v/91", "Volunteers plant four hundred oaks along the river bank", "Green Post"),
+        ("https://agg.example/v/92", "Night trains return to the mountain line next month", "Rail Daily")]

@@ -154,13 +154,14 @@ def _teasers(page: Page, chosen: list[Card], st, now, zone, page_lang) -> list[T
     """One teaser per story: occurrences keyed by canonical URL, so a story shown in two widgets
     (other URL form, tracking, truncated title) is listed once and its copies fill the gaps."""
     out: dict[str, Teaser] = {}
+    tails = _path_tails(page, chosen)
     for c in chosen:
         f = c.fields
         if page.is_self(c.url):
             continue
         t = Teaser(headline=f.headline, url=clean_link(c.url), source=f.source, published_raw=f.time_raw,
                    summary=f.summary, image=page.absolute(f.image))
-        key = page.key(c.url)
+        key = tails.get(c.url) or page.key(c.url)
         if key in out:
             _fill(out[key], t)
         else:
@@ -183,6 +184,22 @@ def _teasers(page: Page, chosen: list[Card], st, now, zone, page_lang) -> list[T
         if parsed:
             t.published_at, t.published_precision = parsed.utc, parsed.precision
     return list(out.values())
+
+
+def _path_tails(page: Page, chosen: list[Card]) -> dict[str, str]:
+    """Keys for path-relative links ("story-123") on a page read without an address: the key of
+    another card whose path ends with that text, which is the same story written in full."""
+    loose = [c.url for c in chosen if c.url and not c.url.startswith("/") and "://" not in c.url]
+    if not loose:
+        return {}
+    full = [c.url for c in chosen if c.url and (c.url.startswith("/") or "://" in c.url)]
+    out: dict[str, str] = {}
+    for rel in loose:
+        tail = "/" + rel.lstrip("./")
+        match = next((u for u in full if u.endswith(tail)), None)
+        if match:
+            out[rel] = page.key(match)
+    return out
 
 
 _SUFFIX_SEPARATORS = (" | ", " - ", " – ", " — ", " · ")

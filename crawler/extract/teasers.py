@@ -128,7 +128,22 @@ def _major(a) -> bool:
     t = text_of(a)
     if headline_like(t):
         return True
-    return any(headline_like(text_of(h)) for h in a.iter(*HEADINGS))
+    if any(headline_like(text_of(h)) for h in a.iter(*HEADINGS)):
+        return True
+    if t:
+        return False
+    # An image-only link: its title, label or alt names the story, or a heading right beside it.
+    names = [a.get("title"), a.get("aria-label"), *(img.get("alt") for img in a.iter("img"))]
+    if any(headline_like(norm(n)) for n in names if n):
+        return True
+    near = a.getparent()
+    for _ in range(2):
+        if near is None or sum(1 for x in near.iter("a") if x.get("href")) > 1:
+            break
+        if any(headline_like(t) for _el, t in leaves(near)):
+            return True
+        near = near.getparent()
+    return False
 
 
 def _too_big_for_card(el, cache: dict) -> bool:
@@ -196,12 +211,13 @@ def find_cards(page: Page, furniture: dict, lead_el=None, scope=None) -> list[Ca
     # Distinct story URLs under each ancestor (we only need to know 1 vs more).
     urls_under: dict = {}
     for a, url in major:
+        key = page.key(url)  # an image link and a title link may spell one story differently
         el = a
         while el is not None:
             seen = urls_under.setdefault(el, set())
-            if url in seen or len(seen) >= 2:
-                break  # ancestors already know this URL, or already hold several
-            seen.add(url)
+            if key in seen or len(seen) >= 2:
+                break  # ancestors already know this story, or already hold several
+            seen.add(key)
             el = el.getparent()
     lead_anc = set(lead_el.iterancestors()) | {lead_el} if lead_el is not None else set()
     major_links = {a for a, _u in major}
