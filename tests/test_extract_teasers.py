@@ -228,3 +228,10 @@ def test_image_only_links_with_the_title_beside_them():
     assert [(t.url, t.headline, t.source) for t in result.related] == [
         ("https://agg.example/v/91", "Volunteers plant four hundred oaks along the river bank", "Green Post"),
         ("https://agg.example/v/92", "Night trains return to the mountain line next month", "Rail Daily")]
+
+
+def test_italian_elided_count_and_devanagari_summary():
+    rail = """<div><div class="c"><a href="/it/n/31">Il comune rinvia il voto sul nuovo porto turistico</a><span>Eco del Lago</span><span>un'ora fa</span></div>
+<div class="c"><a href="/it/n/32">La biblioteca resta aperta fino a mezzanotte in estate</a><span>Eco del Lago</span><span>3 ore fa</span></div></div>"""
+    result = extract(page(rail, lang="it"), url=PAGE, fetched_at=NOW)
+    assert [t.published_at for t in result.related] == [NOW - timedelta(hours=1), NOW - timedelta(hours=3)]

@@ -130,7 +130,7 @@ CLOCK = re.compile(
     r"(?:\s*:\s*(?P<s>\d{2}))?(?:\s*[分분])?(?![\d])"
     r"(?:\s*(?P<ap>a\.?\s?m\.?|p\.?\s?m\.?)" + NOT_LETTER_AFTER + r")?"
     r"|(?<![\d:.])(?P<h2>\d{1,2})\s*(?P<ap2>a\.?\s?m\.?|p\.?\s?m\.?)" + NOT_LETTER_AFTER
-    + r"|(?<![\d:.])(?P<h3>\d{1,2})\.(?P<mi3>\d{2})(?=\s*(?:uhr|wib|wita|wit|h)"
+    + r"|(?<![\d:.])(?P<h3>\d{1,2})\.(?P<mi3>\d{2})(?=\s*(?:uhr|wib|wita|wit|h|gmt|utc)"
     + NOT_LETTER_AFTER + r")"
 )
 PM_MARK = re.compile(alternation(["下午", "午後", "오후", "晚上", "sore", "malam", "soir", "tarde",

@@ -78,7 +78,7 @@ def image_of(card) -> str | None:
 
 
 _TITLE_CLASS = re.compile(r"title|headline|heading|hed\b|head\b", re.I)
-_SENTENCE_END = re.compile(r"[.!?。]$")
+_SENTENCE_END = re.compile(r"[.!?。।؟]$")
 
 
 def _link_headline(card, link) -> str | None:

@@ -83,15 +83,21 @@ def _ad_flagged(el) -> bool:
     return False
 
 
-def menu_labels(root, furniture: dict) -> frozenset[str]:
-    """Lower-cased texts of the page's navigation links ("Sports", "Business"): the same word
-    on a card is its section kicker, not its publisher."""
+def menu_labels(page: Page, furniture: dict, site: str | None) -> frozenset[str]:
+    """Lower-cased texts of the page's section links ("Sports", "Business"): links in its
+    navigation, and links anywhere to a section page of its own site (menus without nav markup).
+    The same word on a card is its section kicker, not its publisher."""
     out = set()
-    for a in root.iter("a"):
+    for a in page.root.iter("a"):
+        t = text_of(a)
+        if not t or len(t) > 30:
+            continue
         if furniture.get(a) == "nav":
-            t = text_of(a)
-            if t and len(t) <= 30:
-                out.add(t.lower())
+            out.add(t.lower())
+            continue
+        url = page.absolute(a.get("href"))
+        if url and is_listing_url(url, site) and urlsplit(url).path.strip("/"):
+            out.add(t.lower())
     return frozenset(out)
 
 
@@ -221,8 +227,8 @@ def find_cards(page: Page, furniture: dict, lead_el=None, scope=None) -> list[Ca
             el = el.getparent()
     lead_anc = set(lead_el.iterancestors()) | {lead_el} if lead_el is not None else set()
     major_links = {a for a, _u in major}
-    sections = menu_labels(page.root, furniture)
     site = page.url or page.canonical or page.key_base
+    sections = menu_labels(page, furniture, site)
     prose: dict = {}
     cards: list[Card] = []
     seen_el: set = set()
