@@ -193,3 +193,45 @@ def test_page_read_without_address_keeps_relative_links():
 <div class="c"><a href="/story/kite-62">Kite festival fills the dunes with colour all weekend</a><span>5 hours ago</span></div></div>"""
     result = extract(page(rail), fetched_at=NOW)
     assert urls(result) == ["/story/owl-61", "/story/kite-62"]
+
+
+def test_links_inside_body_sentences_are_not_teasers():
+    body = """<main><article><h1>Harbour board backs the new pier plan</h1><div><span>Bay Courier</span> <span>3 hours ago</span></div>
+<div class="txt"><p>The harbour board approved the pier after the <a href="/n/501">long dispute over the old fish market rights</a> was settled in court last year, members said.</p>
+<p>Work starts in autumn, and the board says <a href="/n/502">the new timetable for the island ferries in summer</a> will not change at all during the works.</p>
+<p>Fishermen welcomed the plan but asked for a second slipway for the smaller boats of the bay, the chair said.</p></div></article></main>"""
+    html = f"<html><head><title>Harbour board backs the new pier plan</title></head><body>{body}</body></html>"
+    result = extract(html, url=PAGE, fetched_at=NOW)
+    assert result.related == []
+
+
+def test_hero_card_beside_a_list_without_known_heading():
+    rail = """<section class="zx"><div class="h"><span>Lo último</span></div>
+<div class="hero"><a href="/es/n/700"><img src="/i/700.jpg" width="640" height="360" alt="">
+<h2>El puerto estrena una grúa eléctrica para los contenedores</h2></a><span>Diario del Muelle</span><span>hace 20 min</span></div>
+<ul class="lst"><li><a href="/es/n/701">Los pescadores piden otra rampa para las barcas pequeñas</a><span>Voz Costera</span><span>hace 2 h</span></li>
+<li><a href="/es/n/702">La biblioteca abre los domingos durante todo el verano</a><span>Voz Costera</span><span>hace 5 h</span></li></ul></section>"""
+    result = extract(page(rail, lang="es"), url=PAGE, fetched_at=NOW)
+    got = by_url(result)
+    assert list(got) == ["https://agg.example/es/n/700", "https://agg.example/es/n/701",
+                         "https://agg.example/es/n/702"]
+    assert got["https://agg.example/es/n/700"].source == "Diario del Muelle"
+    assert got["https://agg.example/es/n/700"].published_at == NOW - timedelta(minutes=20)
+
+
+def test_image_only_links_with_the_title_beside_them():
+    rail = """<div class="w"><div class="t"><a href="/v/91"><img src="/i/91.jpg" width="300" height="170" alt=""></a>
+<div class="tt">Volunteers plant four hundred oaks along the river bank</div><span>Green Post</span><span>3 hours ago</span></div>
+<div class="t"><a href="/v/92" aria-label="Night trains return to the mountain line next month"><img src="/i/92.jpg" width="300" height="170" alt=""></a>
+<div class="tt">Night trains return to the mountain line next month</div><span>Rail Daily</span><span>6 hours ago</span></div></div>"""
+    result = extract(page(rail), url=PAGE, fetched_at=NOW)
+    assert [(t.url, t.headline, t.source) for t in result.related] == [
+        ("https://agg.example/v/91", "Volunteers plant four hundred oaks along the river bank", "Green Post"),
+        ("https://agg.example/v/92", "Night trains return to the mountain line next month", "Rail Daily")]
+
+
+def test_italian_elided_count_and_devanagari_summary():
+    rail = """<div><div class="c"><a href="/it/n/31">Il comune rinvia il voto sul nuovo porto turistico</a><span>Eco del Lago</span><span>un'ora fa</span></div>
+<div class="c"><a href="/it/n/32">La biblioteca resta aperta fino a mezzanotte in estate</a><span>Eco del Lago</span><span>3 ore fa</span></div></div>"""
+    result = extract(page(rail, lang="it"), url=PAGE, fetched_at=NOW)
+    assert [t.published_at for t in result.related] == [NOW - timedelta(hours=1), NOW - timedelta(hours=3)]

@@ -43,6 +43,7 @@ def test_compact_ages(text, lang, back):
     ("30 de mayo de 2025, 19:52 CEST", "es", datetime(2025, 5, 30, 17, 52, tzinfo=UTC)),
     ("14 de agosto de 2024 às 05:06 GMT-3", "pt", datetime(2024, 8, 14, 8, 6, tzinfo=UTC)),
     ("3 de novembro de 2024", "pt", datetime(2024, 11, 3, tzinfo=UTC)),
+    ("12 Jun 2025 05.50 GMT+7", "id", datetime(2025, 6, 11, 22, 50, tzinfo=UTC)),
 ])
 def test_written_zones_and_months(text, lang, want):
     got = timestamps.parse(text, NOW, lang=lang)

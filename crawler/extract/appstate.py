@@ -16,6 +16,7 @@ from urllib.parse import unquote, urlsplit
 
 import lxml.html
 
+from crawler.extract.cards import headline_like
 from crawler.extract.noise import is_click_tracker, is_paid_campaign
 from crawler.extract.parse import norm
 from crawler.extract.structured import StoryData, Structured, loads_lenient
@@ -235,7 +236,6 @@ def read(root, out: Structured) -> None:
                         if not getattr(known, name):
                             setattr(known, name, getattr(story, name))
                     continue
-                words = len(story.headline.split())
-                if words >= 4 or len(story.headline) >= 20:
+                if headline_like(story.headline):
                     seen[key] = story
                     out.related.append(story)

@@ -81,7 +81,7 @@ def image_of(card) -> str | None:
 
 
 _TITLE_CLASS = re.compile(r"title|headline|heading|hed\b|head\b", re.I)
-_SENTENCE_END = re.compile(r"[.!?。]$")
+_SENTENCE_END = re.compile(r"[.!?。।؟]$")
 
 
 def _link_headline(card, link) -> str | None:
@@ -138,6 +138,8 @@ def read_card(card, link, headline_hint: str | None = None, extra: list[str] | N
             break
     if not f.headline:
         f.headline = _link_headline(card, link)
+    if not f.headline and card is not link:  # an image-only link: the title is beside it
+        f.headline = _link_headline(card, card)
     if f.headline and f.headline.endswith(("…", "...")):
         full = norm(link.get("title"))  # a cut title keeps the full one in title=
         if full and full.startswith(f.headline.rstrip(".… ")):

@@ -19,7 +19,7 @@ from crawler.extract.parse import (
     strip_invisible,
     text_of,
 )
-from crawler.extract.teasers import Card, find_cards, furniture_map, select_teasers
+from crawler.extract.teasers import Card, find_cards, furniture_map, is_listing_url, select_teasers
 from crawler.urls import clean_link
 
 MAX_CHARS = 8_000_000
@@ -195,13 +195,14 @@ def _teasers(page: Page, chosen: list[Card], st, now, zone, page_lang) -> list[T
     """One teaser per story: occurrences keyed by canonical URL, so a story shown in two widgets
     (other URL form, tracking, truncated title) is listed once and its copies fill the gaps."""
     out: dict[str, Teaser] = {}
+    tails = _path_tails(page, chosen)
     for c in chosen:
         f = c.fields
         if page.is_self(c.url):
             continue
         t = Teaser(headline=f.headline, url=clean_link(c.url), source=f.source, published_raw=f.time_raw,
                    summary=f.summary, image=page.absolute(f.image))
-        key = page.key(c.url)
+        key = tails.get(c.url) or page.key(c.url)
         if key in out:
             _fill(out[key], t)
         else:
@@ -209,7 +210,7 @@ def _teasers(page: Page, chosen: list[Card], st, now, zone, page_lang) -> list[T
     dom_found = bool(out)
     for s in st.related:
         url = page.absolute(s.url)
-        if not url or page.is_self(url):
+        if not url or page.is_self(url) or is_listing_url(url, page.url or page.canonical or page.key_base):
             continue
         t = Teaser(headline=s.headline, url=clean_link(url), source=s.publisher, published_raw=s.published,
                    summary=s.summary, image=page.absolute(s.image))
@@ -224,6 +225,22 @@ def _teasers(page: Page, chosen: list[Card], st, now, zone, page_lang) -> list[T
         if parsed:
             t.published_at, t.published_precision = parsed.utc, parsed.precision
     return list(out.values())
+
+
+def _path_tails(page: Page, chosen: list[Card]) -> dict[str, str]:
+    """Keys for path-relative links ("story-123") on a page read without an address: the key of
+    another card whose path ends with that text, which is the same story written in full."""
+    loose = [c.url for c in chosen if c.url and not c.url.startswith("/") and "://" not in c.url]
+    if not loose:
+        return {}
+    full = [c.url for c in chosen if c.url and (c.url.startswith("/") or "://" in c.url)]
+    out: dict[str, str] = {}
+    for rel in loose:
+        tail = "/" + rel.lstrip("./")
+        match = next((u for u in full if u.endswith(tail)), None)
+        if match:
+            out[rel] = page.key(match)
+    return out
 
 
 _SUFFIX_SEPARATORS = (" | ", " - ", " – ", " — ", " · ")

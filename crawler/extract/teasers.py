@@ -1,11 +1,13 @@
-"""Related teasers: blocks of cards that point at other stories.
+"""Related teasers: repeated records that each point at another story.
 
-Two ways in. A block introduced by a heading from noise.RELATED_HEADINGS ("Related Articles",
-"और पढ़ें", "Te puede interesar"...) yields all its cards. A block without such a heading still
-counts when it repeats two or more cards that each look like a story (headline-length title plus
-a time, image, heading or a title that is most of the card). Navigation (nav, footer, page
-header, menu/breadcrumb classes, ARIA navigation) and advertising (sponsor/ad classes, labels
-such as "Sponsored", rel=sponsored, ad-network hosts) are excluded before either rule runs.
+Pages nobody here wrote name their blocks in any language, or not at all, and style them with
+hashed, utility or BEM classes and custom elements, so detection rests on structure: sibling
+cards (subtrees holding one story link) of one shape, each with a headline-like title and usually
+a time, a publisher or an image. A related-stories heading from noise.RELATED_HEADINGS claims its
+block when there is one; it is never required. Navigation (nav, footer, page header, menu and
+breadcrumb classes, ARIA navigation), listing pages (home, section, topic, author) and
+advertising (sponsor classes and data attributes, "Sponsored"-type labels, rel=sponsored,
+ad-network and click-tracker hosts) are excluded before either rule runs.
 """
 
 from __future__ import annotations
@@ -26,11 +28,12 @@ from crawler.extract.noise import (
     is_sponsored_label,
 )
 from crawler.extract.parse import Page, attr_match, leaves, norm, tag_of, text_of
+from crawler.urls import same_site
 
 NAV_ROLES = {"navigation", "banner", "contentinfo", "menu", "menubar", "search"}
 
 
-@dataclass
+@dataclass(eq=False)
 class Card:
     el: object
     link: object
@@ -85,15 +88,21 @@ def _ad_flagged(el) -> bool:
     return False
 
 
-def menu_labels(root, furniture: dict) -> frozenset[str]:
-    """Lower-cased texts of the page's navigation links ("Sports", "Business"): the same word
-    on a card is its section kicker, not its publisher."""
+def menu_labels(page: Page, furniture: dict, site: str | None) -> frozenset[str]:
+    """Lower-cased texts of the page's section links ("Sports", "Business"): links in its
+    navigation, and links anywhere to a section page of its own site (menus without nav markup).
+    The same word on a card is its section kicker, not its publisher."""
     out = set()
-    for a in root.iter("a"):
+    for a in page.root.iter("a"):
+        t = text_of(a)
+        if not t or len(t) > 30:
+            continue
         if furniture.get(a) == "nav":
-            t = text_of(a)
-            if t and len(t) <= 30:
-                out.add(t.lower())
+            out.add(t.lower())
+            continue
+        url = page.absolute(a.get("href"))
+        if url and is_listing_url(url, site) and urlsplit(url).path.strip("/"):
+            out.add(t.lower())
     return frozenset(out)
 
 
@@ -107,19 +116,22 @@ LISTING_SEGMENTS = frozenset({
 })
 
 
-def is_listing_url(url: str) -> bool:
+def is_listing_url(url: str, site: str | None = None) -> bool:
     """A section, topic or home page rather than a story: a story's address carries an id (a
-    digit) or a slug; "/news", "/top-stories", "/section/world", "/topic/x" are listings."""
+    digit) or a slug; "/news", "/top-stories", "/section/world", "/topic/x" are listings. A
+    one-word or two-word path only counts on the page's own site (`site`, or any relative link):
+    another site's short slug may be a story."""
     parts = urlsplit(url)
     if any(ch.isdigit() for ch in parts.path + parts.query):
         return False
-    segments = [seg for seg in parts.path.split("/") if seg]
+    segments = [seg for seg in parts.path.split("/") if seg and seg not in (".", "..")]
     if not segments:
         return True  # the home page
     if segments[0].lower() in LISTING_SEGMENTS:
         return True
+    own = not parts.netloc or (site is not None and same_site(url, site))
     last = re.sub(r"\.(?:html?|php|aspx?)$", "", segments[-1])
-    return len(segments) == 1 and len([w for w in _WORD_SPLIT.split(last) if w]) <= 2
+    return own and len(segments) == 1 and len([w for w in _WORD_SPLIT.split(last) if w]) <= 2
 
 
 def _major(a) -> bool:
@@ -127,7 +139,22 @@ def _major(a) -> bool:
     t = text_of(a)
     if headline_like(t):
         return True
-    return any(headline_like(text_of(h)) for h in a.iter(*HEADINGS))
+    if any(headline_like(text_of(h)) for h in a.iter(*HEADINGS)):
+        return True
+    if t:
+        return False
+    # An image-only link: its title, label or alt names the story, or a heading right beside it.
+    names = [a.get("title"), a.get("aria-label"), *(img.get("alt") for img in a.iter("img"))]
+    if any(headline_like(norm(n)) for n in names if n):
+        return True
+    near = a.getparent()
+    for _ in range(2):
+        if near is None or sum(1 for x in near.iter("a") if x.get("href")) > 1:
+            break
+        if any(headline_like(t) for _el, t in leaves(near)):
+            return True
+        near = near.getparent()
+    return False
 
 
 def _too_big_for_card(el, cache: dict) -> bool:
@@ -195,16 +222,18 @@ def find_cards(page: Page, furniture: dict, lead_el=None, scope=None) -> list[Ca
     # Distinct story URLs under each ancestor (we only need to know 1 vs more).
     urls_under: dict = {}
     for a, url in major:
+        key = page.key(url)  # an image link and a title link may spell one story differently
         el = a
         while el is not None:
             seen = urls_under.setdefault(el, set())
-            if url in seen or len(seen) >= 2:
-                break  # ancestors already know this URL, or already hold several
-            seen.add(url)
+            if key in seen or len(seen) >= 2:
+                break  # ancestors already know this story, or already hold several
+            seen.add(key)
             el = el.getparent()
     lead_anc = set(lead_el.iterancestors()) | {lead_el} if lead_el is not None else set()
     major_links = {a for a, _u in major}
-    sections = menu_labels(page.root, furniture)
+    site = page.url or page.canonical or page.key_base
+    sections = menu_labels(page, furniture, site)
     prose: dict = {}
     cards: list[Card] = []
     seen_el: set = set()
@@ -226,7 +255,8 @@ def find_cards(page: Page, furniture: dict, lead_el=None, scope=None) -> list[Ca
         rel = (a.get("rel") or "").lower()
         if furniture.get(card) == "ad" or "sponsored" in rel or is_click_tracker(url) or is_paid_campaign(url):
             f.sponsored = True
-        cards.append(Card(card, a, url, f, listing=is_listing_url(url) or text_of(a).startswith("#")))
+        listing = is_listing_url(url, site) or text_of(a).startswith("#")
+        cards.append(Card(card, a, url, f, listing=listing))
     return cards
 
 
@@ -296,6 +326,26 @@ def _heading_is_sponsored(heading, cards: list[Card]) -> bool:
     return False
 
 
+def _shape(el) -> tuple:
+    """A record's shape: its tag and class, and the tags of its children. Sibling records
+    built by one template share it whatever their text says."""
+    return (tag_of(el), el.get("class") or "", tuple(tag_of(ch) for ch in el if isinstance(ch.tag, str)))
+
+
+def _inline(a) -> bool:
+    """A link inside running prose (words on both sides in its own paragraph): a topic link in a
+    sentence, not a record's title."""
+    if a is None:
+        return False
+    parent = a.getparent()
+    if parent is None:
+        return False
+    prev = a.getprevious()
+    before = norm(prev.tail if prev is not None else parent.text)
+    after = norm(a.tail)
+    return len(before.split()) >= 3 and len(after.split()) >= 2
+
+
 def _titles_read_as_stories(cards: list[Card]) -> bool:
     """Bare links with nothing but a title (no time, publisher or image) are a story list only
     when their titles are sentence-long: footer and menu links ("Privacy policy", "Terms of
@@ -355,7 +405,30 @@ def select_teasers(page: Page, cards: list[Card], lead_el=None) -> tuple[list[Ca
         if evidence * 2 < len(good) and (len(good) < 3 or not _titles_read_as_stories(good)):
             continue
         blocks.add(parent)
-        for c in good:
-            accepted[id(c)] = c
+        shapes = {_shape(c.el) for c in good}
+        good_ids = {id(c) for c in good}
+        for c in group:  # a record of the same shape as the accepted ones is one too
+            if id(c) in good_ids or (not c.fields.sponsored and not c.listing and _shape(c.el) in shapes
+                             and c.fields.headline and headline_like(c.fields.headline)
+                             and not _inline(c.link)):
+                accepted[id(c)] = c
+    _add_lone_neighbours(by_parent, accepted, blocks)
     ordered = sorted(accepted.values(), key=lambda c: c.pos)
     return ordered, blocks
+
+
+def _add_lone_neighbours(by_parent: dict, accepted: dict, blocks: set) -> None:
+    """A lone card beside a story list (the "hero" above it, one column of a split grid) is a
+    teaser too when it shows a time or an image: it shares the list's container."""
+    homes = {parent.getparent() for parent in blocks if parent is not None} - {None}
+    homes |= {parent for parent in blocks}
+    for parent, group in by_parent.items():
+        if parent is None or len(group) != 1 or parent in blocks:
+            continue
+        c = group[0]
+        if id(c) in accepted or c.fields.sponsored or c.listing:
+            continue
+        if not (c.fields.time_raw or c.fields.image) or not card_is_teaser(c.el, c.fields):
+            continue
+        if parent in homes or parent.getparent() in homes:
+            accepted[id(c)] = c

@@ -26,7 +26,7 @@ _CLOCK = (r"(?:\s*(?:,|،|at|um|à|às|alle|ore|a las|в|pukul)?\s*\d{1,2}(?:[:.
 # every unit, ago-word and app-style short age it can read ("22 Std.", "4 ч", "il y a 2 h",
 # "13 sa", "15 mnt") is also found here, glued to a publisher or an icon's text or not.
 _NUMW = alternation([w for w in lx.NUMBER_WORDS if w.isascii() or not w.isalpha()] + ["a few"], right=True)
-_COUNT = rf"(?:(?<!\d)\d{{1,3}}(?:[.,]5)?\s*|{_NUMW}\s+)"
+_COUNT = rf"(?:(?<!\d)\d{{1,3}}(?:[.,]5)?\s*|{_NUMW}(?:(?<=')|\s+))"  # "un'ora fa"
 _REL_SUFFIX = (rf"{_COUNT}{alternation(lx.SUFFIX_UNITS, left=False)}\.?\s*"
                rf"{alternation(lx.SUFFIX_AGO, left=False)}")
 _REL_BARE = rf"{alternation(lx.SUFFIX_BARE_UNITS)}\s*{alternation(lx.SUFFIX_AGO, left=False)}"
