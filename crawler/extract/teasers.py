@@ -44,35 +44,72 @@ class Card:
     listing: bool = False  # a section/topic page, not a story: never a teaser, still a card
 
 
-def furniture_map(root):
-    """Element -> 'nav' | 'ad' | None for every element, computed top-down in one pass."""
-    state: dict = {}
-    stack = [(root, None, False)]
-    while stack:
-        el, inherited, in_article = stack.pop()
-        if not isinstance(el.tag, str):
-            continue
-        mark = inherited
-        tag = tag_of(el)
-        if mark is None:
-            attrib = el.attrib  # most elements have none: skip every attribute test then
-            role = (attrib.get("role") or "").lower() if attrib else ""
-            if tag in ("nav", "footer", "menu", "form") or role in NAV_ROLES:
-                mark = "nav"
-            elif tag == "header" and not in_article:
-                mark = "nav"
-            elif attrib:
-                attrs = f"{attrib.get('class') or ''} {attrib.get('id') or ''}".strip()
-                if (attrs and attr_match(SPONSOR_CLASS_RE, attrs)) or (
-                        any(k.startswith("data-") for k in attrib) and _ad_flagged(el)):
-                    mark = "ad"
-                elif attrs and attr_match(NAV_CLASS_RE, attrs) and tag not in ("body", "html", "main"):
-                    mark = "nav"
-        state[el] = mark
-        child_in_article = in_article or tag in ("article", "main")
-        for child in el:
-            stack.append((child, mark, child_in_article))
-    return state
+class FurnitureMap:
+    """Element -> 'nav' | 'ad' | None, worked out on demand (a dict-like `.get`).
+
+    An element inherits the first mark of its ancestors (a link inside a <nav> is navigation),
+    else its own: nav/footer/menu/form, ARIA navigation roles, a page header outside an
+    article, advertising classes or data flags, navigation classes. Only the elements asked
+    about and their ancestors are ever looked at (links, headings, cards), which is a fraction
+    of a page; each is looked at once.
+    """
+
+    __slots__ = ("_mark", "_in_article")
+
+    def __init__(self) -> None:
+        self._mark: dict = {}
+        self._in_article: dict = {}
+
+    def get(self, el, default=None):
+        mark = self._resolve(el)
+        return default if mark is None else mark
+
+    def _resolve(self, el):
+        known = self._mark
+        if el in known:
+            return known[el]
+        chain = []
+        node = el
+        while node is not None and node not in known:
+            chain.append(node)
+            node = node.getparent()
+        inherited = known[node] if node is not None else None
+        in_article = self._in_article.get(node, False) if node is not None else False
+        if node is not None and tag_of(node) in ("article", "main"):
+            in_article = True
+        for x in reversed(chain):  # from the top down
+            mark = inherited if inherited is not None else _own_mark(x, in_article)
+            known[x] = mark
+            self._in_article[x] = in_article
+            inherited = mark
+            if tag_of(x) in ("article", "main"):
+                in_article = True
+        return known[el]
+
+
+def _own_mark(el, in_article: bool):
+    if not isinstance(el.tag, str):
+        return None
+    tag = tag_of(el)
+    attrib = el.attrib  # most elements have none: skip every attribute test then
+    role = (attrib.get("role") or "").lower() if attrib else ""
+    if tag in ("nav", "footer", "menu", "form") or role in NAV_ROLES:
+        return "nav"
+    if tag == "header" and not in_article:
+        return "nav"
+    if attrib:
+        attrs = f"{attrib.get('class') or ''} {attrib.get('id') or ''}".strip()
+        if (attrs and attr_match(SPONSOR_CLASS_RE, attrs)) or (
+                any(k.startswith("data-") for k in attrib) and _ad_flagged(el)):
+            return "ad"
+        if attrs and attr_match(NAV_CLASS_RE, attrs) and tag not in ("body", "html", "main"):
+            return "nav"
+    return None
+
+
+def furniture_map(root) -> FurnitureMap:
+    """The page's furniture marks (see FurnitureMap); `root` is where pages start."""
+    return FurnitureMap()
 
 
 _AD_DATA = ("data-sponsored", "data-ad", "data-ads", "data-promoted", "data-advert", "data-paid",
