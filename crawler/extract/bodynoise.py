@@ -16,7 +16,7 @@ import re
 _AD = r"(?:ad|ads|advert|advertisement|advertising|sponsor message)"
 _AI = r"(?:\b(?:ai|ia|ki|ии)\b|l'ia|एआई|yapay zek[aâ]|الذكاء الاصطناعي|ذكاء.{0,40}الاصطناعي|(?:AI|ＡＩ)(?=で|が|の|に))"
 _LABEL = (r"(?:(?:advertisement|advertising|ad|publicidad|publicidade|publicité|anzeige|werbung|pubblicità"
-          r"|реклама|विज्ञापन|iklan|reklam|広告|إعلان)\s*[:\-–—|·]?\s*)?")
+          r"|реклама|विज्ञापन|iklan|reklam|広告|إعلان|광고|广告|廣告)\s*[:\-–—|·]?\s*)?")
 # "story continues below/after the ad", per language
 _CONTINUES = (
     rf"(?:(?:the )?(?:story|article|text|content|news) continues (?:below|after)(?: (?:the|this) {_AD})?"
@@ -31,7 +31,9 @@ _CONTINUES = (
     r"|(?:berita|artikel) (?:berlanjut|dilanjutkan) (?:di bawah|setelah) (?:iklan|ini)|lanjutkan membaca di bawah"
     r"|haberin devamı (?:reklamdan sonra|aşağıda)|(?:yazı|haber) reklamdan sonra devam ediyor"
     r"|記事の続きは(?:広告の)?(?:下|後|あと)(?:で|に)?(?:あります|続きます)?|広告の(?:後|あと)に続きます"
-    r"|(?:يتبع|تابع القراءة|تستمر القصة|يستمر الخبر) (?:بعد|أسفل|أدناه)(?: الإعلان)?)"
+    r"|(?:يتبع|تابع القراءة|تستمر القصة|يستمر الخبر) (?:بعد|أسفل|أدناه)(?: الإعلان)?"
+    r"|(?:기사|본문)(?:는|은)? 광고 (?:아래|다음|뒤)(?:에|로)? (?:계속됩니다|이어집니다)"
+    r"|(?:正文|文章|新闻)?(?:在|于)?广告(?:之后|后|下方)继续|(?:下[面方])?(?:继续|繼續)阅读|廣告後繼續閱讀)"
 )
 # The marker glued to the paragraph after it, as <br> layouts print it ("...after the adThe mayor said").
 AD_PREFIX = re.compile(rf"^{_LABEL}{_CONTINUES}\s*[.…:!]*\s*(?=\S)", re.IGNORECASE)
