@@ -230,7 +230,7 @@ def test_image_only_links_with_the_title_beside_them():
         ("https://agg.example/v/92", "Night trains return to the mountain line next month", "Rail Daily")]
 
 
-def test_italian_elided_count_and_devanagari_summary():
+def test_italian_elided_count():
     rail = """<div><div class="c"><a href="/it/n/31">Il comune rinvia il voto sul nuovo porto turistico</a><span>Eco del Lago</span><span>un'ora fa</span></div>
 <div class="c"><a href="/it/n/32">La biblioteca resta aperta fino a mezzanotte in estate</a><span>Eco del Lago</span><span>3 ore fa</span></div></div>"""
     result = extract(page(rail, lang="it"), url=PAGE, fetched_at=NOW)
