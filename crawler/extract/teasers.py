@@ -273,6 +273,8 @@ def _heading_blocks(root, cards: list[Card], lead_el=None) -> list[tuple[object,
         if raw and len(raw) > 200:
             continue
         own = norm(raw) or (text_of(el) if 0 < len(el) <= 2 else "")
+        if not own and tag_of(el) in HEADINGS:  # a heading drawn as an image says it in alt
+            own = next((norm(img.get("alt")) for img in el.iter("img") if img.get("alt")), "")
         if not own or len(own) > 60 or not is_related_heading(own):
             continue
         if el in card_els or anc_cards.get(el):  # inline "Also read: <a>...</a>" in a paragraph
