@@ -230,8 +230,17 @@ def test_image_only_links_with_the_title_beside_them():
         ("https://agg.example/v/92", "Night trains return to the mountain line next month", "Rail Daily")]
 
 
-def test_italian_elided_count_and_devanagari_summary():
+def test_italian_elided_count():
     rail = """<div><div class="c"><a href="/it/n/31">Il comune rinvia il voto sul nuovo porto turistico</a><span>Eco del Lago</span><span>un'ora fa</span></div>
 <div class="c"><a href="/it/n/32">La biblioteca resta aperta fino a mezzanotte in estate</a><span>Eco del Lago</span><span>3 ore fa</span></div></div>"""
     result = extract(page(rail, lang="it"), url=PAGE, fetched_at=NOW)
     assert [t.published_at for t in result.related] == [NOW - timedelta(hours=1), NOW - timedelta(hours=3)]
+
+
+def test_kicker_above_the_publisher_line_without_menu_or_class_hints():
+    rail = """<div class="q1"><div class="q2"><div>Kultur</div><div><span>Abendblatt Nord</span></div>
+<a href="/de/a/51">Stadtorchester spielt im Sommer wieder im Schlosspark</a><p>Die Konzerte beginnen im Juli.</p><span>vor 2 Stunden</span></div>
+<div class="q2"><div>Sport</div><div><span>Kurier am See</span></div>
+<a href="/de/a/52">Ruderverein gewinnt zum dritten Mal den Landespokal</a><p>Das Team feierte am Ufer.</p><span>vor 5 Stunden</span></div></div>"""
+    result = extract(page(rail, lang="de"), url=PAGE, fetched_at=NOW)
+    assert [t.source for t in result.related] == ["Abendblatt Nord", "Kurier am See"]

@@ -205,7 +205,9 @@ def read_card(card, link, headline_hint: str | None = None, extra: list[str] | N
                 break
     if not f.source:
         head_idx = next((i for i, (_el, t) in enumerate(texts) if t == f.headline), -1)
-        for el, t in texts[head_idx + 1:] + texts[:max(head_idx, 0)]:
+        # After the title first, then above it nearest first: a section kicker tops the card,
+        # the publisher line sits against the title.
+        for el, t in texts[head_idx + 1:] + texts[:max(head_idx, 0)][::-1]:
             if short_name(el, t) and len(t.split()) <= 5 and len(t) <= 40:
                 f.source = strip_separators(t)
                 break

@@ -210,7 +210,7 @@ def _teasers(page: Page, chosen: list[Card], st, now, zone, page_lang) -> list[T
     dom_found = bool(out)
     for s in st.related:
         url = page.absolute(s.url)
-        if not url or page.is_self(url) or is_listing_url(url, page.url or page.canonical or page.key_base):
+        if not url or page.is_self(url) or is_listing_url(url, (page.url, page.canonical, page.key_base)):
             continue
         t = Teaser(headline=s.headline, url=clean_link(url), source=s.publisher, published_raw=s.published,
                    summary=s.summary, image=page.absolute(s.image))

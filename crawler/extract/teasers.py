@@ -27,7 +27,7 @@ from crawler.extract.noise import (
     is_related_heading,
     is_sponsored_label,
 )
-from crawler.extract.parse import Page, attr_match, leaves, norm, tag_of, text_of
+from crawler.extract.parse import Page, attr_match, guess_site, leaves, norm, tag_of, text_of
 from crawler.urls import same_site
 
 NAV_ROLES = {"navigation", "banner", "contentinfo", "menu", "menubar", "search"}
@@ -125,7 +125,7 @@ def _ad_flagged(el) -> bool:
     return False
 
 
-def menu_labels(page: Page, furniture: dict, site: str | None) -> frozenset[str]:
+def menu_labels(page: Page, furniture: dict, site: tuple) -> frozenset[str]:
     """Lower-cased texts of the page's section links ("Sports", "Business"): links in its
     navigation, and links anywhere to a section page of its own site (menus without nav markup).
     The same word on a card is its section kicker, not its publisher."""
@@ -153,11 +153,11 @@ LISTING_SEGMENTS = frozenset({
 })
 
 
-def is_listing_url(url: str, site: str | None = None) -> bool:
+def is_listing_url(url: str, site: str | tuple | None = None) -> bool:
     """A section, topic or home page rather than a story: a story's address carries an id (a
     digit) or a slug; "/news", "/top-stories", "/section/world", "/topic/x" are listings. A
-    one-word or two-word path only counts on the page's own site (`site`, or any relative link):
-    another site's short slug may be a story."""
+    one-word or two-word path only counts on the page's own site (`site`: one address or several,
+    or any relative link): another site's short slug may be a story."""
     parts = urlsplit(url)
     if any(ch.isdigit() for ch in parts.path + parts.query):
         return False
@@ -166,7 +166,8 @@ def is_listing_url(url: str, site: str | None = None) -> bool:
         return True  # the home page
     if segments[0].lower() in LISTING_SEGMENTS:
         return True
-    own = not parts.netloc or (site is not None and same_site(url, site))
+    sites = site if isinstance(site, tuple) else (site,)
+    own = not parts.netloc or any(x and same_site(url, x) for x in sites)
     last = re.sub(r"\.(?:html?|php|aspx?)$", "", segments[-1])
     return own and len(segments) == 1 and len([w for w in _WORD_SPLIT.split(last) if w]) <= 2
 
@@ -269,7 +270,7 @@ def find_cards(page: Page, furniture: dict, lead_el=None, scope=None) -> list[Ca
             el = el.getparent()
     lead_anc = set(lead_el.iterancestors()) | {lead_el} if lead_el is not None else set()
     major_links = {a for a, _u in major}
-    site = page.url or page.canonical or page.key_base
+    site = (page.url, page.canonical, page.key_base or guess_site(page))
     sections = menu_labels(page, furniture, site)
     prose: dict = {}
     cards: list[Card] = []
@@ -325,6 +326,8 @@ def _heading_blocks(root, cards: list[Card], lead_el=None) -> list[tuple[object,
         # of at most 60 characters has small children.
         own = norm(raw) or (text_of(el) if 0 < len(el) <= 2 and all(len(c) <= 2 for c in el)
                             else "")
+        if not own and tag_of(el) in HEADINGS:  # a heading drawn as an image says it in alt
+            own = next((norm(img.get("alt")) for img in el.iter("img") if img.get("alt")), "")
         if not own or len(own) > 60 or not is_related_heading(own):
             continue
         if el in card_els or anc_cards.get(el):  # inline "Also read: <a>...</a>" in a paragraph
