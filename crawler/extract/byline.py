@@ -108,22 +108,18 @@ def _small_img(img) -> bool:
     return bool(_ICON.search(f"{img.get('class') or ''} {img.get('src') or ''}"))
 
 
+def _logo_alt(img) -> str | None:
+    alt = norm(img.get("alt"))
+    return alt if alt and _small_img(img) else None
+
+
 def tokens(region, stop=frozenset()) -> list[Token]:
     """The region's text nodes and logo alt texts in reading order."""
     out: list[Token] = []
-    imgs = {img for img in region.iter("img") if (img.get("alt") or "").strip() and _small_img(img)}
-    if imgs:
-        order = {el: i for i, el in enumerate(region.iter())}
-        items = [(order.get(el, 0), 0, el, t) for el, t in leaves(region)]
-        items += [(order.get(img, 0), 1, img, norm(img.get("alt"))) for img in imgs]
-        items.sort(key=lambda x: (x[0], x[1]))
-        pairs = [(el, t, logo == 1) for _o, logo, el, t in items]
-    else:
-        pairs = [(el, t, False) for el, t in leaves(region)]
-    for el, t, logo in pairs:
+    for el, t in leaves(region, _logo_alt):
         if stop and any(x in stop for x in el.iterancestors()):
             continue
-        out.append(Token(el, t, _block_of(el), logo))
+        out.append(Token(el, t, _block_of(el), el.tag == "img"))
     return out
 
 

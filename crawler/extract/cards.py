@@ -12,8 +12,6 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from lxml import etree
-
 from crawler.extract.noise import is_related_heading, is_sponsored_label, is_ui_string
 from crawler.extract.parse import attr_match, leaves, norm, tag_of, text_of
 from crawler.extract.timetext import find_time, is_time_text, strip_separators
@@ -292,30 +290,18 @@ def machine_time(card) -> str | None:
     return None
 
 
+def _logo_alt(img) -> str | None:
+    """A small image's alt text (a publisher's logo), not an icon's word."""
+    if not _tiny(img):
+        return None
+    alt = norm(img.get("alt"))
+    return alt if alt and alt.lower() not in ICON_WORDS else None
+
+
 def card_leaves(card) -> list[tuple[object, str]]:
     """The card's text nodes in reading order, plus the alt text of small images (a publisher's
     logo shows its name only in alt) where they stand."""
-    out: list[tuple[object, str]] = []
-    try:
-        walker = etree.iterwalk(card, events=("start", "end"))
-        for event, node in walker:
-            if event == "start":
-                if not isinstance(node.tag, str):
-                    continue
-                if node.tag == "img" and _tiny(node):
-                    alt = norm(node.get("alt"))
-                    if alt and alt.lower() not in ICON_WORDS:
-                        out.append((node, alt))
-                t = norm(node.text)
-                if t:
-                    out.append((node, t))
-            elif node is not card:
-                tail = norm(node.tail)
-                if tail:
-                    out.append((node.getparent(), tail))
-    except (TypeError, ValueError):
-        pass
-    return out
+    return leaves(card, _logo_alt)
 
 
 def card_is_teaser(card, f: CardFields) -> bool:

@@ -8,6 +8,7 @@ broken markup; absurd nesting is cut by libxml2's depth limit rather than by a c
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import urljoin, urlsplit, urlunsplit
@@ -71,18 +72,26 @@ def text_of(el) -> str:
         return ""
 
 
-def leaves(el) -> list[tuple[object, str]]:
+def leaves(el, alt_of: Callable[[object], str | None] | None = None) -> list[tuple[object, str]]:
     """The element's text nodes in reading order as (owning element, text), blanks dropped.
 
     Separate nodes keep "First Post" and "8 hours ago" apart even when the page shows them
     glued together, which is exactly the boundary a reader cannot see but the markup keeps.
+    With `alt_of`, an image whose alt it accepts counts as text where it stands (a publisher's
+    logo shows its name only in alt): (img, alt).
     """
     out: list[tuple[object, str]] = []
     try:
         walker = etree.iterwalk(el, events=("start", "end"))
         for event, node in walker:
             if event == "start":
-                t = norm(node.text) if isinstance(node.tag, str) else ""
+                if not isinstance(node.tag, str):
+                    continue
+                if alt_of is not None and node.tag == "img":
+                    alt = alt_of(node)
+                    if alt:
+                        out.append((node, alt))
+                t = norm(node.text)
                 if t:
                     out.append((node, t))
             elif node is not el:
