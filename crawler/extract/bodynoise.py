@@ -94,6 +94,8 @@ def strip_marker(line: str) -> str:
     if m is None:
         return line
     rest = line[m.end():]
+    if ANYWHERE.match(line) and ANYWHERE.match(line).end() >= len(line.rstrip(" .…:!")):
+        return line  # the whole line is the marker ("... بعد الإعلان"): dropped as noise later
     return rest if rest[:1].isalpha() and not rest[:1].islower() else line
 
 
