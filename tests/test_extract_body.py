@@ -210,3 +210,12 @@ def test_ad_markers_alone_on_their_line_leave_nothing_behind(marker):
             f"before the spring floods</h1>{body}</article></body></html>")
     got = extract(html, url="https://courier.example/elmbrook/weir", fetched_at=NOW)
     assert marker.split()[-1] not in got.lead.body and PARAS[2][:50] in got.lead.body
+
+
+@pytest.mark.parametrize("line,want", [
+    ("PubblicitàIl progetto dovrebbe creare nuovi posti", "Il progetto dovrebbe creare nuovi posti"),
+    ("AnzeigeDer Stadtrat hat entschieden", "Der Stadtrat hat entschieden"),
+    ("Advertising revenue fell again this quarter", "Advertising revenue fell again this quarter"),
+])
+def test_bare_ad_label_glued_to_the_next_paragraph(line, want):
+    assert strip_marker(line) == want

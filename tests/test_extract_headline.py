@@ -43,3 +43,18 @@ def test_metadata_escaped_twice_reads_as_shown():
             '<b>Harbour master doesn’t expect delays this winter</b></div><div>' + PROSE +
             '</div></body></html>')
     assert extract(html).lead.headline == "Harbour master doesn’t expect delays this winter"
+
+
+def test_the_leads_own_card_in_a_rail_before_the_story_is_not_the_headline():
+    """No <h1>: the title is a <div>; a rail placed first lists the story itself as a link."""
+    title = "Harbour master expects no delays this winter"
+    html = ('<html><head><title>' + title + ' - Quayside</title></head><body>'
+            '<div class="rail"><ul>'
+            '<li><a href="/s/ferry-fares"><h3>Ferry fares stay the same for another year</h3></a>'
+            '<span>Bay Post</span><span>2 hours ago</span></li>'
+            f'<li><a href="/s/harbour-master"><h3>{title}</h3></a><span>Quayside</span></li></ul></div>'
+            f'<div class="main"><div class="hl">{title}</div><div class="meta"><span>Coast Courier'
+            f'</span> - <span>5 hours ago</span></div><div>{PROSE}</div></div></body></html>')
+    lead = extract(html, url="https://quayside.example/s/harbour-master").lead
+    assert lead.headline == title
+    assert lead.source == "Coast Courier"

@@ -87,9 +87,19 @@ _EDGE_WORDS = ("install the free", "uygulamasını", "アプリを", "aplikasi",
                "postfach", "casella", "почту", "cookie", "kuki", "कुकी", "çerez", "クッキー", "ملفات تعريف الارتباط")
 
 
+# A bare ad label glued to the paragraph after it ("PubblicitàIl progetto ..."): the capital
+# right after the label is the seam (<br> layouts lose the element boundary).
+AD_LABEL_GLUED = re.compile(
+    r"^(?:Advertisement|Advertising|ADVERTISEMENT|Publicidad|Publicidade|Publicité|Anzeige|"
+    r"Werbung|Pubblicità|Реклама|Iklan|Reklam)(?=[A-ZÀ-ÖØ-ÞА-ЯЁ][a-zà-öø-ÿа-яё])")
+
+
 def strip_marker(line: str) -> str:
     """The line without an ad marker glued to its front; unchanged unless what follows starts a
     sentence (a capital or a caseless script), so prose that merely begins alike stays whole."""
+    glued = AD_LABEL_GLUED.match(line)
+    if glued is not None:
+        return line[glued.end():]
     m = AD_PREFIX.match(line)
     if m is None:
         return line

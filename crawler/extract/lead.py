@@ -154,9 +154,13 @@ def _title_site(page: Page, headline: str | None) -> str | None:
 
 
 def _element_with_text(root, text: str, furniture: dict):
-    """The visible element that prints the title (old layouts use <b>/<font>, not <h1>)."""
+    """The visible element that prints the title (old layouts use <b>/<font>, not <h1>).
+
+    Not one inside a link: the lead's own card in a related list (often placed before the story)
+    prints the same title as a link to this page."""
     key = text.lower()
     body = root.find(".//body")
+    linked = None
     for el in (body if body is not None else root).iter():
         if not isinstance(el.tag, str) or furniture.get(el) == "nav" or tag_of(el) in ("title", "a"):
             continue
@@ -166,8 +170,11 @@ def _element_with_text(root, text: str, furniture: dict):
         if own and own in key and len(own) >= 0.5 * len(key) and headline_like(own):
             full = text_of(el).lower()
             if full == own or full == key:
+                if any(tag_of(x) == "a" for x in el.iterancestors()):
+                    linked = linked if linked is not None else el
+                    continue
                 return el
-    return None
+    return linked
 
 
 def _meta_tokens(head_el, stop: set, limit: int = 30) -> tuple[list[Token], list[Token]]:
