@@ -219,3 +219,9 @@ def test_ad_markers_alone_on_their_line_leave_nothing_behind(marker):
 ])
 def test_bare_ad_label_glued_to_the_next_paragraph(line, want):
     assert strip_marker(line) == want
+
+
+@pytest.mark.parametrize("line", ["हमारे एआई फीचर आज़माएं", "Yapay zekâ özelliklerimizi deneyin",
+                                  "हर बड़ी खबर सबसे पहले पाने के लिए आज ही न्यूज़डेक ऐप इंस्टॉल करें।"])
+def test_verb_last_ai_panels_and_hindi_app_invitations_are_noise(line):
+    assert is_body_noise(line, True)

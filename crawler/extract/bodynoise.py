@@ -57,6 +57,8 @@ ANYWHERE = re.compile(
     # "try our AI features" panels
     r"|try our ai(?: features| tools)?.{0,20}"
     rf"|(?:prueba|experimente|essayez|testen sie|prova|попробуйте|आज़माएं|coba|deneyin|جرّب|جرب).{{0,30}}{_AI}.{{0,30}}"
+    # verb last (Hindi, Turkish): "हमारे एआई फीचर आज़माएं", "yapay zekâ özelliklerini deneyin"
+    rf"|.{{0,20}}{_AI}.{{0,30}}(?:आज़माएं|आजमाएं|deneyin|dene)"
     r")\s*[.…:!]*$",
     re.IGNORECASE,
 )
@@ -76,6 +78,7 @@ EDGE = re.compile(
 )
 _EDGE_SEARCH = re.compile(
     r"install the free .{0,40} app\b|(?:uygulamasını|アプリを|aplikasi).{0,40}(?:indirin|ダウンロード|unduh)"
+    r"|ऐप (?:इंस्टॉल|इन्स्टॉल|डाउनलोड) कर"
     r"|(?:delivered to|in) your inbox|en tu correo|no seu e-mail|dans votre boîte|in ihr postfach|nella tua casella"
     r"|на вашу почту"
     # cookie notices
@@ -83,7 +86,7 @@ _EDGE_SEARCH = re.compile(
     re.IGNORECASE,
 )
 EDGE_SEARCH_CHARS = 280
-_EDGE_WORDS = ("install the free", "uygulamasını", "アプリを", "aplikasi", "inbox", "correo", "e-mail", "boîte",
+_EDGE_WORDS = ("install the free", "uygulamasını", "アプリを", "aplikasi", "ऐप ", "inbox", "correo", "e-mail", "boîte",
                "postfach", "casella", "почту", "cookie", "kuki", "कुकी", "çerez", "クッキー", "ملفات تعريف الارتباط")
 
 
