@@ -201,7 +201,7 @@ def test_author_box_after_a_table_or_div_body_is_not_body(href):
 
 
 @pytest.mark.parametrize("marker", ["기사는 광고 아래에 계속됩니다", "文章在广告后继续", "继续阅读",
-                                    "تابع القراءة بعد الإعلان"])
+                                    "تابع القراءة بعد الإعلان", "SCROLL TO CONTINUE WITH CONTENT"])
 def test_ad_markers_alone_on_their_line_leave_nothing_behind(marker):
     """Korean, Chinese, and an Arabic marker whose last word is optional in the pattern: no
     remnant ("الإعلان") may stay as a line of its own."""

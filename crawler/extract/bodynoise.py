@@ -21,6 +21,7 @@ _LABEL = (r"(?:(?:advertisement|advertising|ad|publicidad|publicidade|publicité
 _CONTINUES = (
     rf"(?:(?:the )?(?:story|article|text|content|news) continues (?:below|after)(?: (?:the|this) {_AD})?"
     rf"|continue reading (?:below|after)(?: (?:the|this) {_AD})?"
+    r"|scroll (?:down )?to continue(?: (?:with|reading)(?: the)?(?: content| article| story)?)?"
     r"|(?:sigue|continúa|seguir) (?:leyendo|la noticia|la lectura) (?:debajo|después|tras) (?:del|de la) (?:anuncio|publicidad)"
     r"|(?:continua|continue lendo|a matéria continua) (?:após|depois d[ao]|abaixo d[ao]) (?:a )?(?:publicidade|anúncio)"
     r"|(?:la suite|l'article continue|lire la suite) (?:après|sous|ci-dessous) (?:la|cette) publicité"
