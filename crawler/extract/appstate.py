@@ -83,33 +83,35 @@ def _body_text(value, depth: int = 0) -> str:
     return ""
 
 
+def _first(obj: dict, keys) -> str | None:
+    for k in keys:
+        if k in obj:
+            v = _str(obj[k])
+            if v:
+                return v
+    return None
+
+
 def _story(obj: dict) -> StoryData:
     s = StoryData()
     for k in _TITLE_KEYS:
         if isinstance(obj.get(k), str) and obj[k].strip():
             s.headline = norm(obj[k])
             break
+    # Keys are tested for presence first: most objects have few of them (this runs for every
+    # object of every list in a page's state).
     for k in _URL_KEYS:
-        v = _str(obj.get(k))
+        v = _str(obj[k]) if k in obj else None
         if v and (v.startswith(("http://", "https://", "/")) or k == "slug"):
             s.url = v
             break
-    for k in _DATE_KEYS:
-        v = _str(obj.get(k))
-        if v:
-            s.published = v
-            break
-    for k in _SOURCE_KEYS:
-        v = _str(obj.get(k))
-        if v:
-            s.publisher = v
-            break
-    for k in ("summary", "description", "excerpt", "dek", "standfirst", "snippet", "subtitle"):
-        v = _str(obj.get(k))
-        if v:
-            s.summary = v
-            break
+    s.published = _first(obj, _DATE_KEYS)
+    s.publisher = _first(obj, _SOURCE_KEYS)
+    s.summary = _first(obj, ("summary", "description", "excerpt", "dek", "standfirst", "snippet",
+                             "subtitle"))
     for k in ("image", "imageUrl", "thumbnail", "img", "picture", "leadImage"):
+        if k not in obj:
+            continue
         v = obj.get(k)
         v = _str(v.get("url") or v.get("src")) if isinstance(v, dict) else _str(v)
         if v:

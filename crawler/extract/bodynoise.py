@@ -58,8 +58,6 @@ ANYWHERE = re.compile(
     # "try our AI features" panels
     r"|try our ai(?: features| tools)?.{0,20}"
     rf"|(?:prueba|experimente|essayez|testen sie|prova|попробуйте|आज़माएं|coba|deneyin|جرّب|جرب).{{0,30}}{_AI}.{{0,30}}"
-    # verb last (Hindi, Turkish): "हमारे एआई फीचर आज़माएं", "yapay zekâ özelliklerini deneyin"
-    rf"|.{{0,20}}{_AI}.{{0,30}}(?:आज़माएं|आजमाएं|deneyin|dene)"
     r")\s*[.…:!]*$",
     re.IGNORECASE,
 )
@@ -67,6 +65,11 @@ ANYWHERE = re.compile(
 # a short line naming the AI that introduces a list ("See what Newsdeck AI can do for you:").
 _AI_PANEL = re.compile(rf"{_AI}.{{0,80}}\s?[:：]\s*$|{_AI}.{{0,20}}(?:でできること|を試す|を試そう)", re.IGNORECASE)
 AI_PANEL_CHARS = 160
+# Verb last (Hindi, Turkish): "हमारे एआई फीचर आज़माएं", "yapay zekâ özelliklerini deneyin";
+# searched only in short lines holding one of the verbs (a plain substring test first).
+_AI_VERB_LAST = re.compile(rf"^.{{0,20}}{_AI}.{{0,30}}(?:आज़माएं|आजमाएं|deneyin|dene)\s*[.…:!]*$",
+                           re.IGNORECASE)
+_VERBS_LAST = ("आज़माएं", "आजमाएं", "dene")
 
 EDGE = re.compile(
     r"^(?:"
@@ -118,6 +121,8 @@ def is_body_noise(line: str, edge: bool) -> bool:
     if len(line) > 300:  # prose, not a widget
         return False
     if ANYWHERE.match(line):
+        return True
+    if len(line) <= 80 and any(v in line for v in _VERBS_LAST) and _AI_VERB_LAST.match(line):
         return True
     tail = line.rstrip()[-1:]
     if len(line) <= AI_PANEL_CHARS and (tail in (":", "：") or "でできること" in line or "を試" in line) \

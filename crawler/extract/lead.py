@@ -20,7 +20,7 @@ from crawler.extract.body import body_text, pick_container
 from crawler.extract.byline import Token
 from crawler.extract.cards import AUTHOR_HINT, headline_like
 from crawler.extract.maintext import author_boxes, clean_body, main_text, mostly_teaser_text
-from crawler.extract.parse import Page, leaves, norm, tag_of, text_of
+from crawler.extract.parse import Page, norm, tag_of, text_of
 from crawler.extract.structured import Structured
 from crawler.extract.timetext import find_time, is_time_text, strip_separators
 
@@ -186,7 +186,7 @@ def _meta_tokens(head_el, stop: set, limit: int = 30) -> tuple[list[Token], list
         if parent is None or tag_of(parent) == "html":
             break
         region = parent
-        if len(leaves(region)) > 3 or tag_of(region) == "body":
+        if _more_than(region, 3) or tag_of(region) == "body":
             break
     before: list[Token] = []
     out: list[Token] = []
@@ -203,6 +203,17 @@ def _meta_tokens(head_el, stop: set, limit: int = 30) -> tuple[list[Token], list
             break
         out.append(tok)
     return before, out
+
+
+def _more_than(el, n: int) -> bool:
+    """More than n non-blank text nodes (counted lazily: a region can be the whole page)."""
+    count = 0
+    for t in el.itertext():
+        if t.strip():
+            count += 1
+            if count > n:
+                return True
+    return False
 
 
 def _lead_region(head_el, container):

@@ -153,13 +153,16 @@ LISTING_SEGMENTS = frozenset({
 })
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def is_listing_url(url: str, site: str | tuple | None = None) -> bool:
     """A section, topic or home page rather than a story: a story's address carries an id (a
     digit) or a slug; "/news", "/top-stories", "/section/world", "/topic/x" are listings. A
     one-word or two-word path only counts on the page's own site (`site`: one address or several,
     or any relative link): another site's short slug may be a story."""
     parts = urlsplit(url)
-    if any(ch.isdigit() for ch in parts.path + parts.query):
+    if _DIGIT.search(parts.path) or _DIGIT.search(parts.query):
         return False
     segments = [seg for seg in parts.path.split("/") if seg and seg not in (".", "..")]
     if not segments:
@@ -270,7 +273,9 @@ def find_cards(page: Page, furniture: dict, lead_el=None, scope=None) -> list[Ca
             el = el.getparent()
     lead_anc = set(lead_el.iterancestors()) | {lead_el} if lead_el is not None else set()
     major_links = {a for a, _u in major}
-    site = (page.url, page.canonical, page.key_base or guess_site(page))
+    # The host most links name is a guess worth its cost only when the page gave no address.
+    guessed = page.key_base or (guess_site(page) if not (page.url or page.canonical) else None)
+    site = (page.url, page.canonical, guessed)
     sections = menu_labels(page, furniture, site)
     prose: dict = {}
     cards: list[Card] = []
