@@ -17,9 +17,21 @@ from crawler._timestamps import lexicon as lx
 from crawler.extract.cards import AUTHOR_HINT, SOURCE_HINT
 from crawler.extract.noise import is_sponsored_label, is_ui_string
 from crawler.extract.parse import attr_match, leaves, norm, tag_of
-from crawler.extract.timetext import find_time, is_time_text, strip_separators
+from crawler.extract.timetext import (
+    PUBLISHED_WORDS,
+    UPDATED_WORDS,
+    find_time,
+    is_time_text,
+    strip_separators,
+)
 
 _COLON = r"\s*[:：]?\s*"
+
+
+def _words(words) -> str:
+    """An anchored alternation, longest first ("last updated" before "updated")."""
+    return "^(?:" + "|".join(map(re.escape, sorted(words, key=len, reverse=True))) + ")"
+
 SOURCE_LABEL = re.compile(
     r"^(?:source|sources|via|provided by|courtesy of|fuente|fonte|quelle|kaynak|sumber|"
     r"источник|المصدر|स्रोत|出典|出所|提供|来源|來源|출처)" + _COLON, re.IGNORECASE)
@@ -27,14 +39,8 @@ AUTHOR_LABEL = re.compile(
     r"^(?:by|written by|reporting by|words by|story by|por|par|von|di|oleh|yazan|автор|авторы|"
     r"بقلم|كتب|लेखक|文|記者|作者|기자|글)" + _COLON, re.IGNORECASE)
 # An update time is not the publication time: "Updated 2 hours ago" beside an older story.
-UPDATED_LABEL = re.compile(
-    r"^(?:last updated|updated|actualizado|atualizado|mis à jour|aktualisiert|stand|"
-    r"aggiornato|diperbarui|更新|آخر تحديث|تحديث|обновлено|güncelleme|güncellendi|अपडेटेड|अपडेट)"
-    + _COLON, re.IGNORECASE)
-TIME_LABEL = re.compile(
-    r"^(?:published|first published|posted|publicado|publié|publié le|veröffentlicht|"
-    r"pubblicato|diterbitkan|dipublikasikan|配信|公開|发布|發布|نشر في|نشر|опубликовано|"
-    r"yayınlanma|yayınlandı|प्रकाशित)" + _COLON, re.IGNORECASE)
+UPDATED_LABEL = re.compile(_words(UPDATED_WORDS) + _COLON, re.IGNORECASE)
+TIME_LABEL = re.compile(_words(PUBLISHED_WORDS) + _COLON, re.IGNORECASE)
 _LABELS = (("source", SOURCE_LABEL), ("author", AUTHOR_LABEL), ("updated", UPDATED_LABEL),
            ("time", TIME_LABEL))
 _ICON = re.compile(r"fav|icon|logo|brand|avatar|publisher|source", re.I)

@@ -58,12 +58,20 @@ _MAYBE = re.compile(
     r"atrás|قبل|faz|ayer|ontem|hier|gestern|ieri|kemarin|dün|вчера|昨日|昨天|어제|अभी|kal\b",
     re.IGNORECASE,
 )
+# The labels pages print before a time, in the languages aggregators use; the byline reader
+# (byline.py) tells the two kinds apart, this finder only steps over them.
+PUBLISHED_WORDS = ("published", "first published", "posted", "publicado", "publié", "publié le",
+                   "veröffentlicht", "pubblicato", "diterbitkan", "dipublikasikan", "配信", "公開",
+                   "发布", "發布", "نشر في", "نشر", "опубликовано", "yayınlanma", "yayınlandı",
+                   "प्रकाशित")
+UPDATED_WORDS = ("last updated", "updated", "actualizado", "atualizado", "mis à jour",
+                 "aktualisiert", "stand", "aggiornato", "diperbarui", "更新", "آخر تحديث", "تحديث",
+                 "обновлено", "güncelleme", "güncellendi", "अपडेटेड", "अपडेट")
+_ICON_WORDS = ("on", "am", "le", "el", "em", "il", "time", "clock", "date", "schedule",
+               "access_time", "watch_later", "update", "event")
 _LEADIN = re.compile(
-    r"^(?:published|updated|posted|last updated|publicado|actualizado|atualizado|publié|"
-    r"mis à jour|veröffentlicht|aktualisiert|stand|pubblicato|aggiornato|опубликовано|обновлено|"
-    r"diterbitkan|diperbarui|yayınlanma|güncelleme|نشر في|آخر تحديث|配信|更新|"
-    r"on|am|le|el|em|il|time|clock|date|schedule|access_time|watch_later|update|event|"
-    r"प्रकाशित|अपडेटेड)\s*[:：]?\s*",
+    "^(?:" + "|".join(map(re.escape, sorted({*PUBLISHED_WORDS, *UPDATED_WORDS, *_ICON_WORDS},
+                                            key=len, reverse=True))) + r")\s*[:：]?\s*",
     re.IGNORECASE,
 )
 _SEP = re.compile(r"^[\s|·•,،\-–—:/]+|[\s|·•,،\-–—:/]+$")
