@@ -24,7 +24,7 @@ def mongo_uri(tmp_path_factory):
     if external:
         yield external
         return
-    from crawler import embedded_db
+    from crawler.storage import embedded_db
 
     data_dir = tmp_path_factory.mktemp("ferretdb")
     state = embedded_db.up(data_dir)
@@ -39,7 +39,7 @@ def db_name():
 
 @pytest.fixture
 def store(mongo_uri, db_name):
-    from crawler.store import Store
+    from crawler.storage.store import Store
 
     s = Store(mongo_uri, db_name)
     s.ensure_indexes()

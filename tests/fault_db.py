@@ -12,7 +12,7 @@ import signal
 import time
 from pathlib import Path
 
-from crawler import embedded_db
+from crawler.storage import embedded_db
 
 
 class OwnFerretDB:

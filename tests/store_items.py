@@ -3,7 +3,7 @@ stamped (the normalise pipeline's keys, without its text cleaning)."""
 
 from __future__ import annotations
 
-from crawler.store import content_hash
+from crawler.storage.store import content_hash
 from crawler.urls import canonical_url, fingerprint
 
 

@@ -34,7 +34,7 @@ def _strip(doc):
 
 
 def test_teaser_then_full_page_and_full_page_then_teaser_agree(store, mongo_uri, db_name):
-    from crawler.store import Store
+    from crawler.storage.store import Store
 
     t = teaser("https://agg.example/a", "A short snippet.", at=T0)
     f = full(at=T0 + timedelta(minutes=5))

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from crawler.discovery import parse_discovery
-from crawler.incremental import Policy, decide, next_interval, parse_duration
+from crawler.middlewares.incremental import Policy, decide, next_interval, parse_duration
 
 BASE = "https://paper.example/"
 

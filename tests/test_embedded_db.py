@@ -7,7 +7,7 @@ import socket
 import pytest
 from pymongo import MongoClient
 
-from crawler import embedded_db
+from crawler.storage import embedded_db
 from tests.conftest import run_crawler
 
 
@@ -96,12 +96,12 @@ def test_a_server_left_running_from_an_older_build_is_reported(tmp_path, caplog)
     first = embedded_db.up(tmp_path)
     try:
         record = tmp_path / "ferretdb" / embedded_db.SERVER_FILE
-        with caplog.at_level(logging.WARNING, logger="crawler.embedded_db"):
+        with caplog.at_level(logging.WARNING, logger="crawler.storage.embedded_db"):
             assert embedded_db.up(tmp_path) == first
         assert "older FerretDB build" not in caplog.text
         data = json.loads(record.read_text())
         record.write_text(json.dumps({**data, "binary": "/old/ferretdb:1:1"}))
-        with caplog.at_level(logging.WARNING, logger="crawler.embedded_db"):
+        with caplog.at_level(logging.WARNING, logger="crawler.storage.embedded_db"):
             assert embedded_db.up(tmp_path) == first  # still served: never restarted under a crawl
         assert "older FerretDB build" in caplog.text and "crawler db down" in caplog.text
     finally:

@@ -4,7 +4,7 @@ with no item lost and none stored twice.
 What makes it so: every accepted item is in the write-ahead journal before it is buffered (the
 next run replays journals whose process is gone), the store's writes are idempotent, and
 JOBDIR (here CRAWLER_RESUMABLE, under the data dir) is discarded after a kill because Scrapy
-saves its queue only on a clean close (crawler.jobstate)."""
+saves its queue only on a clean close (crawler.extensions.jobstate)."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ import time
 
 from pymongo import MongoClient
 
-from crawler import spill
 from crawler.demo_site import FixtureServer
+from crawler.storage import spill
 from tests.conftest import CRAWLER, ROOT, run_crawler
 from tests.fault_checks import check_stored_exactly_once
 
@@ -69,7 +69,7 @@ def test_sigkill_mid_crawl_then_rerun_loses_nothing_and_stores_nothing_twice(
 def _guard(jobdir):
     from scrapy.utils.test import get_crawler
 
-    from crawler.jobstate import CrashSafeJobdir
+    from crawler.extensions.jobstate import CrashSafeJobdir
     from spiders.daily8 import Daily8Spider
 
     crawler = get_crawler(Daily8Spider, {"JOBDIR": str(jobdir)})
@@ -103,7 +103,7 @@ def test_resumable_puts_jobdir_under_the_data_dir(tmp_path, monkeypatch):
     from scrapy.settings import Settings
     from scrapy.utils.test import get_crawler
 
-    from crawler.jobstate import CrashSafeJobdir
+    from crawler.extensions.jobstate import CrashSafeJobdir
     from spiders.daily8 import Daily8Spider
 
     monkeypatch.setenv("CRAWLER_DATA_DIR", str(tmp_path))

@@ -19,10 +19,10 @@ from datetime import UTC, datetime
 import pytest
 from pymongo import MongoClient
 
-from crawler import spill
 from crawler.demo_site import FixtureServer
 from crawler.items import Article, PageSnapshot
-from crawler.store import Store
+from crawler.storage import spill
+from crawler.storage.store import Store
 from crawler.urls import canonical_url, fingerprint
 from tests.conftest import CRAWLER, ROOT, run_crawler
 from tests.fault_checks import check_stored_exactly_once
@@ -216,7 +216,7 @@ def test_while_the_database_is_known_away_batches_spill_without_asking_it(
 ):
     """One failed write marks the database away; until the retry interval has passed, later
     batches go straight to the spill instead of each waiting for the driver's timeout."""
-    from crawler.durable import DurableWriter
+    from crawler.storage.durable import DurableWriter
 
     monkeypatch.setenv("CRAWLER_DATA_DIR", str(tmp_path / "data"))
     port = own_db.port
@@ -232,7 +232,7 @@ def test_while_the_database_is_known_away_batches_spill_without_asking_it(
     stats = Stats()
     writer = DurableWriter(store, stats, "run1", retry_interval=60, probe_timeout=0.5)
     own_db.kill()
-    caplog.set_level("WARNING", logger="crawler.durable")
+    caplog.set_level("WARNING", logger="crawler.storage.durable")
     for n in range(5):
         writer.accept(_lead(n))
         writer.write([_lead(n)], [], [writer.seal()])

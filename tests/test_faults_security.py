@@ -12,9 +12,9 @@ from urllib.parse import urlsplit
 from bson import json_util
 from pymongo import MongoClient
 
-from crawler import sanitize
 from crawler.items import Article, PageSnapshot, Teaser
-from crawler.store import page_id
+from crawler.storage import sanitize
+from crawler.storage.store import page_id
 from crawler.urls import canonical_url, fingerprint
 from tests.conftest import run_crawler
 from tests.fault_server import FaultServer, page
@@ -205,7 +205,7 @@ def _listening(port: int) -> list[str]:
 
 
 def test_the_embedded_database_listens_on_loopback_only(tmp_path):
-    from crawler import embedded_db
+    from crawler.storage import embedded_db
 
     state = embedded_db.up(tmp_path)
     try:

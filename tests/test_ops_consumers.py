@@ -16,7 +16,7 @@ import jsonschema
 import pytest
 from pymongo import MongoClient
 
-from crawler.commands.export import CSV_COLUMNS, INTERNAL_FIELDS, iso, jsonable
+from crawler.cli.export import CSV_COLUMNS, INTERNAL_FIELDS, iso, jsonable
 from crawler.demo_site import DemoSite, FixtureServer
 from tests.conftest import ROOT, run_crawler
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from pymongo import MongoClient
 
-from crawler.progress import progress_line
-from crawler.runrecord import run_counts, run_errors
+from crawler.extensions.progress import progress_line
+from crawler.extensions.runrecord import run_counts, run_errors
 from crawler.schedule import crontab, jobs, locks, timing
 from crawler.schedule.jobs import Job, ScheduleError
 

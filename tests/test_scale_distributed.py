@@ -1,4 +1,4 @@
-"""Distributed mode (scrapy-redis, crawler/distributed.py) against a real Redis, real crawler
+"""Distributed mode (scrapy-redis, crawler/distributed/__init__.py) against a real Redis, real crawler
 processes, a generated aggregator served on 127.0.0.1 and the test database."""
 
 from __future__ import annotations

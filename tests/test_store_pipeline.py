@@ -10,10 +10,10 @@ from datetime import UTC, datetime
 import scrapy
 from scrapy.utils.test import get_crawler
 
-from crawler import spill
-from crawler.durable import DurableWriter
 from crawler.items import Teaser
-from crawler.store import Store
+from crawler.storage import spill
+from crawler.storage.durable import DurableWriter
+from crawler.storage.store import Store
 from pipelines.store import StorePipeline
 from tests.store_items import prepared
 

@@ -1,4 +1,4 @@
-"""The one-statement-per-story write path (crawler.write_plan) against the operations it
+"""The one-statement-per-story write path (crawler.storage.write_plan) against the operations it
 replaces, on the real server: same documents for random sequences of batches, and the exact
 result when another writer overtakes a plan."""
 
@@ -9,9 +9,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from crawler import write_plan
 from crawler.items import Article, Teaser
-from crawler.store import Store, story_ops
+from crawler.storage import write_plan
+from crawler.storage.store import Store, story_ops
 from tests.store_items import prepared
 
 T0 = datetime(2026, 3, 2, 8, 0, 0, 123456, tzinfo=UTC)
@@ -158,7 +158,7 @@ def test_a_story_the_planner_refuses_is_written_operation_by_operation(store, tw
 
     monkeypatch.setattr(write_plan, "plan_story", plan_story)
     for batch in (first, later, later):
-        with caplog.at_level("WARNING", logger="crawler.store"):
+        with caplog.at_level("WARNING", logger="crawler.storage.store"):
             store.write_sightings(batch)
         _old_path(twin, batch)
     assert _docs(store) == _docs(twin)

@@ -60,10 +60,10 @@ def row(run: dict) -> dict[str, str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from crawler.commands.export import jsonable
-    from crawler.commands.schedule import print_table
-    from crawler.embedded_db import EmbeddedDBError
-    from crawler.store import Store, StoreUnavailable
+    from crawler.cli.export import jsonable
+    from crawler.cli.schedule import print_table
+    from crawler.storage.embedded_db import EmbeddedDBError
+    from crawler.storage.store import Store, StoreUnavailable
 
     query = {k: v for k, v in {"spider": args.spider, "job": args.job,
                                "status": args.status}.items() if v}

@@ -1,7 +1,7 @@
 """Words news pages use for times, per language, in lower case.
 
 Tables, not code: adding a language is adding rows. Keys are what appears on the page after
-:func:`crawler._timestamps.clean.normalise` (lower case, typographic apostrophes made ASCII,
+:func:`crawler.timestamps.clean.normalise` (lower case, typographic apostrophes made ASCII,
 native digits made ASCII). Units are canonical names: second, minute, hour, day, week, month,
 year. A unit entry is ``word -> (unit, count)`` where ``count`` is the number the word carries
 by itself: 1 for a plain singular ("час", "sejam"), 2 for an Arabic dual ("ساعتين"), and

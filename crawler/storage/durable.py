@@ -1,7 +1,7 @@
 """Store writes that survive a database outage and a killed crawler.
 
 The store pipeline hands every accepted item to :meth:`DurableWriter.accept` (it goes to the
-write-ahead journal, crawler.spill.Journal) and every batch to :meth:`DurableWriter.write`:
+write-ahead journal, crawler.storage.spill.Journal) and every batch to :meth:`DurableWriter.write`:
 
 * the database takes the batch: its journal file is deleted;
 * the database is away: the batch's journal file becomes a spill (fsynced, whole), the outage is
@@ -25,8 +25,8 @@ import time
 import pymongo
 from pymongo.errors import PyMongoError
 
-from crawler import spill
 from crawler.items import Article, PageSnapshot, Teaser
+from crawler.storage import spill
 
 log = logging.getLogger(__name__)
 

@@ -94,8 +94,8 @@ def csv_row(doc: dict) -> list[str]:
 def run(args: argparse.Namespace) -> int:
     from pymongo.errors import PyMongoError
 
-    from crawler.embedded_db import EmbeddedDBError
-    from crawler.store import Store, StoreUnavailable
+    from crawler.storage.embedded_db import EmbeddedDBError
+    from crawler.storage.store import Store, StoreUnavailable
 
     if args.until is not None and args.until <= args.since:
         print("crawler export: --until must be later than --since", file=sys.stderr)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from crawler import config, embedded_db, spill
+from crawler import config
+from crawler.storage import embedded_db, spill
 
 NAME = "db"
 HELP = "start, stop or inspect the database (the embedded FerretDB unless MONGO_URI is set)"
@@ -41,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _status(external: str | None) -> int:
-    from crawler.store import Store, StoreUnavailable
+    from crawler.storage.store import Store, StoreUnavailable
 
     if external:
         uri, kind = external, "MONGO_URI"
@@ -75,7 +76,7 @@ def _replay() -> int:
     gone). Idempotent: replaying what is already stored changes nothing."""
     from pymongo.errors import PyMongoError
 
-    from crawler.store import Store, StoreUnavailable
+    from crawler.storage.store import Store, StoreUnavailable
 
     files = spill.pending()
     if not files:

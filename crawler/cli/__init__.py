@@ -1,4 +1,4 @@
-"""The `crawler` command: one sub-command per module in crawler.commands.
+"""The `crawler` command: one sub-command per module in crawler.cli.
 
 Each module there exposes NAME, HELP, register(parser) and run(args) -> exit status, so a new
 sub-command is a new file, not an edit here.
@@ -9,16 +9,13 @@ from __future__ import annotations
 import argparse
 import importlib
 import pkgutil
-import sys
-
-import crawler.commands as commands_pkg
 
 
 def _command_modules():
-    for info in sorted(pkgutil.iter_modules(commands_pkg.__path__), key=lambda m: m.name):
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
         if info.name.startswith("_"):
             continue
-        module = importlib.import_module(f"{commands_pkg.__name__}.{info.name}")
+        module = importlib.import_module(f"{__name__}.{info.name}")
         if hasattr(module, "NAME") and hasattr(module, "run"):
             yield module
 
@@ -48,6 +45,3 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
 
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -36,9 +36,9 @@ def run(args: argparse.Namespace) -> int:
 
     from crawler import config
     from crawler.demo_site import DemoSite, FixtureServer
-    from crawler.run_status import exit_code
+    from crawler.extensions.run_status import exit_code
     from crawler.scrapy_commands.crawl import preflight
-    from crawler.store import Store
+    from crawler.storage.store import Store
 
     problem = preflight()
     if problem:

@@ -2,7 +2,9 @@
 
 ``parse(text, now, tz=None, lang=None)`` returns a :class:`ParsedTime` (UTC instant, precision,
 raw text) or None; ``parse_with_reason`` also says why not. A fast path of precompiled grammars
-(crawler._timestamps) reads the common forms in microseconds; dateparser, imported only when
+(this package's private modules: ``lexicon`` words per language, ``clean`` text normalisation,
+``zones`` zone table and DST rule, ``relative`` and ``absolute`` grammars, ``reject`` texts that are
+not times, ``fallback`` dateparser) reads the common forms in microseconds; dateparser, imported only when
 needed, reads the long tail with the same context as hints.
 
 Context
@@ -56,11 +58,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
-from crawler._timestamps import absolute, fallback, relative
-from crawler._timestamps import patterns as p
-from crawler._timestamps.clean import normalise, significant
-from crawler._timestamps.context import Ctx, Hit
-from crawler._timestamps.reject import MAX_LABEL_WORDS, classify
+from crawler.timestamps import absolute, fallback, relative
+from crawler.timestamps import patterns as p
+from crawler.timestamps.clean import normalise, significant
+from crawler.timestamps.context import Ctx, Hit
+from crawler.timestamps.reject import MAX_LABEL_WORDS, classify
 
 __all__ = ["MAX_SKEW", "MAX_TEXT", "ParsedTime", "locate", "parse", "parse_with_reason"]
 

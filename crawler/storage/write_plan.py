@@ -1,7 +1,7 @@
 """One statement per story: the store's update operations, evaluated in Python on the stored
 document, turned into a single insert or a single update.
 
-Why: crawler.store describes a story's write as several small order-independent operations
+Why: crawler.storage.store describes a story's write as several small order-independent operations
 (upsert, one guarded push per page, content update, merge rules). Sent as they are, a story seen
 on eleven pages costs a dozen update statements, and an update statement is the slowest thing a
 MongoDB-wire server does (FerretDB on SQLite: ~1,500/s against ~15,000 inserted documents/s).
@@ -15,7 +15,7 @@ server would end with; the difference from what is stored becomes one statement:
   changed the story in between) the caller falls back to the operations themselves, which are
   correct in any order.
 
-Only the operators and filter forms crawler.store and crawler.dedup.merge use are implemented;
+Only the operators and filter forms crawler.storage.store and crawler.dedup.merge use are implemented;
 anything else raises, so a new operation cannot be silently mis-planned.
 """
 
@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-# (filter, update, upsert): one operation as crawler.store builds it.
+# (filter, update, upsert): one operation as crawler.storage.store builds it.
 Op = tuple[dict[str, Any], dict[str, Any], bool]
 
 # Fields written with an order-independent operator rather than $set.

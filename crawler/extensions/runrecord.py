@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 
 from scrapy import signals
 
-from crawler.run_status import run_status
+from crawler.extensions.run_status import run_status
 
 log = logging.getLogger(__name__)
 
@@ -108,7 +108,7 @@ class RunRecorder:
     def spider_opened(self, spider) -> None:
         from pymongo.errors import PyMongoError
 
-        from crawler.store import Store
+        from crawler.storage.store import Store
 
         self.started_at = datetime.now(UTC)
         spider.run_id = self.run_id

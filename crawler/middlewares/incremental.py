@@ -1,7 +1,7 @@
 """Incremental crawling across runs: fetch only what may have changed since the last run.
 
 State lives in MongoDB (collection `fetch_state`, one document per fetched URL, written through
-crawler.store.Store): when the URL was last fetched, its ETag and Last-Modified, what kind of page
+crawler.storage.store.Store): when the URL was last fetched, its ETag and Last-Modified, what kind of page
 it turned out to be, and for listing pages, feeds and sitemaps an adaptive re-fetch interval.
 
 Policy (`decide`, a pure function):
@@ -186,7 +186,7 @@ class IncrementalMiddleware:
                                settings.get("CRAWLER_LISTING_MAX_INTERVAL")),
         )
         self.rules = getattr(spider, "url_rules", None)
-        from crawler.store import Store
+        from crawler.storage.store import Store
 
         try:
             self.store = (self._store_factory or Store)()

@@ -123,7 +123,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"crawler timestamps: --now is not ISO-8601: {args.now!r}", file=sys.stderr)
         return 2
     if args.tz:
-        from crawler._timestamps.zones import zone
+        from crawler.timestamps.zones import zone
 
         try:
             zone(args.tz)

@@ -11,7 +11,7 @@ This extension keeps a marker file in JOBDIR while a crawl runs:
 * at start, a marker left behind means the last crawl with this JOBDIR died; its scheduler state
   cannot be trusted, so it is removed (with a warning) and the crawl starts again from its start
   URLs. Nothing is stored twice: the store's writes are idempotent upserts, and items the dead
-  crawl had accepted are replayed from its journal (crawler.spill);
+  crawl had accepted are replayed from its journal (crawler.storage.spill);
 * a crawl that closes cleanly removes the marker. If it finished, the whole job state goes too,
   so the next scheduled run of the same spider starts fresh; if it was stopped (Ctrl-C, SIGTERM,
   CLOSESPIDER_*), the state stays and the next run resumes where it stopped.

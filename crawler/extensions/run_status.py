@@ -11,7 +11,7 @@ def run_status(stats: dict, finish_reason: str | None) -> str:
     ok: otherwise."""
     if stats.get("run/database_unreachable"):
         return FAILED
-    # A distributed worker (crawler/distributed.py) may rightly get no page: others drained the
+    # A distributed worker (crawler/distributed/__init__.py) may rightly get no page: others drained the
     # shared queue first.
     reached = stats.get("response_received_count") or stats.get("distributed/worker")
     if finish_reason != "finished" or not reached:
