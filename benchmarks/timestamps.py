@@ -21,11 +21,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from crawler.cli.timestamps import convert_lines  # noqa: E402
-from tests.timestamps_cases.loader import load_cases  # noqa: E402
+from tests.support.timestamps_cases.loader import load_cases  # noqa: E402
 
 ENGLISH_COMMON = [
     "8 hours ago", "an hour ago", "42 minutes ago", "time42 minutes ago", "timean hour ago",

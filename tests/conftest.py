@@ -4,17 +4,20 @@ fixture sites served on 127.0.0.1."""
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import uuid
-from pathlib import Path
 
 import pytest
 
 from crawler.demo_site import DemoSite, FixtureServer
 
-ROOT = Path(__file__).resolve().parent.parent
-CRAWLER = [sys.executable, "-m", "crawler.cli"]
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Tests under tests/integration start real parts (database, browser, Redis, crawls): marked
+    so `pytest -m "not integration"` leaves them out."""
+    for item in items:
+        if "integration" in item.path.parts:
+            item.add_marker(pytest.mark.integration)
 
 
 @pytest.fixture(scope="session")
@@ -65,9 +68,3 @@ def demo_site():
 def demo_server(demo_site):
     with FixtureServer(demo_site.render) as server:
         yield server
-
-
-def run_crawler(args: list[str], env: dict, timeout: float = 240) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [*CRAWLER, *args], env=env, cwd=ROOT, capture_output=True, text=True, timeout=timeout
-    )
