@@ -97,6 +97,10 @@ CRAWLER_SCHEDULES = "schedules.yaml"
 CRAWLER_SCHEDULE_GRACE = 600
 # On SIGTERM the scheduler forwards it to running crawls and waits this long before killing them.
 CRAWLER_SCHEDULE_STOP_TIMEOUT = 30
+# A job's log (<data dir>/logs/<job>.log) over this many bytes is rotated by the scheduler before
+# the job's next run, keeping this many older ones (<job>.log.1 ...); 0 bytes: never rotated.
+CRAWLER_JOB_LOG_MAX_BYTES = 10 * 1024 * 1024
+CRAWLER_JOB_LOG_BACKUPS = 3
 
 # -- Rendering pages that need JavaScript (issue 5: crawler/render/) --------------------------
 # Requests with meta playwright=True are rendered in headless Chromium; every other request goes
@@ -167,6 +171,8 @@ DOWNLOADER_MIDDLEWARES = {
 EXTENSIONS = {
     **globals().get("EXTENSIONS", {}),
     "crawler.extensions.jobstate.CrashSafeJobdir": -1,
+    # SIGTERM/SIGINT while the crawl starts up: held until it can stop cleanly.
+    "crawler.extensions.early_stop.EarlyStop": 0,
 }
 
 # -- Discovery and deduplication (issue 6): feeds, sitemaps, near-duplicates, incremental -------

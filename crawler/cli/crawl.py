@@ -33,7 +33,12 @@ def run(args: argparse.Namespace) -> int:
     import sys
 
     from crawler.scrapy_commands.crawl import preflight
+    from crawler.sites.registry import spider_class, spider_profile_problem
 
+    problem = spider_profile_problem(spider_class(args.spider))
+    if problem:  # a broken profile stops the spiders that use it, and only them
+        print(f"crawl not started: {problem}", file=sys.stderr)
+        return 2
     # Checked here too, before Scrapy logs anything, so a cron mail holds one clear line.
     problem = preflight()
     if problem:

@@ -47,6 +47,8 @@ def run(args: argparse.Namespace) -> int:
         if args.action == "run":
             print("crawler schedule run: not started", file=sys.stderr)
         return 2
+    for warning in profile_warnings(jobs):
+        print(f"crawler schedule {args.action}: {warning}", file=sys.stderr)
     if args.action == "run":
         return _run(jobs, path)
     if args.action == "crontab":
@@ -55,6 +57,17 @@ def run(args: argparse.Namespace) -> int:
         return _status(jobs)
     _list(jobs)
     return 0
+
+
+def profile_warnings(jobs) -> list[str]:
+    """A line per enabled job whose spider's profile is broken: those jobs will fail, the others
+    run."""
+    from crawler.sites.registry import spider_class, spider_profile_problem
+
+    problems = {spider: spider_profile_problem(spider_class(spider))
+                for spider in {job.spider for job in jobs if job.enabled}}
+    return [f"job {job.name}: spider {job.spider} will not run: {problems[job.spider]}"
+            for job in jobs if job.enabled and problems.get(job.spider)]
 
 
 def _settings():
@@ -70,7 +83,9 @@ def _run(jobs, path: Path) -> int:
                         format="%(asctime)s [%(name)s] %(levelname)s: %(message)s")
     s = _settings()
     daemon = Daemon(jobs, path.resolve(), stop_timeout=float(s.CRAWLER_SCHEDULE_STOP_TIMEOUT),
-                    kill_grace=float(s.CRAWLER_RUN_KILL_GRACE))
+                    kill_grace=float(s.CRAWLER_RUN_KILL_GRACE),
+                    log_max_bytes=int(s.CRAWLER_JOB_LOG_MAX_BYTES),
+                    log_backups=int(s.CRAWLER_JOB_LOG_BACKUPS))
     return daemon.run()
 
 

@@ -100,7 +100,8 @@ def read_profiles(environ=None) -> Profiles:
 def _cached() -> Profiles:
     profiles = read_profiles()
     for bad in profiles.broken:
-        log.warning("profile %r not loaded, spiders using it will not run: %s", bad.name, bad.error)
+        # INFO: a crawl logs it; a command with no logging set up prints only its own line.
+        log.info("profile %r not loaded, spiders using it will not run: %s", bad.name, bad.error)
     return profiles
 
 
@@ -136,3 +137,28 @@ def profile_for_url(url: str) -> SiteProfile | None:
         if profile.matches(url):
             return profile
     return None
+
+
+def spider_profile_problem(spidercls) -> str | None:
+    """Why a spider class cannot run for want of its profile (the profile's one line), or None.
+    Spiders that pick their profile from the start URL name none and have no such problem."""
+    name = getattr(spidercls, "profile_name", None)
+    if not name:
+        return None
+    try:
+        get_profile(name)
+    except ProfileError as exc:
+        return str(exc)
+    return None
+
+
+def spider_class(name: str):
+    """The project's spider class `name`, or None when there is none."""
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
+    from scrapy.spiderloader import get_spider_loader
+    from scrapy.utils.project import get_project_settings
+
+    try:
+        return get_spider_loader(get_project_settings()).load(name)
+    except KeyError:
+        return None
