@@ -62,6 +62,7 @@ def run(args: argparse.Namespace) -> int:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((args.host, args.port))
+        sock.listen(128)  # connections wait in the backlog until the server accepts: none refused
     except OSError as exc:
         print(f"crawler web: cannot listen on {args.host}:{args.port}: {exc.strerror}",
               file=sys.stderr)

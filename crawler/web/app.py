@@ -91,9 +91,11 @@ def create_app(cfg: WebConfig) -> Starlette:
                                               f"{label}: {n} stories stored "
                                               f"({c.get('new') or 0} new, "
                                               f"{c.get('updated') or 0} updated)", href))
-        span = (fmt.utc(since), fmt.utc(datetime.now(UTC)))
+        now = datetime.now(UTC)
+        span = (fmt.utc(since), fmt.utc(now))
         return page(request, "runs.html", runs=runs, spider=spider, status=status,
-                    rate_chart=charts.line_chart("Pages per minute, per run", rate_points, span),
+                    rate_chart=charts.line_chart("Pages per minute, per run", rate_points, span,
+                                                 x_range=(since.timestamp(), now.timestamp())),
                     stored_chart=charts.bar_chart("Stories stored per run", stored_points, span),
                     charted=len(charted), chart_days=CHART_DAYS)
 
@@ -179,7 +181,7 @@ def create_app(cfg: WebConfig) -> Starlette:
                 pos = s.get("position") if isinstance(s.get("position"), int) else 0
                 points.append(charts.Point(seen.timestamp(), pos,
                                            f"{fmt.utc(seen)}: {s.get('role')} #{pos} on "
-                                           f"{s.get('page_url')}"))
+                                           f"{s.get('page_url')}", kind=str(s.get("role") or "")))
         xs = [p.x for p in points]
         span = ((fmt.utc(datetime.fromtimestamp(min(xs), UTC)),
                  fmt.utc(datetime.fromtimestamp(max(xs), UTC))) if xs else ("", ""))
@@ -189,7 +191,7 @@ def create_app(cfg: WebConfig) -> Starlette:
                         key=lambda d: (str(d.get("source") or ""), d["_id"]))
         return page(request, "story.html", a=article, sightings=sightings, copies=copies,
                     chart=charts.line_chart("Sightings over time (position on the page; 0 = lead)",
-                                            points, span))
+                                            points, span, join=False))
 
     def schedules_page(request: Request) -> Response:
         return page(request, "schedules.html", view=schedules.view(cfg.schedules_file))

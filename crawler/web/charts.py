@@ -21,6 +21,7 @@ class Point:
     y: float
     label: str  # the tooltip: what a person reads when hovering the point
     href: str | None = None
+    kind: str = ""  # an extra class (e.g. a sighting's role) for colour
 
 
 def _scale(value: float, lo: float, hi: float, out_lo: float, out_hi: float) -> float:
@@ -76,20 +77,22 @@ def _empty(title: str, width: int, height: int) -> Markup:
 
 
 def line_chart(title: str, points: Sequence[Point], x_labels: tuple[str, str] = ("", ""),
-               width: int = WIDTH, height: int = HEIGHT) -> Markup:
-    """Points joined by a line, in x order; one circle per point."""
+               width: int = WIDTH, height: int = HEIGHT,
+               x_range: tuple[float, float] | None = None, join: bool = True) -> Markup:
+    """One circle per point, joined by a line in x order unless join is False (a scatter);
+    x_range fixes the axis (e.g. the last seven days) instead of fitting the points."""
     if not points:
         return _empty(title, width, height)
     pts = sorted(points, key=lambda p: p.x)
-    x_lo, x_hi = pts[0].x, pts[-1].x
+    x_lo, x_hi = x_range or (pts[0].x, pts[-1].x)
     y_max = _nice_max(max(p.y for p in pts))
     bottom = height - PAD_B
     coords = [(_scale(p.x, x_lo, x_hi, PAD_L + 6, width - PAD_R - 6),
                _scale(p.y, 0, y_max, bottom, PAD_T)) for p in pts]
     path = " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
-    body = [f'<polyline class="series" fill="none" points="{path}"/>']
+    body = [f'<polyline class="series" fill="none" points="{path}"/>'] if join else []
     for p, (x, y) in zip(pts, coords, strict=True):
-        body.append(_point(p, f'<circle class="pt" cx="{x:.1f}" cy="{y:.1f}" r="3.5" '
+        body.append(_point(p, f'<circle class="pt {escape(p.kind)}" cx="{x:.1f}" cy="{y:.1f}" r="3.5" '
                               f'data-x="{p.x:g}" data-y="{p.y:g}">'
                               f"<title>{escape(p.label)}</title></circle>"))
     return _frame(title, y_max, x_labels, width, height, body)
@@ -103,7 +106,7 @@ def bar_chart(title: str, points: Sequence[Point], x_labels: tuple[str, str] = (
     y_max = _nice_max(max(p.y for p in points))
     bottom = height - PAD_B
     slot = (width - PAD_L - PAD_R) / len(points)
-    bar_w = max(1.0, slot * 0.8)
+    bar_w = min(40.0, max(1.0, slot * 0.8))
     body = []
     for i, p in enumerate(points):
         top = _scale(p.y, 0, y_max, bottom, PAD_T)
