@@ -96,7 +96,10 @@ def create_app(cfg: WebConfig) -> Starlette:
         return page(request, "runs.html", runs=runs, spider=spider, status=status,
                     rate_chart=charts.line_chart("Pages per minute, per run", rate_points, span,
                                                  x_range=(since.timestamp(), now.timestamp())),
-                    stored_chart=charts.bar_chart("Stories stored per run", stored_points, span),
+                    stored_chart=charts.bar_chart(
+                        "Stories stored per run", stored_points,
+                        (fmt.utc(charted[0].get("started_at")), fmt.utc(charted[-1].get("started_at")))
+                        if charted else span),
                     charted=len(charted), chart_days=CHART_DAYS)
 
     def run_page(request: Request) -> Response:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-WIDTH, HEIGHT = 640, 180
+WIDTH, HEIGHT = 540, 180
 PAD_L, PAD_R, PAD_T, PAD_B = 48, 12, 12, 28
 
 
@@ -109,10 +109,10 @@ def bar_chart(title: str, points: Sequence[Point], x_labels: tuple[str, str] = (
     bar_w = min(40.0, max(1.0, slot * 0.8))
     body = []
     for i, p in enumerate(points):
-        top = _scale(p.y, 0, y_max, bottom, PAD_T)
+        top = min(_scale(p.y, 0, y_max, bottom, PAD_T), bottom - 1.0)  # a zero stays visible
         x = PAD_L + i * slot + (slot - bar_w) / 2
         body.append(_point(p, f'<rect class="pt bar" x="{x:.1f}" y="{top:.1f}" width="{bar_w:.1f}" '
-                              f'height="{max(0.0, bottom - top):.1f}" data-x="{p.x:g}" '
+                              f'height="{max(1.0, bottom - top):.1f}" data-x="{p.x:g}" '
                               f'data-y="{p.y:g}"><title>{escape(p.label)}</title></rect>'))
     return _frame(title, y_max, x_labels, width, height, body)
 
