@@ -20,11 +20,10 @@ test: setup-test
 	@$(VENV)/bin/ruff check .
 	@$(PY) -m pytest
 
-# Pure-function tests only (extraction, timestamps, URLs): no database, browser or Redis; seconds.
+# Pure-function tests only (tests/unit): no database, browser or Redis; seconds.
 test-quick: setup
 	@$(VENV)/bin/ruff check .
-	@$(PY) -m pytest -q -x tests/test_extract*.py tests/test_timestamps*.py tests/test_urls*.py \
-		tests/test_fuzz_extract.py
+	@$(PY) -m pytest -q -x tests/unit
 
 bench: setup-test
 	@for b in benchmarks/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done

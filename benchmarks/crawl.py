@@ -138,7 +138,7 @@ def _parse(out: subprocess.CompletedProcess, wall: float | None = None) -> dict:
 
 
 def measure(pages_total: int, seconds: float, profile: str | None = None) -> tuple[dict, dict, int]:
-    from crawler import embedded_db
+    from crawler.storage import embedded_db
 
     site = GeneratedSite(pages_total)
     with tempfile.TemporaryDirectory(prefix="bench-crawl-") as tmp, FastServer(site.html) as srv:

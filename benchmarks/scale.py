@@ -85,7 +85,7 @@ def main() -> None:
     parser.add_argument("--teasers", type=int, default=10)
     parser.add_argument("--timeout", type=float, default=240, help="per worker count")
     args = parser.parse_args()
-    from crawler import embedded_db
+    from crawler.storage import embedded_db
 
     site = GeneratedSite(args.pages, args.teasers)
     results = []

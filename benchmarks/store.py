@@ -35,7 +35,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from crawler.items import Article, Teaser  # noqa: E402
-from crawler.store import Store, content_hash  # noqa: E402
+from crawler.storage.store import Store, content_hash  # noqa: E402
 from crawler.urls import canonical_url, fingerprint  # noqa: E402
 
 BASE = "http://agg.example.test/story/"
@@ -144,7 +144,7 @@ def main() -> None:
     uri = os.environ.get("BENCH_MONGO_URI")
     tmp = None
     if not uri:
-        from crawler import embedded_db
+        from crawler.storage import embedded_db
 
         tmp = tempfile.TemporaryDirectory(prefix="bench-store-")
         uri = embedded_db.up(Path(tmp.name)).uri
@@ -152,7 +152,7 @@ def main() -> None:
         r = run(uri, args.pages, args.batch, args.merged)
     finally:
         if tmp is not None:
-            from crawler import embedded_db
+            from crawler.storage import embedded_db
 
             embedded_db.down(Path(tmp.name))
             tmp.cleanup()

@@ -3,7 +3,7 @@
 The mixed corpus is the hand-written test corpus (tests/timestamps_cases/corpus.yaml: relative
 phrases in 14 languages, glued labels, zone labels, DST edges, ISO/RFC/epoch, non-times, a long
 tail outside the tables). The project is measured through the command's batch path
-(crawler.commands.timestamps.convert_lines: JSON Lines in, JSON Lines out); the baseline is
+(crawler.cli.timestamps.convert_lines: JSON Lines in, JSON Lines out); the baseline is
 dateparser.parse(text, languages=[lang], settings={RELATIVE_BASE, TIMEZONE, TO_TIMEZONE,
 RETURN_AS_TIMEZONE_AWARE}). Accuracy: a null where null is expected, or the expected instant to
 the second. Both sides get one untimed warm-up pass. The last line is the machine-readable summary.
@@ -21,11 +21,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from crawler.commands.timestamps import convert_lines  # noqa: E402
-from tests.timestamps_cases.loader import load_cases  # noqa: E402
+from crawler.cli.timestamps import convert_lines  # noqa: E402
+from tests.support.timestamps_cases.loader import load_cases  # noqa: E402
 
 ENGLISH_COMMON = [
     "8 hours ago", "an hour ago", "42 minutes ago", "time42 minutes ago", "timean hour ago",

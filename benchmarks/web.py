@@ -39,7 +39,7 @@ from pymongo import DESCENDING, MongoClient
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.web_server import WebServer  # noqa: E402
+from tests.support.web_server import WebServer  # noqa: E402
 
 STORIES = int(os.environ.get("BENCH_WEB_STORIES") or 100_000)
 REPEAT = int(os.environ.get("BENCH_WEB_REPEAT") or 5)
@@ -106,7 +106,7 @@ def main() -> None:
     uri = os.environ.get("BENCH_MONGO_URI")
     tmp = tempfile.TemporaryDirectory(prefix="bench-web-")
     if not uri:
-        from crawler import embedded_db
+        from crawler.storage import embedded_db
 
         uri = embedded_db.up(Path(tmp.name) / "db").uri
     db_name = f"bench_web_{os.getpid()}"
@@ -143,7 +143,7 @@ def main() -> None:
         client.drop_database(db_name)
         client.close()
         if not os.environ.get("BENCH_MONGO_URI"):
-            from crawler import embedded_db
+            from crawler.storage import embedded_db
 
             embedded_db.down(Path(tmp.name) / "db")
         tmp.cleanup()

@@ -67,8 +67,8 @@ CRAWLER_DEFAULT_TZ = "UTC"
 # -- Operations (issue 7): run records, progress lines, scheduled runs ----------------------
 EXTENSIONS = {
     **globals().get("EXTENSIONS", {}),
-    "crawler.runrecord.RunRecorder": 100,  # the runs document of every crawl
-    "crawler.progress.ProgressLog": 500,
+    "crawler.extensions.runrecord.RunRecorder": 100,  # the runs document of every crawl
+    "crawler.extensions.progress.ProgressLog": 500,
 }
 # Seconds between progress lines (pages, items, rate) in a crawl's log; 0 turns them off.
 CRAWLER_PROGRESS_INTERVAL = 10
@@ -142,24 +142,24 @@ STORE_RETRY_INTERVAL = 2.0
 STORE_PROBE_TIMEOUT = 1.0
 # Pause/resume: true puts JOBDIR under <data dir>/jobs/<spider> (an explicit -s JOBDIR=... wins).
 # A crawl stopped with Ctrl-C or SIGTERM resumes on the next run; after a kill the saved queue
-# is discarded and the crawl restarts from its start URLs (crawler.jobstate).
+# is discarded and the crawl restarts from its start URLs (crawler.extensions.jobstate).
 CRAWLER_RESUMABLE = False
 # Hops before a redirect chain is given up; loops back to a visited URL stop at once.
 REDIRECT_MAX_TIMES = 10
 DOWNLOADER_MIDDLEWARES = {
     **globals().get("DOWNLOADER_MIDDLEWARES", {}),
-    # Scrapy's own lets requests that wait for robots.txt through unchecked (crawler/robots.py).
+    # Scrapy's own lets requests that wait for robots.txt through unchecked (crawler/middlewares/robots.py).
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
-    "crawler.robots.RobotsTxtMiddleware": 100,
-    "crawler.redirect_loops.RedirectLoopMiddleware": 650,
+    "crawler.middlewares.robots.RobotsTxtMiddleware": 100,
+    "crawler.middlewares.redirect_loops.RedirectLoopMiddleware": 650,
 }
 EXTENSIONS = {
     **globals().get("EXTENSIONS", {}),
-    "crawler.jobstate.CrashSafeJobdir": -1,
+    "crawler.extensions.jobstate.CrashSafeJobdir": -1,
 }
 
 # -- Discovery and deduplication (issue 6): feeds, sitemaps, near-duplicates, incremental -------
-# Incremental crawling (crawler/incremental.py): state per URL in the fetch_state collection.
+# Incremental crawling (crawler/middlewares/incremental.py): state per URL in the fetch_state collection.
 # False fetches everything and keeps no state.
 CRAWLER_INCREMENTAL = True
 # Article pages fetched more recently than this are skipped (seconds, or "30m", "6h", "2d"); a
@@ -182,10 +182,10 @@ CRAWLER_DEDUP_REBUILD_LIMIT = 20_000
 DOWNLOADER_MIDDLEWARES = {
     **globals().get("DOWNLOADER_MIDDLEWARES", {}),
     # After redirects are followed (600), before retries (550): sees 200 and 304 answers.
-    "crawler.incremental.IncrementalMiddleware": 580,
+    "crawler.middlewares.incremental.IncrementalMiddleware": 580,
 }
 
-# -- Distributed mode (scrapy-redis; crawler/distributed.py) --------------------------------
+# -- Distributed mode (scrapy-redis; crawler/distributed/__init__.py) --------------------------------
 # Set REDIS_URL (env REDIS_URL or CRAWLER_REDIS_URL, or -s REDIS_URL=redis://host:6379/0) and
 # every worker shares one request queue and duplicate filter in Redis. Unset: single process.
 REDIS_URL = os.environ.get("REDIS_URL") or None

@@ -23,7 +23,7 @@ from crawler.dedup import NearDupIndex, content_tokens, minhash_signature, text_
 from crawler.dedup.aliases import AliasIndex
 from crawler.dedup.neardup import DEFAULT_MAX_ITEMS, THRESHOLD
 from crawler.items import Article, PageSnapshot, Teaser
-from crawler.store import content_hash
+from crawler.storage.store import content_hash
 from crawler.urls import fingerprint, site_of
 
 log = logging.getLogger(__name__)
@@ -59,7 +59,7 @@ class DedupPipeline:
 
     def rebuild(self) -> int:
         """Load the recent stories' keys; returns how many were loaded."""
-        from crawler.store import Store
+        from crawler.storage.store import Store
 
         store = (self._store_factory or Store)()
         loaded = 0

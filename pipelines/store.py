@@ -7,9 +7,9 @@ merged into the one waiting (up to STORE_MAX_BATCH items): a story seen on sever
 then costs one statement instead of one per batch, so the slower the database, the less it is
 asked to do per page. The crawl waits for the database only when STORE_MAX_PENDING batches are
 waiting and the last is full (so a slow database slows the crawl instead of filling memory).
-If the database is away, the batch goes to the on-disk spill (crawler.spill) and is counted; it
-is replayed as soon as the database answers again, in this run or the next (crawler.durable:
-journal, spill, replay). The run's document is crawler.runrecord's job (an extension); pages are
+If the database is away, the batch goes to the on-disk spill (crawler.storage.spill) and is counted; it
+is replayed as soon as the database answers again, in this run or the next (crawler.storage.durable:
+journal, spill, replay). The run's document is crawler.extensions.runrecord's job (an extension); pages are
 stamped with its run id.
 """
 
@@ -21,17 +21,17 @@ import time
 
 from pymongo.errors import PyMongoError
 
-from crawler import spill
 from crawler.distributed import write_lock
-from crawler.durable import DurableWriter
+from crawler.extensions.runrecord import run_counts, run_errors, run_id_for  # noqa: F401 (re-exported)
 from crawler.items import Article, PageSnapshot, Teaser
-from crawler.runrecord import run_counts, run_errors, run_id_for  # noqa: F401 (re-exported)
-from crawler.store import Store, StoreUnavailable
+from crawler.storage import spill
+from crawler.storage.durable import DurableWriter
+from crawler.storage.store import Store, StoreUnavailable
 
 log = logging.getLogger(__name__)
 
 # Signal sent after each batch is written (or spilled): `pages` = its PageSnapshots. Distributed
-# mode (crawler/distributed.py) releases a page's lease on it.
+# mode (crawler/distributed/__init__.py) releases a page's lease on it.
 store_flushed = object()
 
 
@@ -41,7 +41,7 @@ class _Batch:
     def __init__(self) -> None:
         self.sightings: list[Article | Teaser] = []
         self.pages: list[PageSnapshot] = []
-        self.journal: list = []  # crawler.spill.JournalBatch files holding these items
+        self.journal: list = []  # crawler.storage.spill.JournalBatch files holding these items
         self.started = False
 
     def __len__(self) -> int:

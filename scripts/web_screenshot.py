@@ -16,9 +16,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from crawler import embedded_db  # noqa: E402
 from crawler.demo_site import DemoSite, FixtureServer  # noqa: E402
-from tests.web_server import WebServer  # noqa: E402
+from crawler.storage import embedded_db  # noqa: E402
+from tests.support.web_server import WebServer  # noqa: E402
 
 CHROMIUM = os.environ.get("CRAWLER_CHROMIUM") or "/usr/bin/chromium"
 

@@ -19,8 +19,8 @@ from urllib.parse import urlsplit
 import scrapy
 
 from crawler.discovery import parse_discovery
-from crawler.incremental import NotModified, SkippedByPolicy
 from crawler.items import Teaser
+from crawler.middlewares.incremental import NotModified, SkippedByPolicy
 from crawler.urls import UrlRules, fetch_url
 
 log = logging.getLogger(__name__)

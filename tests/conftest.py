@@ -4,17 +4,20 @@ fixture sites served on 127.0.0.1."""
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import uuid
-from pathlib import Path
 
 import pytest
 
 from crawler.demo_site import DemoSite, FixtureServer
 
-ROOT = Path(__file__).resolve().parent.parent
-CRAWLER = [sys.executable, "-m", "crawler.cli"]
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Tests under tests/integration start real parts (database, browser, Redis, crawls): marked
+    so `pytest -m "not integration"` leaves them out."""
+    for item in items:
+        if "integration" in item.path.parts:
+            item.add_marker(pytest.mark.integration)
 
 
 @pytest.fixture(scope="session")
@@ -24,7 +27,7 @@ def mongo_uri(tmp_path_factory):
     if external:
         yield external
         return
-    from crawler import embedded_db
+    from crawler.storage import embedded_db
 
     data_dir = tmp_path_factory.mktemp("ferretdb")
     state = embedded_db.up(data_dir)
@@ -39,7 +42,7 @@ def db_name():
 
 @pytest.fixture
 def store(mongo_uri, db_name):
-    from crawler.store import Store
+    from crawler.storage.store import Store
 
     s = Store(mongo_uri, db_name)
     s.ensure_indexes()
@@ -65,9 +68,3 @@ def demo_site():
 def demo_server(demo_site):
     with FixtureServer(demo_site.render) as server:
         yield server
-
-
-def run_crawler(args: list[str], env: dict, timeout: float = 240) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [*CRAWLER, *args], env=env, cwd=ROOT, capture_output=True, text=True, timeout=timeout
-    )

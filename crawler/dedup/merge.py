@@ -1,6 +1,6 @@
 """The merge rules' extra update operations (docs/schema.md, "Merge rules").
 
-crawler.store builds the A/B/C operations of every story; this module adds what deduplication
+crawler.storage.store builds the A/B/C operations of every story; this module adds what deduplication
 and discovery need, each operation self-sufficient and idempotent so a batch gives the same
 document in any order and a replayed batch changes nothing:
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from crawler._timestamps import lexicon as lx
 from crawler.extract.cards import AUTHOR_HINT, SOURCE_HINT
 from crawler.extract.noise import is_sponsored_label, is_ui_string
 from crawler.extract.parse import attr_match, leaves, norm, tag_of
@@ -24,6 +23,7 @@ from crawler.extract.timetext import (
     is_time_text,
     strip_separators,
 )
+from crawler.timestamps import lexicon as lx
 
 _COLON = r"\s*[:：]?\s*"
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from crawler._timestamps import lexicon as lx
-from crawler._timestamps.patterns import alternation
-from crawler._timestamps.zones import ZONE_NAMES
+from crawler.timestamps import lexicon as lx
 from crawler.timestamps import locate
+from crawler.timestamps.patterns import alternation
+from crawler.timestamps.zones import ZONE_NAMES
 
 _NUM = r"(?:\d{1,3}|an?|one|few|a few)"
 # Month names and abbreviations of every language the parser knows, longest first ("mayo"
@@ -22,7 +22,7 @@ _MONTHS = alternation([*lx.MONTHS, *lx.MONTHS_LANG]) + r"\.?"
 _CLOCK = (r"(?:\s*(?:,|،|at|um|à|às|alle|ore|a las|в|pukul)?\s*\d{1,2}(?:[:.]|h(?=\d))\d{2}(?:\s*[ap]\.?m\.?)?"
           r"(?:\s*(?:uhr|h))?(?:\s*\(?(?:(?:UTC|GMT)\s?[+-]\d{1,2}(?::?\d{2})?|(?-i:[A-Z]{2,5}İ?)|[+-]\d{2}:?\d{2}|"
           + alternation(ZONE_NAMES) + r")\)?)?)?")
-# Relative forms come from the time parser's own vocabulary (crawler._timestamps.lexicon), so
+# Relative forms come from the time parser's own vocabulary (crawler.timestamps.lexicon), so
 # every unit, ago-word and app-style short age it can read ("22 Std.", "4 ч", "il y a 2 h",
 # "13 sa", "15 mnt") is also found here, glued to a publisher or an icon's text or not.
 _NUMW = alternation([w for w in lx.NUMBER_WORDS if w.isascii() or not w.isalpha()] + ["a few"], right=True)

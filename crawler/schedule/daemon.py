@@ -276,7 +276,7 @@ class Daemon:
     def _recorded_status(self, run: Running, rc: int, ended: datetime) -> str:
         """The run's status from its document, after recording it as failed if the crawl died
         without completing it."""
-        from crawler.store import Store
+        from crawler.storage.store import Store
 
         try:
             store = Store()
@@ -304,7 +304,7 @@ class Daemon:
                 "job": job.name, "trigger": "schedule"}
 
     def _record_failure(self, job: Job, run_id: str, started: datetime, error: str) -> None:
-        from crawler.store import Store
+        from crawler.storage.store import Store
 
         try:
             store = Store()

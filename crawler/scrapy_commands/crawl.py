@@ -8,15 +8,15 @@ import sys
 
 from scrapy.commands.crawl import Command as ScrapyCrawl
 
-from crawler.run_status import exit_code, run_status
+from crawler.extensions.run_status import exit_code, run_status
 
 log = logging.getLogger(__name__)
 
 
 def preflight() -> str | None:
     """None when the database answers; otherwise the one line that says why not."""
-    from crawler.embedded_db import EmbeddedDBError
-    from crawler.store import Store, StoreUnavailable
+    from crawler.storage.embedded_db import EmbeddedDBError
+    from crawler.storage.store import Store, StoreUnavailable
 
     try:
         store = Store()

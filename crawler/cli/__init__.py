@@ -1,0 +1,47 @@
+"""The `crawler` command: one sub-command per module in crawler.cli.
+
+Each module there exposes NAME, HELP, register(parser) and run(args) -> exit status, so a new
+sub-command is a new file, not an edit here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import pkgutil
+
+
+def _command_modules():
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        if info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        if hasattr(module, "NAME") and hasattr(module, "run"):
+            yield module
+
+
+def build_parser() -> tuple[argparse.ArgumentParser, dict]:
+    parser = argparse.ArgumentParser(
+        prog="crawler",
+        description="Crawl news aggregators into MongoDB: lead stories, related teasers, UTC times.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    modules = {}
+    for module in _command_modules():
+        sp = sub.add_parser(module.NAME, help=module.HELP, description=module.HELP)
+        module.register(sp)
+        modules[module.NAME] = module
+    return parser, modules
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser, modules = build_parser()
+    args = parser.parse_args(argv)
+    if not args.command:
+        parser.print_help()
+        return 2
+    try:
+        return int(modules[args.command].run(args) or 0)
+    except KeyboardInterrupt:
+        return 130
+

@@ -1,0 +1,102 @@
+"""`crawler db up|down|status|replay`: the database the crawler uses."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from crawler import config
+from crawler.storage import embedded_db, spill
+
+NAME = "db"
+HELP = "start, stop or inspect the database (the embedded FerretDB unless MONGO_URI is set)"
+
+
+def register(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("action", choices=["up", "down", "status", "replay"])
+
+
+def run(args: argparse.Namespace) -> int:
+    external = config.mongo_uri_from_env()
+    try:
+        if args.action == "up":
+            if external:
+                print(f"MONGO_URI is set ({config.mask_uri(external)}): nothing to start")
+                return 0
+            state = embedded_db.up()
+            print(f"embedded database up at {state.uri} (pid {state.pid}, data in {config.data_dir()})")
+            return 0
+        if args.action == "down":
+            if external:
+                print(f"MONGO_URI is set ({config.mask_uri(external)}): nothing to stop")
+                return 0
+            stopped = embedded_db.down()
+            print("embedded database stopped" if stopped else "embedded database was not running")
+            return 0
+        if args.action == "status":
+            return _status(external)
+        return _replay()
+    except embedded_db.EmbeddedDBError as exc:
+        print(f"crawler db {args.action}: {exc}", file=sys.stderr)
+        return 1
+
+
+def _status(external: str | None) -> int:
+    from crawler.storage.store import Store, StoreUnavailable
+
+    if external:
+        uri, kind = external, "MONGO_URI"
+    else:
+        state = embedded_db.running()
+        if state is None:
+            print("uri: (embedded database not running)")
+            print("answers: no")
+            print(f"data dir: {config.data_dir()}")
+            return 1
+        uri, kind = state.uri, f"embedded FerretDB, pid {state.pid}"
+    print(f"uri: {config.mask_uri(uri)} ({kind})")
+    store = Store(uri)
+    try:
+        store.ping()
+        print("answers: yes")
+        print(f"database: {store.db.name}")
+        print(f"articles: {store.count_articles()}")
+        print(f"pending spill files: {len(spill.pending())}")
+        return 0
+    except StoreUnavailable as exc:
+        print("answers: no")
+        print(str(exc), file=sys.stderr)
+        return 1
+    finally:
+        store.close()
+
+
+def _replay() -> int:
+    """Store what outages and killed crawls left on disk (spills, and journals whose crawler is
+    gone). Idempotent: replaying what is already stored changes nothing."""
+    from pymongo.errors import PyMongoError
+
+    from crawler.storage.store import Store, StoreUnavailable
+
+    files = spill.pending()
+    if not files:
+        print(f"nothing to replay in {spill.spill_dir()}")
+        return 0
+    store = Store()
+    try:
+        store.ping()
+        print(f"uri: {store.masked_uri}")
+        print(f"pending spill files: {len(files)}")
+        count = spill.replay(store)
+        left = spill.pending()
+        print(f"replayed {count} items; {len(left)} spill files left")
+        return 0 if not left else 1
+    except StoreUnavailable as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    except PyMongoError as exc:
+        print(f"replay stopped: the database failed ({type(exc).__name__}); the rest stays in "
+              f"{spill.spill_dir()} for the next try", file=sys.stderr)
+        return 1
+    finally:
+        store.close()

@@ -1,0 +1,91 @@
+"""`crawler runs [--limit N] [--spider S] [--job J] [--status S] [--json]`: recent runs, newest
+first, as a table (what happened overnight at a glance) or as JSON Lines."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import datetime
+
+NAME = "runs"
+HELP = "show recent crawl runs (newest first): status, pages, new/updated/unchanged, errors"
+
+
+def register(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--limit", "-n", type=int, default=20, help="how many runs (default 20)")
+    parser.add_argument("--spider", help="only runs of this spider")
+    parser.add_argument("--job", help="only runs of this scheduled job")
+    parser.add_argument("--status", choices=["ok", "partial", "failed", "running"],
+                        help="only runs with this status")
+    parser.add_argument("--json", action="store_true", help="JSON Lines instead of a table")
+
+
+def _time(value) -> str:
+    return value.strftime("%Y-%m-%d %H:%M:%S") if isinstance(value, datetime) else "-"
+
+
+def _took(run: dict) -> str:
+    start, end = run.get("started_at"), run.get("finished_at")
+    if not isinstance(start, datetime) or not isinstance(end, datetime):
+        return "-"
+    seconds = (end - start).total_seconds()
+    return f"{seconds:.0f}s" if seconds < 600 else f"{seconds / 60:.0f}m"
+
+
+def _problem(run: dict) -> str:
+    if run.get("error"):
+        return str(run["error"])[:80]
+    errors = run.get("errors") or {}
+    return ", ".join(f"{k}={v}" for k, v in sorted(errors.items()) if v)[:80]
+
+
+def row(run: dict) -> dict[str, str]:
+    counts = run.get("counts") or {}
+    return {
+        "STARTED (UTC)": _time(run.get("started_at")),
+        "SPIDER": str(run.get("spider", "-")),
+        "JOB": str(run.get("job") or "-"),
+        "STATUS": str(run.get("status", "-")),
+        "TOOK": _took(run),
+        "PAGES": str(counts.get("pages", "-")),
+        "NEW": str(counts.get("new", "-")),
+        "UPDATED": str(counts.get("updated", "-")),
+        "UNCHANGED": str(counts.get("unchanged", "-")),
+        "FOLDED": str(counts.get("duplicates_folded", "-")),
+        "RENDERS": str(counts.get("renders", "-")),
+        "FINISH": str(run.get("finish_reason") or "-"),
+        "PROBLEMS": _problem(run),
+    }
+
+
+def run(args: argparse.Namespace) -> int:
+    from crawler.cli.export import jsonable
+    from crawler.cli.schedule import print_table
+    from crawler.storage.embedded_db import EmbeddedDBError
+    from crawler.storage.store import Store, StoreUnavailable
+
+    query = {k: v for k, v in {"spider": args.spider, "job": args.job,
+                               "status": args.status}.items() if v}
+    try:
+        store = Store()
+    except EmbeddedDBError as exc:
+        print(f"crawler runs: database unavailable: {exc}", file=sys.stderr)
+        return 1
+    try:
+        store.ping()
+        runs = store.recent_runs(max(1, args.limit), query)
+    except StoreUnavailable as exc:
+        print(f"crawler runs: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        store.close()
+    if args.json:
+        for r in runs:
+            print(json.dumps(jsonable(r), ensure_ascii=False))
+        return 0
+    if not runs:
+        print("no runs recorded yet" + (f" matching {query}" if query else ""))
+        return 0
+    print_table([row(r) for r in runs])
+    return 0

@@ -1,0 +1,315 @@
+"""Incremental crawling across runs: fetch only what may have changed since the last run.
+
+State lives in MongoDB (collection `fetch_state`, one document per fetched URL, written through
+crawler.storage.store.Store): when the URL was last fetched, its ETag and Last-Modified, what kind of page
+it turned out to be, and for listing pages, feeds and sitemaps an adaptive re-fetch interval.
+
+Policy (`decide`, a pure function):
+- listing pages, feeds and sitemaps are fetched every run by default; with a maximum interval set
+  they are fetched adaptively: the interval halves (down to the minimum) when the page changed
+  last time and doubles (up to the maximum) when it did not.
+- an article page fetched within the freshness window (profile `freshness_window`, else the
+  CRAWLER_FRESHNESS_WINDOW setting; none by default = fetch everything) is skipped, unless a feed
+  or sitemap lists it as modified after that fetch;
+- an older article page is re-fetched with If-None-Match / If-Modified-Since from the stored
+  ETag / Last-Modified, and a 304 answer only advances the story's last_seen_at.
+
+IncrementalMiddleware applies the policy to every request the spider marks with
+meta["crawl_kind"]; requests without that mark (robots.txt, anything a middleware adds) pass.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import re
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pymongo
+from scrapy import signals
+from scrapy.exceptions import IgnoreRequest, NotConfigured
+
+from crawler.items import Article, PageSnapshot
+from crawler.urls import fingerprint
+
+log = logging.getLogger(__name__)
+
+LISTING_KINDS = ("listing", "feed", "sitemap")
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|d|w)?\s*$", re.IGNORECASE)
+_UNITS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+def parse_duration(value: Any) -> timedelta | None:
+    """A profile/setting duration: a number of seconds, or "90s", "30m", "6h", "2d", "1w".
+    None, "" and 0 mean "not set". ValueError says what is accepted."""
+    if value is None or value == "" or value is False:
+        return None
+    if isinstance(value, bool):
+        raise ValueError(f"not a duration: {value!r}")
+    if isinstance(value, int | float):
+        seconds = float(value)
+    else:
+        match = _DURATION.match(str(value))
+        if not match:
+            raise ValueError(f"not a duration: {value!r} (use seconds, or e.g. '30m', '6h', '2d')")
+        seconds = float(match.group(1)) * _UNITS[(match.group(2) or "s").lower()]
+    if seconds < 0:
+        raise ValueError(f"a duration cannot be negative: {value!r}")
+    return timedelta(seconds=seconds) if seconds else None
+
+
+class NotModified(IgnoreRequest):
+    """The server answered 304: nothing new, the story was only seen again."""
+
+
+class SkippedByPolicy(IgnoreRequest):
+    """Not fetched this run: fetched recently enough (freshness window or listing interval)."""
+
+
+@dataclass(frozen=True)
+class Policy:
+    freshness: timedelta | None = None
+    listing_min: timedelta | None = None
+    listing_max: timedelta | None = None
+
+    @property
+    def adaptive(self) -> bool:
+        return self.listing_max is not None
+
+
+@dataclass(frozen=True)
+class Decision:
+    fetch: bool
+    reason: str
+    headers: dict[str, str]
+
+
+def decide(state: dict | None, kind: str, now: datetime, policy: Policy,
+           listed_modified_at: datetime | None = None) -> Decision:
+    """Fetch or skip one URL, and with which conditional headers. `state` is its fetch_state
+    document (None: never fetched), `kind` the request's own hint, used until the state knows
+    better."""
+    if not state or not state.get("last_fetched_at"):
+        return Decision(True, "new", {})
+    headers = {}
+    if state.get("etag"):
+        headers["If-None-Match"] = state["etag"]
+    if state.get("last_modified"):
+        headers["If-Modified-Since"] = state["last_modified"]
+    last = _aware(state["last_fetched_at"])
+    known = state.get("kind") or kind
+    if known in LISTING_KINDS or kind in ("feed", "sitemap"):
+        interval = timedelta(seconds=state.get("interval_s") or 0)
+        if policy.listing_min is not None:
+            interval = max(interval, policy.listing_min)
+        if interval and now - last < interval:
+            return Decision(False, "listing_not_due", {})
+        return Decision(True, "listing", headers)
+    if listed_modified_at is not None and _aware(listed_modified_at) > last:
+        return Decision(True, "listed_modified", headers)
+    if policy.freshness is not None and now - last < policy.freshness:
+        return Decision(False, "fresh", {})
+    return Decision(True, "stale", headers)
+
+
+def next_interval(previous_s: float, changed: bool, policy: Policy) -> float:
+    """The adaptive listing interval after a fetch: halve on change, double when unchanged,
+    clamped to [min, max]. Without a maximum the interval stays at the minimum (every run)."""
+    low = policy.listing_min.total_seconds() if policy.listing_min else 0.0
+    if not policy.adaptive:
+        return low
+    high = policy.listing_max.total_seconds()
+    if changed:
+        value = previous_s / 2
+    else:
+        value = max(previous_s * 2, low, min(high, 60.0))
+    return max(low, min(high, value))
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def body_hash(body: bytes) -> str:
+    return hashlib.sha1(body).hexdigest()
+
+
+class IncrementalMiddleware:
+    """Downloader middleware: skip, condition, and record fetches (see the module docstring).
+
+    State is read per request off the reactor thread and written in batches; a crash loses at
+    most one batch of state, which only means those pages are fetched again next run.
+
+    While the database is away, every read and write is bounded by STORE_PROBE_TIMEOUT, and
+    after a failed read pages are fetched without state (unconditionally) for
+    STORE_RETRY_INTERVAL seconds before the next read is tried: an outage costs the crawl one
+    short wait per interval, not the driver's server-selection timeout per request."""
+
+    def __init__(self, crawler, store_factory=None):
+        settings = crawler.settings
+        if not settings.getbool("CRAWLER_INCREMENTAL", True):
+            raise NotConfigured
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.batch = settings.getint("CRAWLER_INCREMENTAL_BATCH", 100)
+        self.timeout = settings.getfloat("STORE_PROBE_TIMEOUT", 1.0)
+        self.retry_interval = settings.getfloat("STORE_RETRY_INTERVAL", 2.0)
+        self._paused_until = 0.0  # monotonic time before which state is not read
+        self._store_factory = store_factory
+        self.store = None
+        self.policy = Policy()
+        self.pending: dict[str, dict[str, Any]] = {}
+        self.seen_ids: dict[str, datetime] = {}
+        self.rules = None
+        crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    # -- lifecycle --------------------------------------------------------------------------
+    def spider_opened(self, spider):
+        profile = getattr(spider, "profile", None)
+        settings = self.crawler.settings
+        self.policy = Policy(
+            freshness=_first(getattr(profile, "freshness_window", None),
+                             settings.get("CRAWLER_FRESHNESS_WINDOW")),
+            listing_min=_first(getattr(profile, "listing_min_interval", None),
+                               settings.get("CRAWLER_LISTING_MIN_INTERVAL")),
+            listing_max=_first(getattr(profile, "listing_max_interval", None),
+                               settings.get("CRAWLER_LISTING_MAX_INTERVAL")),
+        )
+        self.rules = getattr(spider, "url_rules", None)
+        from crawler.storage.store import Store
+
+        try:
+            self.store = (self._store_factory or Store)()
+        except Exception as exc:  # the store pipeline reports an unreachable database itself
+            log.warning("incremental state unavailable (%s): fetching everything", type(exc).__name__)
+            self.store = None
+
+    async def spider_closed(self, spider):
+        await self._flush()
+        if self.store is not None:
+            self.store.close()
+
+    # -- requests ---------------------------------------------------------------------------
+    async def process_request(self, request, spider=None):
+        kind = request.meta.get("crawl_kind")
+        if kind is None or self.store is None or request.meta.get("incremental_done"):
+            return None
+        key = fingerprint(request.url)
+        state = await self._read(key, request.url)
+        now = datetime.now(UTC)
+        decision = decide(state, kind, now, self.policy, request.meta.get("listed_modified_at"))
+        self.stats.inc_value(f"incremental/{decision.reason}")
+        if not decision.fetch:
+            raise SkippedByPolicy(f"{decision.reason}: {request.url}")
+        request.meta["incremental_done"] = True
+        request.meta["incremental_state"] = state
+        for name, value in decision.headers.items():
+            request.headers.setdefault(name, value)
+        return None
+
+    async def process_response(self, request, response, spider=None):
+        kind = request.meta.get("crawl_kind")
+        if kind is None or self.store is None:
+            return response
+        now = datetime.now(UTC)
+        state = request.meta.get("incremental_state") or {}
+        key = fingerprint(request.url)
+        update: dict[str, Any] = {"url": request.url, "last_fetched_at": now}
+        if response.status == 304:
+            self.stats.inc_value("incremental/not_modified")
+            if state.get("kind") in LISTING_KINDS:
+                update["interval_s"] = next_interval(state.get("interval_s") or 0, False, self.policy)
+            if state.get("article_id"):
+                self.seen_ids[state["article_id"]] = now
+            await self._record(key, update)
+            raise NotModified(f"not modified: {request.url}")
+        if response.status != 200:
+            return response
+        digest = body_hash(response.body)
+        update["body_hash"] = digest
+        update["etag"] = _header(response, b"ETag")
+        update["last_modified"] = _header(response, b"Last-Modified")
+        if kind in ("feed", "sitemap"):
+            update["kind"] = kind
+        if kind in ("feed", "sitemap") or state.get("kind") == "listing":
+            changed = state.get("body_hash") != digest
+            update["interval_s"] = next_interval(state.get("interval_s") or 0, changed, self.policy)
+        await self._record(key, update)
+        return response
+
+    def item_scraped(self, item, response=None, spider=None):
+        """Learn what a fetched page was: an article (and which story it keys) or a listing."""
+        if isinstance(item, Article) and item.page_url:
+            self._merge(fingerprint(item.page_url), {"kind": "article", "article_id": item.fingerprint})
+        elif isinstance(item, PageSnapshot) and item.lead_url is None and not item.problems:
+            entry = self.pending.get(fingerprint(item.url), {})
+            if entry.get("kind") not in ("feed", "sitemap"):
+                self._merge(fingerprint(item.url), {"kind": "listing"})
+
+    async def _read(self, key: str, url: str) -> dict | None:
+        if time.monotonic() < self._paused_until:
+            self.stats.inc_value("incremental/state_unavailable")
+            return None
+        try:
+            return await asyncio.to_thread(self._bounded, self.store.fetch_state, key)
+        except Exception as exc:
+            self._paused_until = time.monotonic() + self.retry_interval
+            self.stats.inc_value("incremental/state_unavailable")
+            log.warning("could not read fetch state (%s): fetching pages unconditionally, "
+                        "retrying in %.1fs (first: %s)", type(exc).__name__, self.retry_interval, url)
+            return None
+
+    def _bounded(self, method, *args):
+        with pymongo.timeout(self.timeout):
+            return method(*args)
+
+    # -- state writes -----------------------------------------------------------------------
+    def _merge(self, key: str, fields: dict[str, Any]) -> None:
+        self.pending.setdefault(key, {}).update(fields)
+
+    async def _record(self, key: str, fields: dict[str, Any]) -> None:
+        self._merge(key, fields)
+        if len(self.pending) + len(self.seen_ids) >= self.batch:
+            await self._flush()
+
+    async def _flush(self) -> None:
+        pending, seen = self.pending, self.seen_ids
+        self.pending, self.seen_ids = {}, {}
+        if self.store is None or (not pending and not seen):
+            return
+        if time.monotonic() < self._paused_until:
+            log.warning("database away: state of %d pages not saved; they are fetched again "
+                        "next run", len(pending))
+            return
+        try:
+            await asyncio.to_thread(self._bounded, self.store.save_fetch_state, pending)
+            await asyncio.to_thread(self._bounded, self.store.touch_seen, seen)
+        except Exception as exc:
+            self._paused_until = time.monotonic() + self.retry_interval
+            log.warning("could not save fetch state (%s); those pages are fetched again next run",
+                        type(exc).__name__)
+
+
+def _first(*values: Any) -> timedelta | None:
+    for value in values:
+        if isinstance(value, timedelta):
+            return value
+        parsed = parse_duration(value)
+        if parsed is not None:
+            return parsed
+    return None
+
+
+def _header(response, name: bytes) -> str | None:
+    raw = response.headers.get(name)
+    return raw.decode("latin-1") if raw else None

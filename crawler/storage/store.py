@@ -1,0 +1,497 @@
+"""MongoDB: the only module that talks to the database.
+
+Writes are idempotent and keyed by the canonical-URL fingerprint (`_id`). What a batch does to a
+story is described by self-sufficient operations, so that they give the same result in any order
+and a re-run of the same batch (a replay after a crash) changes nothing but last_seen_at:
+
+  A  upsert on _id: $setOnInsert every known field, updated_at, the first sighting;
+     $min first_seen_at; $max last_seen_at.
+  B  (full pages only) on _id with a different content_hash: $set the non-empty fields,
+     completeness "full", content_hash, updated_at. A known field is never overwritten by an
+     empty one, and a teaser never overwrites a full page.
+  C  on _id when this page is not yet among seen_on_pages: $push the sighting.
+
+They are not sent as they are: the batch's stories are read with one query, the operations are
+evaluated on the stored documents (crawler.storage.write_plan), and each story costs one statement, an
+insert_many document for a new story or one guarded update for a known one. A story another
+writer changed between the read and the write fails its guard and gets the operations themselves.
+
+crawler.dedup.merge adds the summary-rank, modified-time, near-duplicate cluster and alias rules
+(docs/schema.md, "Merge rules"); documents stored under an alias URL are folded into the story.
+
+seen_on_pages (page URLs) mirrors seen_on because FerretDB does not evaluate `$ne` on a dotted
+path into an array of documents the way MongoDB does; a scalar array works on both.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+import os
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from pymongo import ASCENDING, DESCENDING, IndexModel, MongoClient, UpdateOne
+from pymongo.errors import BulkWriteError, PyMongoError
+
+from crawler import config
+from crawler.dedup import merge
+from crawler.items import SCHEMA_VERSION, Article, PageSnapshot, Teaser
+from crawler.storage import sanitize, write_plan
+from crawler.storage.write_plan import Op
+
+log = logging.getLogger(__name__)
+
+SERVER_TIMEOUT_MS = 5000
+# Update statements per bulk command. FerretDB 1.24 on SQLite stops answering an update command
+# that modifies about a hundred documents at once, so batches are sent in slices of this size.
+OPS_PER_COMMAND = 50
+# Documents per insert_many, and _ids per `$in` read (the patched FerretDB pre-selects up to 1,000
+# _ids through its index, scripts/patch_ferretdb.py).
+INSERTS_PER_COMMAND = 500
+READS_PER_QUERY = 1000
+# Fields left out when the write path reads a batch's stories. No operation's filter reads them
+# and they are only ever $set whole (body, minhash) or appended to (seen_on), so the planner
+# needs their new values, never the stored ones; they are most of a document's size, and
+# decoding them in the writer thread competed with the crawl for the interpreter.
+STATE_PROJECTION = {"body": 0, "seen_on": 0, "minhash": 0}
+
+# Story fields copied from items into documents.
+STORY_FIELDS = (
+    "url",
+    "canonical_url",
+    "headline",
+    "source",
+    "aggregator",
+    "authors",
+    "body",
+    "summary",
+    "image",
+    "lang",
+    "published_at",
+    "published_raw",
+    "published_precision",
+)
+
+ARTICLE_INDEXES = [
+    IndexModel([("canonical_url", ASCENDING)], name="canonical_url_unique", unique=True),
+    IndexModel([("published_at", DESCENDING)], name="published_at_desc"),
+    IndexModel([("updated_at", ASCENDING)], name="updated_at"),
+    IndexModel([("source", ASCENDING), ("published_at", DESCENDING)], name="source_published"),
+    IndexModel([("cluster_id", ASCENDING)], name="cluster"),
+    IndexModel([("seen_on_pages", ASCENDING)], name="seen_on_pages"),
+]
+PAGE_INDEXES = [
+    IndexModel([("url", ASCENDING), ("fetched_at", DESCENDING)], name="url_fetched"),
+    IndexModel([("run_id", ASCENDING)], name="run"),
+]
+RUN_INDEXES = [IndexModel([("started_at", DESCENDING)], name="started_desc")]
+
+
+class StoreUnavailable(RuntimeError):
+    """The database cannot be reached; the message names the (masked) URI."""
+
+
+@dataclass
+class WriteCounts:
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    failed: int = 0
+
+    def __iadd__(self, other: WriteCounts) -> WriteCounts:
+        self.new += other.new
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        self.failed += other.failed
+        return self
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == {}
+
+
+def content_hash(item: Article | Teaser) -> str:
+    """What a sighting says about its story, hashed; times are left out because relative
+    times ("8 hours ago") resolve to a slightly different instant on every fetch."""
+    parts = [item.headline or "", getattr(item, "body", None) or item.summary or "", item.source or ""]
+    return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
+def _known_fields(item: Article | Teaser) -> dict[str, Any]:
+    # Values come from pages: sanitised so no key in them is an operator or a dotted path.
+    fields: dict[str, Any] = {}
+    for name in STORY_FIELDS:
+        value = getattr(item, name, None)
+        if not _empty(value):
+            fields[name] = sanitize.clean(value)
+    return fields
+
+
+def page_id(page: PageSnapshot) -> str:
+    """A page snapshot's _id: one fetch of one URL in one run. Deterministic, so a batch
+    replayed from the spill after an outage or a crash never stores the snapshot twice."""
+    fetched = page.fetched_at.isoformat() if page.fetched_at else ""
+    key = "\x1f".join((page.run_id or "", page.url, fetched))
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()
+
+
+def _sighting(item: Article | Teaser) -> dict[str, Any]:
+    return {"page_url": item.page_url, "role": item.role, "position": item.position,
+            "seen_at": item.seen_at}
+
+
+def story_ops(items: list[Article | Teaser]) -> list[Op]:
+    """The operations, as (filter, update, upsert) in the order they apply, for sightings of ONE
+    story: A, one C per page, the merge rules, then B.
+
+    The document is inserted from the fullest sighting (a full page beats a teaser, else the
+    first seen); every other page it was seen on is pushed once."""
+    primary = next((i for i in items if i.completeness == "full"), items[0])
+    _id = primary.fingerprint
+    known = _known_fields(primary)
+    insert = {
+        **known,
+        **merge.insert_fields(primary),
+        "completeness": primary.completeness,
+        "content_hash": primary.content_hash,
+        "updated_at": primary.seen_at,
+        "cluster_id": getattr(primary, "cluster_id", None) or _id,
+        "schema_version": SCHEMA_VERSION,
+        "seen_on": [_sighting(primary)],
+        "seen_on_pages": [primary.page_url],
+    }
+    ops: list[Op] = [({"_id": _id},
+                      {"$setOnInsert": insert,
+                       "$max": {"last_seen_at": max(i.seen_at for i in items)},
+                       # $min, not $setOnInsert: a sighting replayed late still widens it.
+                       "$min": {"first_seen_at": min(i.seen_at for i in items)}},
+                      True)]
+    pages: set[str] = set()  # the primary's page too: the story may already exist
+    for item in items:
+        if item.page_url in pages:
+            continue
+        pages.add(item.page_url)
+        ops.append(({"_id": _id, "seen_on_pages": {"$ne": item.page_url}},
+                    {"$push": {"seen_on": _sighting(item), "seen_on_pages": item.page_url}},
+                    False))
+    ops.extend(merge.extra_ops(_id, items))
+    if primary.completeness == "full":
+        ops.append((
+            {"_id": _id, "content_hash": {"$ne": primary.content_hash}, **merge.content_filter(primary)},
+            {"$set": {**known, **merge.content_fields(primary), "completeness": "full",
+                      "content_hash": primary.content_hash, "updated_at": primary.seen_at}},
+            False,
+        ))
+    return ops
+
+
+def _is_content_op(update: dict[str, Any]) -> bool:
+    """B, the content update: sent after the others, as it always was."""
+    return "content_hash" in update.get("$set", {})
+
+
+class Store:
+    """Connection, schema and reads/writes for the crawler's database."""
+
+    def __init__(
+        self,
+        uri: str | None = None,
+        db_name: str | None = None,
+        start: bool = True,
+        ops_per_command: int | None = None,
+    ):
+        if uri is None:
+            from crawler.storage.embedded_db import resolve_uri
+
+            uri = resolve_uri(start=start)
+        self.uri = uri
+        self.masked_uri = config.mask_uri(uri)
+        self.client: MongoClient = MongoClient(
+            uri,
+            tz_aware=True,
+            serverSelectionTimeoutMS=SERVER_TIMEOUT_MS,
+            connectTimeoutMS=SERVER_TIMEOUT_MS,
+            appname="news-crawler",
+        )
+        self.db = self.client[db_name or config.mongo_db_name()]
+        self.articles = self.db["articles"]
+        self.pages = self.db["pages"]
+        self.runs = self.db["runs"]
+        # Held around writes when several processes write the same stories (distributed mode
+        # on FerretDB, see crawler.distributed.write_lock).
+        self.write_lock: contextlib.AbstractContextManager | None = None
+        self.ops_per_command = ops_per_command or int(
+            os.environ.get("CRAWLER_STORE_OPS_PER_COMMAND") or OPS_PER_COMMAND
+        )
+
+    # -- lifecycle -------------------------------------------------------------------------
+    def ping(self) -> None:
+        try:
+            self.client.admin.command("ping")
+        except PyMongoError as exc:
+            raise StoreUnavailable(
+                f"database unreachable at {self.masked_uri}: {_short(exc)}. "
+                "Check MONGO_URI, or unset it to use the embedded database (`crawler db up`)."
+            ) from None
+
+    def ensure_indexes(self) -> None:
+        """Create the indexes consumers rely on; safe to call on every start.
+
+        Only missing indexes are sent: FerretDB 1.24 drops the connection when createIndexes
+        names indexes that already exist, where MongoDB would answer "nothing to do"."""
+        for collection, models in (
+            (self.articles, ARTICLE_INDEXES),
+            (self.pages, PAGE_INDEXES),
+            (self.runs, RUN_INDEXES),
+        ):
+            existing = set(collection.index_information())
+            missing = [m for m in models if m.document["name"] not in existing]
+            if missing:
+                collection.create_indexes(missing)
+
+    def close(self) -> None:
+        self.client.close()
+
+    # -- writes ----------------------------------------------------------------------------
+    def write_sightings(self, items: list[Article | Teaser]) -> WriteCounts:
+        """Upsert a batch of sightings; counts say how many stories were new, updated or
+        unchanged. Raises PyMongoError when the server is away (the caller spills)."""
+        if not items:
+            return WriteCounts()
+        with self.write_lock or contextlib.nullcontext():
+            return self._write_sightings(items)
+
+    def _write_sightings(self, items: list[Article | Teaser]) -> WriteCounts:
+        """Read the batch's stories once, then one insert or one update per story
+        (crawler.storage.write_plan); stories another writer changed in between go through the
+        order-independent operations instead."""
+        counts = WriteCounts()
+        by_story: dict[str, list[Article | Teaser]] = {}
+        for item in items:
+            by_story.setdefault(item.fingerprint, []).append(item)
+        ops = {story_id: story_ops(group) for story_id, group in by_story.items()}
+        states = self._states(list(ops))
+        plans: list[write_plan.StoryPlan] = []
+        retry: list[str] = []
+        for story_id, story in ops.items():
+            try:
+                plans.append(write_plan.plan_story(story_id, states.get(story_id), story))
+            except write_plan.UnsupportedOperation as exc:  # a stored shape the planner does not know
+                log.warning("story %s written operation by operation: %s", story_id, exc)
+                retry.append(story_id)
+        inserts = [p for p in plans if p.insert is not None]
+        for start in range(0, len(inserts), INSERTS_PER_COMMAND):
+            chunk = inserts[start:start + INSERTS_PER_COMMAND]
+            inserted, lost = self._insert_new([p.insert for p in chunk])
+            counts.new += inserted
+            retry.extend(lost)
+        updates = [p for p in plans if p.filter is not None]
+        for start in range(0, len(updates), self.ops_per_command):
+            chunk = updates[start:start + self.ops_per_command]
+            result = self.articles.bulk_write(
+                [UpdateOne(p.filter, p.update) for p in chunk], ordered=False)
+            if result.matched_count == len(chunk):
+                counts.updated += sum(p.content_changed for p in chunk)
+            else:  # a guard failed: which one is not reported, so redo the slice exactly
+                retry.extend(p.story_id for p in chunk)
+        if retry:
+            counts += self._apply_ops([ops[story_id] for story_id in retry])
+        counts.unchanged = len(by_story) - counts.new - counts.updated
+        self.fold_aliases(merge.alias_ids(items))
+        return counts
+
+    def _states(self, ids: list[str]) -> dict[str, dict]:
+        """The stored documents of these stories, by _id (one query per thousand), without the
+        fields the planner never needs to read (STATE_PROJECTION)."""
+        states: dict[str, dict] = {}
+        for start in range(0, len(ids), READS_PER_QUERY):
+            for doc in self.articles.find({"_id": {"$in": ids[start:start + READS_PER_QUERY]}},
+                                          STATE_PROJECTION):
+                states[doc["_id"]] = doc
+        return states
+
+    def _insert_new(self, docs: list[dict]) -> tuple[int, list[str]]:
+        """insert_many of new stories: (inserted, ids another writer inserted first)."""
+        try:
+            return len(self.articles.insert_many(docs, ordered=False).inserted_ids), []
+        except BulkWriteError as exc:
+            errors = exc.details.get("writeErrors", [])
+            if any(e.get("code") != 11000 for e in errors):
+                raise
+            return exc.details.get("nInserted", 0), [docs[e["index"]]["_id"] for e in errors]
+
+    def _apply_ops(self, stories: list[list[Op]]) -> WriteCounts:
+        """The operations themselves, correct in any order and when repeated: the path for
+        stories whose plan was overtaken by another writer."""
+        counts = WriteCounts()
+        ops = [op for story in stories for op in story]
+        first = [UpdateOne(f, u, upsert=up) for f, u, up in ops if not _is_content_op(u)]
+        content = [UpdateOne(f, u) for f, u, _ in ops if _is_content_op(u)]
+        for chunk in self._chunks(first):
+            counts.new += self._bulk(chunk, retry_duplicates=True)
+        for chunk in self._chunks(content):
+            counts.updated += self.articles.bulk_write(chunk, ordered=False).matched_count
+        return counts
+
+    def _chunks(self, ops: list[UpdateOne]):
+        size = max(1, self.ops_per_command)
+        for start in range(0, len(ops), size):
+            yield ops[start : start + size]
+
+    def _bulk(self, ops: list[UpdateOne], retry_duplicates: bool) -> int:
+        try:
+            return self.articles.bulk_write(ops, ordered=False).upserted_count
+        except BulkWriteError as exc:
+            # Two writers may upsert the same new story at once; the loser's upsert fails with
+            # a duplicate key and is simply retried (it now matches and updates).
+            errors = exc.details.get("writeErrors", [])
+            dupes = [e["index"] for e in errors if e.get("code") == 11000]
+            others = [e for e in errors if e.get("code") != 11000]
+            if others or not retry_duplicates:
+                raise
+            upserted = exc.details.get("nUpserted", 0)
+            return upserted + self._bulk([ops[i] for i in dupes], retry_duplicates=False)
+
+    def insert_pages(self, pages: list[PageSnapshot]) -> None:
+        if not pages:
+            return
+        docs = []
+        for page in pages:
+            docs.append(
+                {
+                    "_id": page_id(page),
+                    "url": page.url,
+                    "fetched_at": page.fetched_at,
+                    "status": page.status,
+                    "aggregator": page.aggregator,
+                    "lead": page.lead,
+                    "related": page.related,
+                    "problems": sanitize.clean(page.problems),
+                    "depth": page.depth,
+                    "run_id": page.run_id,
+                    "schema_version": SCHEMA_VERSION,
+                }
+            )
+        try:
+            self.pages.insert_many(docs, ordered=False)
+        except BulkWriteError as exc:
+            # A replayed batch: snapshots already stored keep their one copy.
+            errors = exc.details.get("writeErrors", [])
+            if any(e.get("code") != 11000 for e in errors):
+                raise
+
+    def start_run(self, spider: str, args: dict[str, Any], started_at: datetime | None = None,
+                  run_id: str | None = None, **extra: Any) -> str:
+        """Insert the run's document as "running"; run_id may be chosen by the caller (the
+        scheduler passes one so it can find the run again if the crawl dies)."""
+        run_id = run_id or uuid.uuid4().hex
+        self.runs.insert_one(
+            {
+                "_id": run_id,
+                "spider": spider,
+                "args": {str(k): str(v) for k, v in args.items()},
+                "started_at": started_at or datetime.now(UTC),
+                "finished_at": None,
+                "status": "running",
+                "schema_version": SCHEMA_VERSION,
+                **extra,
+            }
+        )
+        return run_id
+
+    def finish_run(self, run_id: str, **fields: Any) -> None:
+        self.runs.update_one({"_id": run_id}, {"$set": fields})
+
+    def get_run(self, run_id: str) -> dict | None:
+        return self.runs.find_one({"_id": run_id})
+
+    def mark_run_failed(self, run_id: str, error: str, insert: dict[str, Any]) -> None:
+        """Record a run that died without completing its document: an unfinished document
+        becomes failed with the error; a missing one is inserted from `insert`. A run that
+        completed its own document is left as it recorded itself."""
+        now = datetime.now(UTC)
+        self.runs.update_one(
+            {"_id": run_id, "finished_at": None},
+            {"$set": {"status": "failed", "finished_at": now, "error": error,
+                      "finish_reason": "crashed"}},
+        )
+        if self.runs.find_one({"_id": run_id}, {"_id": 1}) is None:
+            doc = {"started_at": now, "args": {}, "counts": {}, "errors": {}, **insert,
+                   "_id": run_id, "status": "failed", "finished_at": now, "error": error,
+                   "finish_reason": "crashed", "schema_version": SCHEMA_VERSION}
+            self.runs.insert_one(doc)
+
+    def articles_updated(self, since: datetime, until: datetime | None = None,
+                         source: str | None = None, batch_size: int = 500):
+        """Articles with since <= updated_at < until, oldest change first, as a cursor (never
+        loaded whole): the incremental read consumers use, served by the updated_at index."""
+        query: dict[str, Any] = {"updated_at": {"$gte": since}}
+        if until is not None:
+            query["updated_at"]["$lt"] = until
+        if source is not None:
+            query["source"] = source
+        return (self.articles.find(query)
+                .sort([("updated_at", ASCENDING), ("_id", ASCENDING)])
+                .batch_size(batch_size))
+
+    # -- deduplication and incremental crawling (issue 6) ----------------------------------
+    def fold_aliases(self, alias_ids: dict[str, list[str]]) -> int:
+        """Fold documents stored under an alias URL (a teaser seen before the page revealed the
+        alias) into their story: sightings pushed once, first/last seen widened, alias deleted.
+        Idempotent: a folded alias no longer exists, so a replay finds nothing to do."""
+        folded = 0
+        for story_id, ids in alias_ids.items():
+            for doc in self.articles.find({"_id": {"$in": ids}}):
+                ops = [UpdateOne({"_id": story_id, "seen_on_pages": {"$ne": s["page_url"]}},
+                                 {"$push": {"seen_on": s, "seen_on_pages": s["page_url"]}})
+                       for s in doc.get("seen_on", [])]
+                bounds = {"$min": {"first_seen_at": doc["first_seen_at"]},
+                          "$max": {"last_seen_at": doc["last_seen_at"]}}
+                ops.append(UpdateOne({"_id": story_id}, bounds))
+                for chunk in self._chunks(ops):
+                    self.articles.bulk_write(chunk, ordered=False)
+                self.articles.delete_one({"_id": doc["_id"]})
+                folded += 1
+        return folded
+
+    def dedup_snapshot(self, limit: int):
+        """The most recently updated stories' dedup keys (id, canonical_url, text_hash, minhash,
+        cluster_id, aliases), newest first, to rebuild the in-memory indexes at a run's start."""
+        fields = {"canonical_url": 1, "text_hash": 1, "minhash": 1, "cluster_id": 1, "aliases": 1}
+        return self.articles.find({"completeness": "full"}, fields).sort(
+            "updated_at", DESCENDING).limit(max(0, limit)).batch_size(1000)
+
+    def fetch_state(self, key: str) -> dict | None:
+        """The incremental-crawl state of one URL (key = its fingerprint), or None."""
+        return self.db["fetch_state"].find_one({"_id": key})
+
+    def save_fetch_state(self, states: dict[str, dict[str, Any]]) -> None:
+        ops = [UpdateOne({"_id": key}, {"$set": fields}, upsert=True) for key, fields in states.items()]
+        for chunk in self._chunks(ops):
+            self.db["fetch_state"].bulk_write(chunk, ordered=False)
+
+    def touch_seen(self, seen: dict[str, datetime]) -> None:
+        """A 304 answer: the story was seen again, nothing else changes."""
+        ops = [UpdateOne({"_id": key}, {"$max": {"last_seen_at": at}}) for key, at in seen.items()]
+        for chunk in self._chunks(ops):
+            self.articles.bulk_write(chunk, ordered=False)
+
+    # -- reads for consumers and commands ---------------------------------------------------
+    def article(self, fingerprint: str) -> dict | None:
+        return self.articles.find_one({"_id": fingerprint})
+
+    def count_articles(self, query: dict | None = None) -> int:
+        return self.articles.count_documents(query or {})
+
+    def recent_runs(self, limit: int = 20, query: dict | None = None) -> list[dict]:
+        return list(self.runs.find(query or {}).sort("started_at", DESCENDING).limit(limit))
+
+
+def _short(exc: Exception) -> str:
+    text = str(exc).split(", Timeout:")[0].split(", topology_description")[0]
+    text = text.split(" (configured timeouts")[0]
+    return config.mask_uri(text)[:300]

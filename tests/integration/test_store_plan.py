@@ -1,0 +1,165 @@
+"""The one-statement-per-story write path (crawler.storage.write_plan) against the operations it
+replaces, on the real server: same documents for random sequences of batches, and the exact
+result when another writer overtakes a plan."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from crawler.items import Article, Teaser
+from crawler.storage import write_plan
+from crawler.storage.store import Store, story_ops
+from tests.support.store_items import prepared
+
+T0 = datetime(2026, 3, 2, 8, 0, 0, 123456, tzinfo=UTC)
+STORIES = [f"https://wire{n}.example/2026/03/story-{n}" for n in range(4)]
+PAGES = [f"https://agg.example/read/{n}" for n in range(5)]
+WORDS = "harbour council budget ferry tunnel vote schedule repair fares night".split()
+
+
+def _random_item(rng: random.Random, step: int):
+    url = rng.choice(STORIES)
+    at = T0 + timedelta(minutes=rng.randint(-30, 30) + step * 7, microseconds=rng.randint(0, 999))
+    summary = " ".join(rng.choices(WORDS, k=rng.randint(0, 9))) or None
+    if rng.random() < 0.35:
+        body = " ".join(rng.choices(WORDS, k=40))
+        modified = T0 + timedelta(hours=rng.randint(-2, 2)) if rng.random() < 0.5 else None
+        return prepared(Article(url=url, page_url=url, seen_at=at, headline=f"Full {rng.randint(0, 2)}",
+                             source="Wire", body=body, summary=summary, modified_at=modified,
+                             published_at=T0 - timedelta(hours=3), published_raw="3 hours ago"))
+    return prepared(Teaser(url=url, page_url=rng.choice(PAGES), seen_at=at, position=rng.randint(1, 10),
+                        headline=f"Teaser {rng.randint(0, 2)}", source="Wire", summary=summary))
+
+
+def _docs(store: Store) -> list[dict]:
+    return sorted(store.articles.find({}), key=lambda d: d["_id"])
+
+
+def _old_path(store: Store, batch) -> None:
+    groups: dict[str, list] = {}
+    for item in batch:
+        groups.setdefault(item.fingerprint, []).append(item)
+    store._apply_ops([story_ops(g) for g in groups.values()])
+
+
+@pytest.fixture
+def twin(mongo_uri, db_name):
+    other = Store(mongo_uri, db_name + "_ops")
+    other.ensure_indexes()
+    yield other
+    other.client.drop_database(other.db.name)
+    other.close()
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_plans_store_what_the_operations_store(store, twin, seed):
+    rng = random.Random(seed)
+    for step in range(5):
+        batch = [_random_item(rng, step) for _ in range(rng.randint(1, 12))]
+        if rng.random() < 0.3:
+            batch = batch + batch  # a batch replayed inside itself
+        store.write_sightings(batch)
+        _old_path(twin, batch)
+    ours, theirs = _docs(store), _docs(twin)
+    assert [d["_id"] for d in ours] == [d["_id"] for d in theirs]
+    assert ours == theirs
+
+
+def test_replaying_a_batch_sends_nothing_but_is_counted_unchanged(store):
+    rng = random.Random(99)
+    batch = [_random_item(rng, 0) for _ in range(10)]
+    store.write_sightings(batch)
+    before = _docs(store)
+    counts = store.write_sightings(batch)
+    assert counts.new == 0 and counts.updated == 0
+    assert _docs(store) == before
+
+
+def test_a_plan_overtaken_by_another_writer_falls_back_to_the_operations(store, twin):
+    """The plan is made from a snapshot taken before another writer's batch: its guards no
+    longer hold, and the result is exactly what the operations give."""
+    url = STORIES[0]
+    first = [prepared(Teaser(url=url, page_url=PAGES[0], seen_at=T0, position=1, headline="H",
+                          source="Wire", summary="short"))]
+    other = [prepared(Teaser(url=url, page_url=PAGES[1], seen_at=T0 + timedelta(minutes=1), position=2,
+                          headline="H", source="Wire", summary="a much longer snippet of the story"))]
+    late = [prepared(Teaser(url=url, page_url=PAGES[2], seen_at=T0 + timedelta(minutes=2), position=3,
+                         headline="H", source="Wire", summary="a longer snippet"))]
+    store.write_sightings(first)
+    stale = store._states([first[0].fingerprint])
+    store.write_sightings(other)  # the other writer
+    plan = write_plan.plan_story(first[0].fingerprint, stale[first[0].fingerprint], story_ops(late))
+    assert plan.update["$set"]["summary"] == "a longer snippet"  # what the stale snapshot implies
+    real_states = store._states
+    store._states = lambda ids: stale
+    try:
+        store.write_sightings(late)
+    finally:
+        store._states = real_states
+    for batch in (first, other, late):
+        _old_path(twin, batch)
+    ours = store.article(first[0].fingerprint)
+    assert ours == twin.article(first[0].fingerprint)
+    assert ours["summary"] == "a much longer snippet of the story"
+    assert ours["seen_on_pages"] == PAGES[:3]
+
+
+def test_a_story_inserted_by_another_writer_first_is_merged_not_lost(store):
+    item = prepared(Teaser(url=STORIES[1], page_url=PAGES[0], seen_at=T0, position=1, headline="H",
+                        source="Wire", summary="snippet"))
+    again = prepared(Teaser(url=STORIES[1], page_url=PAGES[3], seen_at=T0 + timedelta(minutes=5),
+                         position=4, headline="H", source="Wire", summary="snippet"))
+    store.write_sightings([item])
+    real_states = store._states
+    store._states = lambda ids: {}  # the plan believes the story is new
+    try:
+        counts = store.write_sightings([again])
+    finally:
+        store._states = real_states
+    doc = store.article(item.fingerprint)
+    assert counts.new == 0
+    assert doc["seen_on_pages"] == [PAGES[0], PAGES[3]]
+    assert doc["last_seen_at"] == (T0 + timedelta(minutes=5)).replace(microsecond=123000)
+
+
+def test_matches_follows_mongodb_on_the_forms_the_store_uses():
+    doc = {"_id": "a", "pages": ["p1", "p2"], "rank": "1:000004:ab", "t": T0}
+    assert write_plan.matches(doc, {"_id": "a", "pages": {"$ne": "p3"}})
+    assert not write_plan.matches(doc, {"pages": {"$ne": "p2"}})
+    assert write_plan.matches(doc, {"pages": {"$nin": ["p3"]}})
+    assert not write_plan.matches(doc, {"pages": {"$nin": ["p3", "p1"]}})
+    assert write_plan.matches(doc, {"missing": None}) and not write_plan.matches(doc, {"rank": None})
+    assert write_plan.matches(doc, {"$or": [{"x": {"$exists": True}}, {"rank": {"$lt": "2"}}]})
+    assert not write_plan.matches(doc, {"rank": {"$lt": 5}})  # no comparison across types
+    assert write_plan.matches(doc, {"t": {"$lte": T0.replace(microsecond=123000)}})  # milliseconds
+    with pytest.raises(write_plan.UnsupportedOperation):
+        write_plan.matches(doc, {"pages": {"$size": 2}})
+    with pytest.raises(write_plan.UnsupportedOperation):
+        write_plan.apply_update(doc, {"$inc": {"n": 1}}, inserting=False)
+
+
+def test_a_story_the_planner_refuses_is_written_operation_by_operation(store, twin, monkeypatch,
+                                                                     caplog):
+    """If the planner meets a stored shape it cannot diff (UnsupportedOperation), that story
+    takes the operations instead; the others keep their plans; nothing is lost."""
+    rng = random.Random(5)
+    first = [_random_item(rng, 0) for _ in range(8)]
+    later = [_random_item(rng, 3) for _ in range(8)]
+    refused = later[0].fingerprint
+    real = write_plan.plan_story
+
+    def plan_story(story_id, state, ops):
+        if story_id == refused and state is not None:
+            raise write_plan.UnsupportedOperation("test: refused")
+        return real(story_id, state, ops)
+
+    monkeypatch.setattr(write_plan, "plan_story", plan_story)
+    for batch in (first, later, later):
+        with caplog.at_level("WARNING", logger="crawler.storage.store"):
+            store.write_sightings(batch)
+        _old_path(twin, batch)
+    assert _docs(store) == _docs(twin)
+    assert f"story {refused} written operation by operation" in caplog.text
