@@ -121,7 +121,9 @@ class DiscoveryMixin:
         from spiders.base import response_time
 
         stats = self.crawler.stats
-        doc = parse_discovery(response.body, response.url)
+        fetched_at = response_time(response)
+        doc = parse_discovery(response.body, response.url, now=fetched_at,
+                              tz=self.page_zone or self.settings.get("CRAWLER_DEFAULT_TZ"))
         for problem in doc.problems[:5]:
             log.warning("%s: %s", response.url, problem)
         stats.inc_value(f"discovery/{doc.kind}")
@@ -130,7 +132,6 @@ class DiscoveryMixin:
                 request = self._discovery_request(fetch_url(child.url, self.url_rules), "sitemap")
                 if request is not None:
                     yield request
-        fetched_at = response_time(response)
         follow = self._depth_limit() >= 1
         for position, entry in enumerate(doc.entries, start=1):
             stats.inc_value(f"items/{doc.role}_entry")
@@ -138,7 +139,8 @@ class DiscoveryMixin:
                 url=entry.url, page_url=response.url, seen_at=fetched_at, position=position,
                 aggregator=self.profile.name, headline=entry.title, source=entry.source,
                 summary=entry.summary, image=entry.image, published_at=entry.published_at,
-                published_raw=entry.published_raw, role=doc.role,
+                published_raw=entry.published_raw, published_precision=entry.published_precision,
+                modified_at=entry.modified_at, modified_raw=entry.modified_raw, role=doc.role,
             )
             url = fetch_url(entry.url, self.url_rules)
             if follow and self._allowed(url):
