@@ -22,6 +22,7 @@ from crawler.discovery import parse_discovery
 from crawler.items import Teaser
 from crawler.middlewares.incremental import NotModified, SkippedByPolicy
 from crawler.urls import UrlRules, fetch_url
+from spiders.responses import response_time
 
 log = logging.getLogger(__name__)
 
@@ -85,8 +86,6 @@ class DiscoveryMixin:
             yield from self._start_pages()
 
     def parse_discovery_doc(self, response):
-        from spiders.base import response_time
-
         stats = self.crawler.stats
         doc = parse_discovery(response.body, response.url)
         for problem in doc.problems[:5]:
