@@ -13,7 +13,7 @@ import os
 BOT_NAME = "newscrawler"
 SPIDER_MODULES = ["spiders"]
 NEWSPIDER_MODULE = "spiders"
-COMMANDS_MODULE = "crawler.scrapy_commands"
+COMMANDS_MODULE = "crawler.cli.scrapy_commands"
 
 USER_AGENT = "newscrawler/0.1 (+https://example.invalid/newscrawler)"
 ROBOTSTXT_OBEY = True
@@ -189,7 +189,7 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.incremental.IncrementalMiddleware": 580,
 }
 
-# -- Distributed mode (scrapy-redis; crawler/distributed/__init__.py) --------------------------------
+# -- Distributed mode (scrapy-redis; crawler/distributed/) --------------------------------
 # Set REDIS_URL (env REDIS_URL or CRAWLER_REDIS_URL, or -s REDIS_URL=redis://host:6379/0) and
 # every worker shares one request queue and duplicate filter in Redis. Unset: single process.
 REDIS_URL = os.environ.get("REDIS_URL") or None
@@ -203,7 +203,7 @@ CRAWLER_REDIS_IDLE_POLL = 1.0
 CRAWLER_REDIS_MAX_IDLE = 0
 # Serialise database writes across workers (needed on FerretDB; false on real MongoDB).
 CRAWLER_REDIS_WRITE_LOCK = True
-ADDONS = {**globals().get("ADDONS", {}), "crawler.distributed.DistributedMode": 100}
+ADDONS = {**globals().get("ADDONS", {}), "crawler.distributed.addon.DistributedMode": 100}
 
 
 def _from_env(namespace: dict) -> None:
