@@ -33,6 +33,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _check(files: list[str]) -> int:
+    # loaded on use: a verb imports only what it needs, so `crawler timestamps` stays quick
     from crawler.sites import ProfileError, load_profile
 
     status = 0
@@ -49,6 +50,7 @@ def _check(files: list[str]) -> int:
 
 
 def _list() -> int:
+    # loaded on use: a verb imports only what it needs, so `crawler timestamps` stays quick
     from crawler.sites.registry import read_profiles, user_folders
 
     profiles = read_profiles()

@@ -36,6 +36,7 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # loaded on use: a verb imports only what it needs, so `crawler timestamps` stays quick
     from crawler.schedule import jobs as jobs_mod
 
     path = args.file or jobs_mod.default_path()
@@ -62,6 +63,7 @@ def run(args: argparse.Namespace) -> int:
 def profile_warnings(jobs) -> list[str]:
     """A line per enabled job whose spider's profile is broken: those jobs will fail, the others
     run."""
+    # loaded on use: a verb imports only what it needs, so `crawler timestamps` stays quick
     from crawler.sites.registry import spider_class, spider_profile_problem
 
     problems = {spider: spider_profile_problem(spider_class(spider))
@@ -71,12 +73,14 @@ def profile_warnings(jobs) -> list[str]:
 
 
 def _settings():
+    # loaded on use: a verb imports only what it needs, so `crawler timestamps` stays quick
     from crawler import settings
 
     return settings
 
 
 def _run(jobs, path: Path) -> int:
+    # loaded on use: a verb imports only what it needs, so `crawler timestamps` stays quick
     from crawler.schedule.daemon import Daemon
 
     logging.basicConfig(level=logging.INFO, stream=sys.stderr,
@@ -90,6 +94,7 @@ def _run(jobs, path: Path) -> int:
 
 
 def _crontab(jobs, path: Path) -> int:
+    # loaded on use: a verb imports only what it needs, so `crawler timestamps` stays quick
     from crawler.schedule.crontab import render
 
     text, warnings = render(jobs, path.resolve(), kill_grace=int(_settings().CRAWLER_RUN_KILL_GRACE))
@@ -101,6 +106,7 @@ def _crontab(jobs, path: Path) -> int:
 
 def job_rows(jobs, now: datetime | None = None) -> list[dict[str, str]]:
     """One row per job: next run (job's zone), lock, last run as the state file has it."""
+    # loaded on use: a verb imports only what it needs, so `crawler timestamps` stays quick
     from crawler.schedule import locks, state
     from crawler.schedule.timing import next_run
 
@@ -142,6 +148,7 @@ def _list(jobs) -> None:
 
 
 def _status(jobs) -> int:
+    # loaded on use: a verb imports only what it needs, so `crawler timestamps` stays quick
     from crawler.schedule import state
 
     info = state.read_daemon()

@@ -25,6 +25,8 @@ class EarlyStop:
         self.open = False
         crawler.signals.connect(self._opened, signal=signals.spider_opened)
         crawler.signals.connect(self._closed, signal=signals.spider_closed)
+        # the reactor Scrapy installed for this crawl: imported at module level it would install
+        # Twisted's default one first
         from twisted.internet import reactor
 
         reactor.addSystemEventTrigger("before", "shutdown", self._close_if_open)

@@ -308,6 +308,7 @@ def spider_arguments(spiders: set[str]) -> dict[str, frozenset[str]]:
     methods of its classes plus their `spider_arguments`. A spider none of whose classes
     declares `spider_arguments` is left out (it may take anything)."""
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
+    # Scrapy loaded only to check spider arguments (start-up cost of `crawler schedule`)
     from scrapy.spiderloader import get_spider_loader
     from scrapy.utils.project import get_project_settings
 
@@ -333,6 +334,7 @@ def spider_arguments(spiders: set[str]) -> dict[str, frozenset[str]]:
 
 def known_spiders() -> set[str]:
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
+    # Scrapy loaded only to check spider names (start-up cost of `crawler schedule`)
     from scrapy.spiderloader import get_spider_loader
     from scrapy.utils.project import get_project_settings
 
@@ -340,6 +342,7 @@ def known_spiders() -> set[str]:
 
 
 def _setting_int(name: str, default: int) -> int:
+    # Scrapy loaded only to check spider names (start-up cost of `crawler schedule`)
     from crawler import settings
 
     try:

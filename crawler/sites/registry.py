@@ -155,6 +155,7 @@ def spider_profile_problem(spidercls) -> str | None:
 def spider_class(name: str):
     """The project's spider class `name`, or None when there is none."""
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
+    # Scrapy's project loader only when a spider is looked up: reading profiles needs none of it
     from scrapy.spiderloader import get_spider_loader
     from scrapy.utils.project import get_project_settings
 
