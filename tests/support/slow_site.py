@@ -13,7 +13,7 @@ import time
 from collections import defaultdict
 from http.server import BaseHTTPRequestHandler
 
-from crawler.local_server import ROBOTS_ALLOW_ALL, LocalServer, send
+from crawler.demo_site.local_server import ROBOTS_ALLOW_ALL, LocalServer, send
 
 
 def story_page(n: int, total: int) -> str:
