@@ -27,7 +27,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
-import os
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -223,7 +222,7 @@ class Store:
         # on FerretDB, see crawler.distributed.write_lock).
         self.write_lock: contextlib.AbstractContextManager | None = None
         self.ops_per_command = ops_per_command or int(
-            os.environ.get("CRAWLER_STORE_OPS_PER_COMMAND") or OPS_PER_COMMAND
+            config.env("CRAWLER_STORE_OPS_PER_COMMAND") or OPS_PER_COMMAND
         )
 
     # -- lifecycle -------------------------------------------------------------------------
