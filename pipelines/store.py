@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from datetime import timedelta
 
 from pymongo.errors import PyMongoError
 
@@ -26,7 +27,7 @@ from crawler.extensions.runrecord import run_counts, run_errors, run_id_for  # n
 from crawler.items import Article, PageSnapshot, Teaser
 from crawler.storage import spill
 from crawler.storage.durable import DurableWriter
-from crawler.storage.store import Store, StoreUnavailable
+from crawler.storage.store import StateCache, Store, StoreUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +92,10 @@ class StorePipeline:
             self.stats.set_value("run/database_unreachable", True)
             raise
         self.store.ensure_indexes()
+        settings = self.crawler.settings
+        self.store.seen_resolution = timedelta(seconds=settings.getfloat("STORE_SEEN_RESOLUTION", 300.0))
+        self.store.cache = StateCache(settings.getint("STORE_STATE_CACHE", 20000),
+                                      settings.getfloat("STORE_STATE_TTL", 600.0))
         self.store.write_lock = write_lock(self.crawler.settings, spider.name)
         replayed = spill.replay(self.store)
         if replayed:
@@ -98,7 +103,6 @@ class StorePipeline:
             self.stats.set_value("store/replayed", replayed)
         self.run_id = run_id_for(self.crawler)
         spider.run_id = self.run_id
-        settings = self.crawler.settings
         self.writer = DurableWriter(
             self.store, self.stats, self.run_id,
             retry_interval=settings.getfloat("STORE_RETRY_INTERVAL", 2.0),
