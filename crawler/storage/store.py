@@ -177,15 +177,18 @@ def _utc_ms(value: datetime | str) -> datetime:
     return value.replace(microsecond=value.microsecond // 1000 * 1000)
 
 
-def sighting_doc(item: Article | Teaser) -> dict[str, Any]:
+def sighting_record(story_id: str, page_url: str, seen_at: datetime | str, role: str,
+                    position: int) -> dict[str, Any]:
     """A sighting's record. Its _id is a function of what it records, so the same sighting
-    written twice (a replayed batch, two replayers) is one record."""
-    seen = _utc_ms(item.seen_at)
-    key = "\x1f".join((item.fingerprint or "", item.page_url or "", seen.isoformat(),
-                       item.role, str(item.position)))
-    return {"_id": hashlib.sha1(key.encode("utf-8")).hexdigest(), "story_id": item.fingerprint,
-            "page_url": item.page_url, "role": item.role, "position": item.position,
-            "seen_at": seen}
+    written twice (a replayed batch, two replayers, a migration run again) is one record."""
+    seen = _utc_ms(seen_at)
+    key = "\x1f".join((story_id or "", page_url or "", seen.isoformat(), role, str(position)))
+    return {"_id": hashlib.sha1(key.encode("utf-8")).hexdigest(), "story_id": story_id,
+            "page_url": page_url, "role": role, "position": position, "seen_at": seen}
+
+
+def sighting_doc(item: Article | Teaser) -> dict[str, Any]:
+    return sighting_record(item.fingerprint, item.page_url, item.seen_at, item.role, item.position)
 
 
 def story_ops(items: list[Article | Teaser]) -> list[Op]:
@@ -625,6 +628,17 @@ class Store:
                 self.cache.drop(story_id)
                 folded += 1
         return folded
+
+    def sighting_counts(self, story_ids: list[str]) -> dict[str, int]:
+        """How many sightings each of these stories has (stories with none are absent)."""
+        counts: dict[str, int] = {}
+        for start in range(0, len(story_ids), READS_PER_QUERY):
+            for row in self.sightings.aggregate([
+                {"$match": {"story_id": {"$in": story_ids[start:start + READS_PER_QUERY]}}},
+                {"$group": {"_id": "$story_id", "n": {"$sum": 1}}},
+            ]):
+                counts[row["_id"]] = row["n"]
+        return counts
 
     def story_sightings(self, story_id: str, limit: int = 0):
         """A story's sightings, newest first (served by the story_seen index)."""
