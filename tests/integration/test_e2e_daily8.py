@@ -67,10 +67,13 @@ def test_crawl_stores_every_story_once_with_roles_and_positions(
 def test_recrawl_adds_nothing_and_only_advances_last_seen(
     demo_site, demo_server, crawl_env, mongo_uri, db_name
 ):
-    _crawl(demo_server, crawl_env)
+    # STORE_SEEN_RESOLUTION=0: the second crawl follows within seconds, and last_seen_at is to
+    # move however little time passed.
+    _crawl(demo_server, crawl_env, "-s", "STORE_SEEN_RESOLUTION=0")
     db = _db(mongo_uri, db_name)
     before = {d["_id"]: d for d in db.articles.find()}
-    _crawl(demo_server, crawl_env)
+    sightings = db.sightings.count_documents({})
+    _crawl(demo_server, crawl_env, "-s", "STORE_SEEN_RESOLUTION=0")
     after = {d["_id"]: d for d in db.articles.find()}
     assert after.keys() == before.keys()
     for key, old in before.items():
@@ -78,6 +81,7 @@ def test_recrawl_adds_nothing_and_only_advances_last_seen(
         assert new["last_seen_at"] > old["last_seen_at"]
         strip = lambda d: {k: v for k, v in d.items() if k != "last_seen_at"}  # noqa: E731
         assert strip(new) == strip(old)
+    assert db.sightings.count_documents({}) == 2 * sightings  # each fetch's own
     runs = list(db.runs.find())
     assert len(runs) == 2 and all(r["status"] == "ok" for r in runs)
     assert runs[1]["counts"]["new"] == 0

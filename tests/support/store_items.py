@@ -17,6 +17,8 @@ def prepared(item):
 def sightings_of(db, story_id: str) -> list[dict]:
     """A story's sighting records (docs/schema.md, `sightings`), oldest first; `db` is a
     database or a Store."""
-    db = getattr(db, "db", db)
+    from crawler.storage.store import Store
+
+    db = db.db if isinstance(db, Store) else db
     return sorted(db.sightings.find({"story_id": story_id}),
                   key=lambda s: (s["seen_at"], s["page_url"], s["role"], s["position"]))
