@@ -22,6 +22,7 @@ import numpy as np
 from crawler.dedup import NearDupIndex, content_tokens, minhash_signature, text_hash
 from crawler.dedup.aliases import AliasIndex
 from crawler.dedup.neardup import DEFAULT_MAX_ITEMS, THRESHOLD
+from crawler.dedup.text import shingle_hashes
 from crawler.items import Article, PageSnapshot, Teaser
 from crawler.storage.store import content_hash
 from crawler.urls import fingerprint, site_of
@@ -138,7 +139,8 @@ class DedupPipeline:
         signature = minhash_signature(item.body, tokens)
         if signature is None:
             return
-        match = self.index.add(item.fingerprint, signature)
+        shingles = shingle_hashes(tokens).astype(np.uint32)  # exact check of candidates this run
+        match = self.index.add(item.fingerprint, signature, shingles)
         item.minhash = signature.tolist()
         item.cluster_id = match.cluster_id
         if match.matched is not None:
@@ -146,14 +148,17 @@ class DedupPipeline:
 
     @staticmethod
     def _read_modified(item: Article) -> None:
-        if item.modified_at is not None or not item.modified_raw:
+        """The page's own modified time, or the feed's / sitemap's date for it (set by the
+        spider) when that is later: both say when the page last changed."""
+        if not item.modified_raw:
             return
         try:
             value = datetime.fromisoformat(item.modified_raw.strip().replace("Z", "+00:00"))
         except ValueError:
             log.info("unreadable modified time %r on %s (kept as text)", item.modified_raw, item.url)
             return
-        item.modified_at = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)
+        own = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)
+        item.modified_at = own if item.modified_at is None else max(own, item.modified_at)
 
     def _inc(self, key: str) -> None:
         if self.stats:
