@@ -22,18 +22,14 @@ from datetime import timedelta
 
 from pymongo.errors import PyMongoError
 
-from crawler.distributed import write_lock
 from crawler.extensions.runrecord import run_counts, run_errors, run_id_for  # noqa: F401 (re-exported)
 from crawler.items import Article, PageSnapshot, Teaser
-from crawler.storage import spill
+from crawler.signals import store_flushed
+from crawler.storage import for_crawler, spill
 from crawler.storage.durable import DurableWriter
 from crawler.storage.store import StateCache, Store, StoreUnavailable
 
 log = logging.getLogger(__name__)
-
-# Signal sent after each batch is written (or spilled): `pages` = its PageSnapshots. Distributed
-# mode (crawler/distributed/__init__.py) releases a page's lease on it.
-store_flushed = object()
 
 
 class _Batch:
@@ -84,7 +80,7 @@ class StorePipeline:
 
     def open_spider(self, spider=None):
         spider = spider or self.crawler.spider
-        self.store = Store()
+        self.store = for_crawler(self.crawler)
         try:
             self.store.ping()
         except StoreUnavailable as exc:
@@ -96,7 +92,6 @@ class StorePipeline:
         self.store.seen_resolution = timedelta(seconds=settings.getfloat("STORE_SEEN_RESOLUTION", 300.0))
         self.store.cache = StateCache(settings.getint("STORE_STATE_CACHE", 20000),
                                       settings.getfloat("STORE_STATE_TTL", 600.0))
-        self.store.write_lock = write_lock(self.crawler.settings, spider.name)
         replayed = spill.replay(self.store)
         if replayed:
             log.info("replayed %d spilled items from earlier runs", replayed)
@@ -205,4 +200,3 @@ class StorePipeline:
             if self.writer is not None:
                 async with self._lock:
                     await asyncio.to_thread(self.writer.finish)
-            self.store.close()
