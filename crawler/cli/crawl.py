@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 
 NAME = "crawl"
 HELP = "run a spider (same as `scrapy crawl`); exit status non-zero when the run failed"
@@ -19,6 +20,7 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 def scrapy_main(argv: list[str]) -> int:
     """Run Scrapy's command line in-process with this project's settings; its exit status."""
+    # loaded on use: a verb imports only what it needs, so `crawler timestamps` stays quick
     from scrapy.cmdline import execute
 
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
@@ -30,9 +32,8 @@ def scrapy_main(argv: list[str]) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    import sys
-
-    from crawler.scrapy_commands.crawl import preflight
+    # loaded on use: a verb imports only what it needs, so `crawler timestamps` stays quick
+    from crawler.cli.scrapy_commands.crawl import preflight
 
     # Checked here too, before Scrapy logs anything, so a cron mail holds one clear line.
     problem = preflight()

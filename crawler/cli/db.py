@@ -44,6 +44,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _status(external: str | None) -> int:
+    # loaded on use: a verb imports only what it needs, so `crawler timestamps` stays quick
     from crawler.storage.store import Store, StoreUnavailable
 
     if external:
@@ -76,8 +77,10 @@ def _status(external: str | None) -> int:
 def _replay() -> int:
     """Store what outages and killed crawls left on disk (spills, and journals whose crawler is
     gone). Idempotent: replaying what is already stored changes nothing."""
+    # loaded on use: a verb imports only what it needs, so `crawler timestamps` stays quick
     from pymongo.errors import PyMongoError
 
+    # loaded on use: a verb imports only what it needs, so `crawler timestamps` stays quick
     from crawler.storage.store import Store, StoreUnavailable
 
     files = spill.pending()
@@ -106,8 +109,10 @@ def _replay() -> int:
 
 def _migrate() -> int:
     """Bring stored documents to the current schema (crawler.storage.migrations); idempotent."""
+    # loaded on use: a verb imports only what it needs, so `crawler timestamps` stays quick
     from pymongo.errors import PyMongoError
 
+    # loaded on use: a verb imports only what it needs, so `crawler timestamps` stays quick
     from crawler.storage import migrations
     from crawler.storage.store import Store, StoreUnavailable
 

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pymongo import UpdateOne
 from pymongo.errors import BulkWriteError
 
+from crawler.storage.store import sighting_record
+
 log = logging.getLogger(__name__)
 
 
@@ -50,8 +52,6 @@ def sightings_out_of_articles(store) -> dict[str, int]:
     gives it, so nothing is doubled by running again or by a later replay); then the array and
     its mirror `seen_on_pages` are removed and the document's schema_version raised. The
     removal is guarded by the array still being there, so a second runner changes nothing."""
-    from crawler.storage.store import sighting_record
-
     moved = converted = 0
     while True:
         docs = list(store.articles.find({"seen_on": {"$exists": True}}, {"seen_on": 1})

@@ -60,6 +60,7 @@ from crawler import config
 from crawler.dedup import merge
 from crawler.items import SCHEMA_VERSION, Article, PageSnapshot, Teaser
 from crawler.storage import sanitize, write_plan
+from crawler.storage.embedded_db import resolve_uri
 from crawler.storage.write_plan import Op
 
 log = logging.getLogger(__name__)
@@ -286,8 +287,6 @@ class Store:
         ops_per_command: int | None = None,
     ):
         if uri is None:
-            from crawler.storage.embedded_db import resolve_uri
-
             uri = resolve_uri(start=start)
         self.uri = uri
         self.masked_uri = config.mask_uri(uri)

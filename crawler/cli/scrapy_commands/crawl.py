@@ -15,6 +15,7 @@ log = logging.getLogger(__name__)
 
 def preflight() -> str | None:
     """None when the database answers; otherwise the one line that says why not."""
+    # loaded on use: a verb imports only what it needs, so `crawler timestamps` stays quick
     from crawler.storage.embedded_db import EmbeddedDBError
     from crawler.storage.store import Store, StoreUnavailable
 
