@@ -218,7 +218,7 @@ def story_ops(items: list[Article | Teaser]) -> list[Op]:
     ops.extend(merge.extra_ops(_id, items))
     if primary.completeness == "full":
         ops.append((
-            {"_id": _id, "content_hash": {"$ne": primary.content_hash}, **merge.content_filter(primary)},
+            {"_id": _id, **merge.content_filter(primary)},
             {"$set": {**known, **merge.content_fields(primary), "completeness": "full",
                       "content_hash": primary.content_hash, "updated_at": primary.seen_at}},
             False,
