@@ -115,7 +115,7 @@ def test_migration_steps_are_registered_in_order_with_versions():
 # -- every update document is one MongoDB accepts -------------------------------------------
 # Operators the store relies on (docs/operations.md lists them with the manual's sections).
 UPDATE_OPERATORS = {"$set", "$setOnInsert", "$max", "$min", "$addToSet", "$unset"}
-QUERY_OPERATORS = {"$ne", "$exists", "$lte", "$lt", "$in", "$or"}
+QUERY_OPERATORS = {"$ne", "$exists", "$lte", "$lt", "$gte", "$gt", "$in", "$or", "$and"}
 
 
 def _paths(update: dict) -> list[str]:
