@@ -44,7 +44,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
-import os
 import threading
 import time
 import uuid
@@ -302,9 +301,9 @@ class Store:
         self.sightings = self.db["sightings"]
         self.pages = self.db["pages"]
         self.runs = self.db["runs"]
-        self.cache = StateCache(int(os.environ.get("CRAWLER_STORE_STATE_CACHE") or DEFAULT_STATE_CACHE))
+        self.cache = StateCache(int(config.env("CRAWLER_STORE_STATE_CACHE") or DEFAULT_STATE_CACHE))
         self.seen_resolution = timedelta(seconds=float(
-            os.environ.get("CRAWLER_STORE_SEEN_RESOLUTION") or DEFAULT_SEEN_RESOLUTION))
+            config.env("CRAWLER_STORE_SEEN_RESOLUTION") or DEFAULT_SEEN_RESOLUTION))
         # Write commands sent by the write path (insert_many, update, read of states): the
         # figure behind "statements per page".
         self.statements = 0
@@ -312,7 +311,7 @@ class Store:
         # on FerretDB, see crawler.distributed.write_lock).
         self.write_lock: contextlib.AbstractContextManager | None = None
         self.ops_per_command = ops_per_command or int(
-            os.environ.get("CRAWLER_STORE_OPS_PER_COMMAND") or OPS_PER_COMMAND
+            config.env("CRAWLER_STORE_OPS_PER_COMMAND") or OPS_PER_COMMAND
         )
 
     # -- lifecycle -------------------------------------------------------------------------
