@@ -1,4 +1,4 @@
-"""`crawler db up|down|status|replay`: the database the crawler uses."""
+"""`crawler db up|down|status|replay|migrate`: the database the crawler uses."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ HELP = "start, stop or inspect the database (the embedded FerretDB unless MONGO_
 
 
 def register(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("action", choices=["up", "down", "status", "replay"])
+    parser.add_argument("action", choices=["up", "down", "status", "replay", "migrate"])
 
 
 def run(args: argparse.Namespace) -> int:
@@ -35,6 +35,8 @@ def run(args: argparse.Namespace) -> int:
             return 0
         if args.action == "status":
             return _status(external)
+        if args.action == "migrate":
+            return _migrate()
         return _replay()
     except embedded_db.EmbeddedDBError as exc:
         print(f"crawler db {args.action}: {exc}", file=sys.stderr)
@@ -100,6 +102,36 @@ def _replay() -> int:
     except PyMongoError as exc:
         print(f"replay stopped: the database failed ({type(exc).__name__}); the rest stays in "
               f"{spill.spill_dir()} for the next try", file=sys.stderr)
+        return 1
+    finally:
+        store.close()
+
+
+def _migrate() -> int:
+    """Bring stored documents to the current schema (crawler.storage.migrations); idempotent."""
+    # loaded on use: a verb imports only what it needs, so `crawler timestamps` stays quick
+    from pymongo.errors import PyMongoError
+
+    # loaded on use: a verb imports only what it needs, so `crawler timestamps` stays quick
+    from crawler.storage import migrations
+    from crawler.storage.store import Store, StoreUnavailable
+
+    store = Store()
+    try:
+        store.ping()
+        print(f"uri: {store.masked_uri}")
+        print(f"database: {store.db.name}")
+        store.ensure_indexes()
+        for step, counts in migrations.migrate(store):
+            done = ", ".join(f"{k}={v}" for k, v in counts.items())
+            print(f"{step.name} (schema {step.version}): {step.summary}: {done}")
+        return 0
+    except StoreUnavailable as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    except PyMongoError as exc:
+        print(f"crawler db migrate: stopped, the database failed ({type(exc).__name__}); run it "
+              "again to finish (every step is idempotent)", file=sys.stderr)
         return 1
     finally:
         store.close()
