@@ -78,6 +78,10 @@ CRAWLER_RUN_JOB = ""
 # Overall bound in seconds of a scheduled crawl (a job's `timeout` overrides): the scheduler
 # passes it as CLOSESPIDER_TIMEOUT and kills the process CRAWLER_RUN_KILL_GRACE seconds later.
 CRAWLER_RUN_TIMEOUT = 3600
+# A run is partial (exit 1) when more than this share of its requests failed (network errors,
+# 5xx, unreadable bodies). Pages the site removed (404/410), refused or robots.txt disallows
+# are counted as policy, never failures (crawler/extensions/run_status.py).
+CRAWLER_MAX_FAILED_SHARE = 0.05
 CRAWLER_RUN_KILL_GRACE = 60
 # Schedules file read by `crawler schedule` when --file is not given.
 CRAWLER_SCHEDULES = "schedules.yaml"
@@ -90,8 +94,10 @@ CRAWLER_SCHEDULE_STOP_TIMEOUT = 30
 # -- Rendering pages that need JavaScript (issue 5: crawler/render/) --------------------------
 # Requests with meta playwright=True are rendered in headless Chromium; every other request goes
 # to Scrapy's own HTTP/1.1 client inside the same handler. Nothing browser-related starts until
-# the first page that needs it. CRAWLER_CHROMIUM (env) names the browser executable.
-CRAWLER_CHROMIUM = os.environ.get("CRAWLER_CHROMIUM") or "/usr/bin/chromium"
+# the first page that needs it. CRAWLER_CHROMIUM (environment or -s) names the browser
+# executable; it is read when the download handler starts (crawler/render/browser.py), so
+# PLAYWRIGHT_LAUNCH_OPTIONS names no executable_path unless a user sets one there.
+CRAWLER_CHROMIUM = "/usr/bin/chromium"
 from crawler.render.browser import QUIET_ARGS as CHROMIUM_QUIET_ARGS  # noqa: E402
 
 DOWNLOAD_HANDLERS = {
@@ -101,7 +107,6 @@ DOWNLOAD_HANDLERS = {
 }
 PLAYWRIGHT_BROWSER_TYPE = "chromium"
 PLAYWRIGHT_LAUNCH_OPTIONS = {
-    "executable_path": CRAWLER_CHROMIUM,
     "headless": True,
     # Headless as root (--no-sandbox) and quiet on the network: crawler/render/browser.py.
     "args": list(CHROMIUM_QUIET_ARGS),
