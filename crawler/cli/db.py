@@ -22,6 +22,8 @@ VERBS = {
               "article count and pending spill files; exit 0 only when the server answers",
     "replay": "store items that were spilled to disk while the database was away (idempotent: "
               "replaying what is already stored changes nothing); exit 0 when nothing is left",
+    "migrate": "bring stored documents up to the current schema (e.g. re-key stories under "
+               "the current URL folding); idempotent, prints what each step did",
 }
 
 
@@ -52,6 +54,8 @@ def run(args: argparse.Namespace) -> int:
             return 0
         if args.action == "status":
             return _status(external)
+        if args.action == "migrate":
+            return _migrate()
         return _replay()
     except embedded_db.EmbeddedDBError as exc:
         print(f"crawler db {args.action}: {exc}", file=sys.stderr)
@@ -85,6 +89,23 @@ def _status(external: str | None) -> int:
         print("answers: no")
         print(str(exc), file=sys.stderr)
         return 1
+    finally:
+        store.close()
+
+
+def _migrate() -> int:
+    from crawler.storage.migrations import run_all
+    from crawler.storage.store import Store, StoreUnavailable
+
+    store = Store()
+    try:
+        store.ping()
+        print(f"uri: {store.masked_uri}")
+        run_all(store)
+        return 0
+    except StoreUnavailable as exc:
+        print(str(exc), file=sys.stderr)
+        return 3
     finally:
         store.close()
 
