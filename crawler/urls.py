@@ -221,6 +221,15 @@ def key_of(canonical: str) -> str:
     return hashlib.sha1(canonical.encode("utf-8")).hexdigest()
 
 
+_INDEX_PAGE = re.compile(r"^(?:index|default|home)\.(?:html?|php|aspx?|jsp)$", re.IGNORECASE)
+
+
+def is_home_page(url: str) -> bool:
+    """True for a site's front page ("/", "/index.html", "/?ref=nav"): never one story."""
+    segments = [seg for seg in urlsplit(url).path.split("/") if seg]
+    return not segments or (len(segments) == 1 and bool(_INDEX_PAGE.match(segments[0])))
+
+
 def site_of(url: str) -> str:
     """The site a URL belongs to, for "same site" decisions: its host without www./m./mobile./amp."""
     host = (urlsplit(url).hostname or "").lower().rstrip(".")

@@ -21,7 +21,7 @@ from crawler.items import Article, PageSnapshot, Teaser
 from crawler.page_faults import describe_failure, looks_binary, page_text
 from crawler.render import hook as render_hook
 from crawler.sites import SiteProfile
-from crawler.urls import canonical_url, declared_canonical, fetch_url
+from crawler.urls import canonical_url, declared_canonical, fetch_url, is_home_page
 from spiders.discovery import DiscoveryMixin, incremental_skip
 
 log = logging.getLogger(__name__)
@@ -182,6 +182,10 @@ class ProfileSpider(DiscoveryMixin, scrapy.Spider):
         problems = list(page.problems) + ([charset_problem] if charset_problem else [])
         snapshot = PageSnapshot(url=response.url, fetched_at=fetched_at, status=response.status,
                                 aggregator=self.profile.name, depth=depth)
+        if page.lead is not None and is_home_page(response.url):
+            # A front page's hero is a story of its own page, never the front page itself.
+            log.info("front page %s: its lead is kept as a card, not a story", response.url)
+            page.lead = None
         if page.lead is not None:
             stats.inc_value("pages/lead")
             lead = page.lead
@@ -221,7 +225,7 @@ class ProfileSpider(DiscoveryMixin, scrapy.Spider):
         snapshot.problems = problems
         teaser_urls: list[str] = []
         for position, teaser in enumerate(page.related, start=1):
-            if not teaser.url:
+            if not teaser.url or is_home_page(teaser.url):  # "See all top stories" is no story
                 continue
             stats.inc_value("items/teaser")
             teaser_urls.append(teaser.url)
