@@ -134,3 +134,14 @@ def test_a_profile_may_keep_www_hosts_apart():
     assert canonical_url("https://www.other.example/a", rules) == "https://other.example/a"
     with pytest.raises(ValueError, match="www must be true or false"):
         UrlRules.from_mapping({"www": "no"})
+
+
+def test_front_pages_are_recognised():
+    from crawler.urls import is_home_page
+
+    for url in ("https://example.in", "https://example.in/", "https://example.in/index.html",
+                "https://example.in/?ref=nav", "https://www.example.in/default.aspx"):
+        assert is_home_page(url), url
+    for url in ("https://example.in/story/x", "https://example.in/brexit",
+                "https://example.in/news/index.html"):
+        assert not is_home_page(url), url
