@@ -176,6 +176,10 @@ CRAWLER_FRESHNESS_WINDOW = ""
 # profile's listing_refetch {min, max} wins.
 CRAWLER_LISTING_MIN_INTERVAL = ""
 CRAWLER_LISTING_MAX_INTERVAL = ""
+# A page that failed (5xx, 429, 408, timeout) is fetched again next run; after the second failure
+# in a row it waits this long, doubled per further failure, up to the maximum.
+CRAWLER_FAILED_BACKOFF = "1h"
+CRAWLER_FAILED_BACKOFF_MAX = "1d"
 # fetch_state writes are batched this many URLs at a time.
 CRAWLER_INCREMENTAL_BATCH = 100
 # Near-duplicate clustering (crawler/dedup/): estimated Jaccard similarity of 3-word shingles

@@ -22,6 +22,7 @@ import numpy as np
 from crawler.dedup import NearDupIndex, content_tokens, minhash_signature, text_hash
 from crawler.dedup.aliases import AliasIndex
 from crawler.dedup.neardup import DEFAULT_MAX_ITEMS, THRESHOLD
+from crawler.dedup.text import shingle_hashes
 from crawler.items import Article, PageSnapshot, Teaser
 from crawler.storage.store import content_hash
 from crawler.urls import fingerprint, site_of
@@ -138,7 +139,8 @@ class DedupPipeline:
         signature = minhash_signature(item.body, tokens)
         if signature is None:
             return
-        match = self.index.add(item.fingerprint, signature)
+        shingles = shingle_hashes(tokens).astype(np.uint32)  # exact check of candidates this run
+        match = self.index.add(item.fingerprint, signature, shingles)
         item.minhash = signature.tolist()
         item.cluster_id = match.cluster_id
         if match.matched is not None:

@@ -18,6 +18,7 @@ from scrapy.http import Response
 from crawler.extensions.run_status import policy_kind
 from crawler.extract import extract
 from crawler.items import Article, PageSnapshot, Teaser
+from crawler.middlewares.incremental import NotModified, links_found
 from crawler.page_faults import describe_failure, looks_binary, page_text
 from crawler.render import hook as render_hook
 from crawler.sites import SiteProfile
@@ -115,6 +116,8 @@ class ProfileSpider(DiscoveryMixin, scrapy.Spider):
 
     def page_failed(self, failure):
         request = failure.request
+        if failure.check(NotModified):  # an unchanged listing: its stories, each by its own state
+            yield from self._recheck(request, failure.value.links)
         if incremental_skip(failure, self.crawler.stats):  # fresh, not due, or 304: not a fault
             return
         kind, message = describe_failure(failure, self.settings)
@@ -247,9 +250,21 @@ class ProfileSpider(DiscoveryMixin, scrapy.Spider):
         yield snapshot
         if depth >= self._depth_limit():
             return
-        yield from self._follow(response, teaser_urls, depth)
+        yield from self._follow(response, teaser_urls, depth, listing=page.lead is None)
 
-    def _follow(self, response: Response, teaser_urls: list[str], depth: int):
+    def _recheck(self, request, links: list[str]):
+        """The stories a listing led to when it was last read (it answered 304 or was not due):
+        requested again so each is fetched or skipped by its own freshness and failure state."""
+        depth = request.meta.get("depth", 0)
+        if not links or depth >= self._depth_limit():
+            return
+        self.crawler.stats.inc_value("incremental/rechecked_links", len(links))
+        for url in links:
+            if self._allowed(url):
+                yield scrapy.Request(url, callback=self.parse_page, errback=self.page_failed,
+                                     meta={"depth": depth + 1, "crawl_kind": "page"})
+
+    def _follow(self, response: Response, teaser_urls: list[str], depth: int, listing: bool = False):
         links: list[str] = []
         for sel in self.profile.follow:
             nodes = response.xpath(sel[6:]) if sel.startswith("xpath:") else response.css(sel)
@@ -261,11 +276,15 @@ class ProfileSpider(DiscoveryMixin, scrapy.Spider):
                     links.append(response.urljoin(href.strip()))
         links.extend(teaser_urls)
         seen: set[str] = set()
+        followed: list[str] = []
         for link in links:
             key = canonical_url(link, self.url_rules)  # one fetch per page, whatever tracking it carried
             url = fetch_url(link, self.url_rules)
             if key in seen or not self._allowed(url):
                 continue
             seen.add(key)
+            followed.append(url)
             yield scrapy.Request(url, callback=self.parse_page, errback=self.page_failed,
                                  meta={"crawl_kind": "page"})
+        if listing:  # kept for the runs in which this listing answers 304 or is not due
+            self.crawler.signals.send_catch_log(links_found, url=response.url, links=followed)

@@ -206,6 +206,8 @@ NUMBER_WORDS: dict[str, int] = {
     "bir": 1, "iki": 2, "üç": 3, "birkaç": FEW,
     # Arabic
     "بضع": FEW, "بضعة": FEW,
+    # Tamil, Bengali, Urdu
+    **_indic.NUMBER_WORDS,
 }
 
 # "Just now" and its equivalents: the text ends with one of these (after any label). Value:

@@ -8,7 +8,9 @@ these tables into its own; they are kept apart only so each language reads as on
 
 Every key is stored as :func:`crawler.timestamps.clean.normalise` leaves page text: NFC (which
 splits nukta letters such as "ਫ਼" into base and nukta) and without zero-width joiners (CLDR's
-Malayalam "ഒക്‌ടോബർ" carries one). Month abbreviations are kept only where they are not also an
+Malayalam "ഒക്‌ടോബർ" carries one). Malayalam words with a chillu letter ("ർ") are also stored in
+the older encoding pages still carry, consonant + virama + zero-width joiner, which normalising
+leaves as consonant + virama ("ര്"). Month abbreviations are kept only where they are not also an
 everyday word of the language (Tamil "ஆக" is "as", Kannada "ಆಗ" is "then", "ಜನ"/"జన" are "people"),
 and count only on a page in that language.
 """
@@ -82,6 +84,10 @@ SUFFIX_UNITS: dict[str, str] = {
         month="ماہ مہینہ مہینے", year="سال",
     ),
 }
+# Number words before a unit, where pages write them: "ஒரு மணி நேரம் முன்பு", "এক ঘণ্টা আগে",
+# "দুই দিন আগে", "ایک گھنٹہ پہلے" (Marathi "एक" is Hindi's, already in the main table).
+NUMBER_WORDS = {key(w): n for w, n in (("ஒரு", 1), ("এক", 1), ("দুই", 2), ("ایک", 1))}
+
 SUFFIX_AGO = tuple(key(w) for w in (
     "முன்பு", "முன்",  # Tamil
     "আগে", "পূর্বে",  # Bengali
@@ -98,6 +104,7 @@ SUFFIX_AGO = tuple(key(w) for w in (
 JUST_NOW = {key(w): 0 for w in (
     "சற்று முன்", "சற்று முன்பு", "এইমাত্র", "ఇప్పుడే", "ಈಗಷ್ಟೆ", "ابھی ابھی",
 )}
+JUST_NOW[key("কিছুক্ষণ আগে")] = 300  # "a little while ago": a few (5) minutes, as in English
 JUST_NOW_ALONE = frozenset(key(w) for w in (
     "இப்போது", "এখন", "आत्ता", "ప్రస్తుతం", "ಈಗ", "ഇപ്പോൾ", "હમણાં", "ਹੁਣ", "اب",
 ))
@@ -164,5 +171,15 @@ for _lang, _table in _MONTH_ABBREVIATIONS.items():
     for _word, _n in _table.items():
         _langs = MONTHS_LANG.get(key(_word), (_n, ()))[1]
         MONTHS_LANG[key(_word)] = (_n, (*_langs, _lang))
+
+_CHILLU = {"ൺ": "ണ്", "ൻ": "ന്", "ർ": "ര്", "ൽ": "ല്", "ൾ": "ള്", "ൿ": "ക്"}
+_OLD_CHILLU = str.maketrans(_CHILLU)
+
+
+for _table in (SUFFIX_UNITS, JUST_NOW, DAY_WORDS, MONTHS, MONTHS_LANG):
+    for _word in list(_table):
+        if any(c in _CHILLU for c in _word):
+            _table[_word.translate(_OLD_CHILLU)] = _table[_word]
+JUST_NOW_ALONE = frozenset({*JUST_NOW_ALONE, *(w.translate(_OLD_CHILLU) for w in JUST_NOW_ALONE)})
 
 LANGS = tuple(_MONTH_ROWS)
