@@ -194,7 +194,7 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.incremental.IncrementalMiddleware": 580,
 }
 
-# -- Distributed mode (scrapy-redis; crawler/distributed/__init__.py) --------------------------------
+# -- Distributed mode (scrapy-redis; crawler/distributed/) --------------------------------
 # Set REDIS_URL (env REDIS_URL or CRAWLER_REDIS_URL, or -s REDIS_URL=redis://host:6379/0) and
 # every worker shares one request queue and duplicate filter in Redis. Unset: single process.
 REDIS_URL = os.environ.get("REDIS_URL") or None
@@ -208,7 +208,7 @@ CRAWLER_REDIS_IDLE_POLL = 1.0
 CRAWLER_REDIS_MAX_IDLE = 0
 # Serialise database writes across workers (needed on FerretDB; false on real MongoDB).
 CRAWLER_REDIS_WRITE_LOCK = True
-ADDONS = {**globals().get("ADDONS", {}), "crawler.distributed.DistributedMode": 100}
+ADDONS = {**globals().get("ADDONS", {}), "crawler.distributed.addon.DistributedMode": 100}
 
 
 def _from_env(namespace: dict) -> None:

@@ -21,18 +21,14 @@ import time
 
 from pymongo.errors import PyMongoError
 
-from crawler.distributed import write_lock
 from crawler.extensions.runrecord import run_counts, run_errors, run_id_for  # noqa: F401 (re-exported)
 from crawler.items import Article, PageSnapshot, Teaser
-from crawler.storage import spill
+from crawler.signals import store_flushed
+from crawler.storage import for_crawler, spill
 from crawler.storage.durable import DurableWriter
 from crawler.storage.store import Store, StoreUnavailable
 
 log = logging.getLogger(__name__)
-
-# Signal sent after each batch is written (or spilled): `pages` = its PageSnapshots. Distributed
-# mode (crawler/distributed/__init__.py) releases a page's lease on it.
-store_flushed = object()
 
 
 class _Batch:
@@ -83,7 +79,7 @@ class StorePipeline:
 
     def open_spider(self, spider=None):
         spider = spider or self.crawler.spider
-        self.store = Store()
+        self.store = for_crawler(self.crawler)
         try:
             self.store.ping()
         except StoreUnavailable as exc:
@@ -91,7 +87,6 @@ class StorePipeline:
             self.stats.set_value("run/database_unreachable", True)
             raise
         self.store.ensure_indexes()
-        self.store.write_lock = write_lock(self.crawler.settings, spider.name)
         replayed = spill.replay(self.store)
         if replayed:
             log.info("replayed %d spilled items from earlier runs", replayed)
@@ -201,4 +196,3 @@ class StorePipeline:
             if self.writer is not None:
                 async with self._lock:
                     await asyncio.to_thread(self.writer.finish)
-            self.store.close()

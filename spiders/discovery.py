@@ -24,6 +24,7 @@ from crawler.discovery import parse_discovery
 from crawler.items import Teaser
 from crawler.middlewares.incremental import NotModified, SkippedByPolicy, links_found
 from crawler.urls import UrlRules, fetch_url
+from spiders.responses import response_time
 
 log = logging.getLogger(__name__)
 
@@ -118,8 +119,6 @@ class DiscoveryMixin:
             yield from self._start_pages()
 
     def parse_discovery_doc(self, response):
-        from spiders.base import response_time
-
         stats = self.crawler.stats
         fetched_at = response_time(response)
         doc = parse_discovery(response.body, response.url, now=fetched_at,

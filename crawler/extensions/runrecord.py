@@ -20,7 +20,9 @@ import uuid
 import weakref
 from datetime import UTC, datetime
 
+from pymongo.errors import PyMongoError
 from scrapy import signals
+from scrapy.settings import SETTINGS_PRIORITIES
 
 from crawler.extensions.run_status import (
     DEFAULT_MAX_FAILED_SHARE,
@@ -28,6 +30,7 @@ from crawler.extensions.run_status import (
     policy_counts,
     run_status,
 )
+from crawler.storage import for_crawler
 
 log = logging.getLogger(__name__)
 
@@ -101,17 +104,13 @@ class RunRecorder:
         return ext
 
     def spider_opened(self, spider) -> None:
-        from pymongo.errors import PyMongoError
-
-        from crawler.storage.store import Store
-
         self.started_at = datetime.now(UTC)
         spider.run_id = self.run_id
         stats = self.crawler.stats
         stats.set_value("run/id", self.run_id)
         args = dict(getattr(spider, "spider_args", {}) or {})
         try:
-            self.store = Store()
+            self.store = for_crawler(self.crawler)
             self.store.start_run(
                 spider.name, args, started_at=self.started_at, run_id=self.run_id,
                 job=self.job, trigger="schedule" if self.job else "manual",
@@ -125,8 +124,6 @@ class RunRecorder:
             self.store = None
 
     def spider_closed(self, spider, reason: str) -> None:
-        from pymongo.errors import PyMongoError
-
         stats = self.crawler.stats.get_stats()
         share = self.crawler.settings.getfloat("CRAWLER_MAX_FAILED_SHARE", DEFAULT_MAX_FAILED_SHARE)
         status = run_status(stats, reason, share)
@@ -148,15 +145,10 @@ class RunRecorder:
             )
         except PyMongoError as exc:
             log.error("could not record the run's end (%s)", type(exc).__name__)
-        finally:
-            self.store.close()
-            self.store = None
 
 
 def _overrides(settings) -> dict[str, str]:
     """Settings given on the command line (-s): part of how the run was asked for."""
-    from scrapy.settings import SETTINGS_PRIORITIES
-
     floor = SETTINGS_PRIORITIES["cmdline"]
     return {name: str(value) for name, value in settings.items()
             if (settings.getpriority(name) or 0) >= floor and name != "CRAWLER_RUN_ID"}

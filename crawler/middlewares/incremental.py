@@ -42,6 +42,7 @@ from scrapy import signals
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 
 from crawler.items import Article, PageSnapshot
+from crawler.storage import for_crawler
 from crawler.urls import fingerprint
 
 log = logging.getLogger(__name__)
@@ -189,7 +190,7 @@ class IncrementalMiddleware:
     STORE_RETRY_INTERVAL seconds before the next read is tried: an outage costs the crawl one
     short wait per interval, not the driver's server-selection timeout per request."""
 
-    def __init__(self, crawler, store_factory=None):
+    def __init__(self, crawler):
         settings = crawler.settings
         if not settings.getbool("CRAWLER_INCREMENTAL", True):
             raise NotConfigured
@@ -199,7 +200,6 @@ class IncrementalMiddleware:
         self.timeout = settings.getfloat("STORE_PROBE_TIMEOUT", 1.0)
         self.retry_interval = settings.getfloat("STORE_RETRY_INTERVAL", 2.0)
         self._paused_until = 0.0  # monotonic time before which state is not read
-        self._store_factory = store_factory
         self.store = None
         self.policy = Policy()
         self.pending: dict[str, dict[str, Any]] = {}
@@ -229,18 +229,14 @@ class IncrementalMiddleware:
             backoff_max=_first(settings.get("CRAWLER_FAILED_BACKOFF_MAX", "1d")) or timedelta(0),
         )
         self.rules = getattr(spider, "url_rules", None)
-        from crawler.storage.store import Store
-
         try:
-            self.store = (self._store_factory or Store)()
+            self.store = for_crawler(self.crawler)
         except Exception as exc:  # the store pipeline reports an unreachable database itself
             log.warning("incremental state unavailable (%s): fetching everything", type(exc).__name__)
             self.store = None
 
     async def spider_closed(self, spider):
         await self._flush()
-        if self.store is not None:
-            self.store.close()
 
     # -- requests ---------------------------------------------------------------------------
     async def process_request(self, request, spider=None):
