@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -39,8 +40,6 @@ def default_data_dir() -> Path:
 def user_data_dir() -> Path:
     """The platform's per-user data directory for this application (XDG on Linux and BSD,
     ~/Library/Application Support on macOS, %LOCALAPPDATA% on Windows)."""
-    import sys
-
     home = Path.home()
     if sys.platform == "darwin":
         base = home / "Library" / "Application Support"

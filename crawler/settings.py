@@ -13,7 +13,7 @@ import os
 BOT_NAME = "newscrawler"
 SPIDER_MODULES = ["spiders"]
 NEWSPIDER_MODULE = "spiders"
-COMMANDS_MODULE = "crawler.scrapy_commands"
+COMMANDS_MODULE = "crawler.cli.scrapy_commands"
 
 USER_AGENT = "newscrawler/0.1 (+https://example.invalid/newscrawler)"
 ROBOTSTXT_OBEY = True

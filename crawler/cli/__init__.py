@@ -9,6 +9,8 @@ from __future__ import annotations
 import argparse
 import importlib
 import pkgutil
+import platform
+from importlib.metadata import PackageNotFoundError, version
 
 
 def _command_modules():
@@ -22,9 +24,6 @@ def _command_modules():
 
 def version_text() -> str:
     """The installed distribution's version, with Scrapy's and Python's, for bug reports."""
-    import platform
-    from importlib.metadata import PackageNotFoundError, version
-
     try:
         own = version("news-aggregator-crawler")
     except PackageNotFoundError:  # run from a source tree that was never installed

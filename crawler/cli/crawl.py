@@ -24,6 +24,7 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 def scrapy_main(argv: list[str]) -> int:
     """Run Scrapy's command line in-process with this project's settings; its exit status."""
+    # loaded on use: a verb imports only what it needs, so `crawler timestamps` stays quick
     from scrapy.cmdline import execute
 
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
@@ -35,6 +36,6 @@ def scrapy_main(argv: list[str]) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    # crawler.scrapy_commands.crawl checks the request, then the database, before Scrapy starts
-    # anything: a mistake is one line and exit 2, an unreachable database one line and exit 3.
+    # crawler.cli.scrapy_commands.crawl checks the request, then the database, before Scrapy
+    # starts anything: a mistake is one line and exit 2, an unreachable database one line, exit 3.
     return scrapy_main(["crawl", args.spider, *args.scrapy_args])

@@ -63,6 +63,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _status(external: str | None) -> int:
+    # loaded on use: a verb imports only what it needs, so `crawler timestamps` stays quick
     from crawler.storage.store import Store, StoreUnavailable
 
     if external:
@@ -94,6 +95,7 @@ def _status(external: str | None) -> int:
 
 
 def _migrate() -> int:
+    # loaded on use: a verb imports only what it needs
     from crawler.storage.migrations import run_all
     from crawler.storage.store import Store, StoreUnavailable
 
@@ -113,8 +115,10 @@ def _migrate() -> int:
 def _replay() -> int:
     """Store what outages and killed crawls left on disk (spills, and journals whose crawler is
     gone). Idempotent: replaying what is already stored changes nothing."""
+    # loaded on use: a verb imports only what it needs, so `crawler timestamps` stays quick
     from pymongo.errors import PyMongoError
 
+    # loaded on use: a verb imports only what it needs, so `crawler timestamps` stays quick
     from crawler.storage.store import Store, StoreUnavailable
 
     files = spill.pending()

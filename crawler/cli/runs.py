@@ -76,6 +76,7 @@ def row(run: dict) -> dict[str, str]:
 
 
 def run(args: argparse.Namespace) -> int:
+    # loaded on use: a verb imports only what it needs, so `crawler timestamps` stays quick
     from crawler.cli.export import jsonable
     from crawler.cli.schedule import print_table
     from crawler.storage.embedded_db import EmbeddedDBError

@@ -36,6 +36,7 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # loaded on use: a verb imports only what it needs, so `crawler timestamps` stays quick
     from crawler.schedule import jobs as jobs_mod
 
     path = args.file or jobs_mod.default_path()
@@ -58,12 +59,14 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _settings():
+    # loaded on use: a verb imports only what it needs, so `crawler timestamps` stays quick
     from crawler import settings
 
     return settings
 
 
 def _run(jobs, path: Path) -> int:
+    # loaded on use: a verb imports only what it needs, so `crawler timestamps` stays quick
     from crawler.schedule.daemon import Daemon
 
     logging.basicConfig(level=logging.INFO, stream=sys.stderr,
@@ -75,6 +78,7 @@ def _run(jobs, path: Path) -> int:
 
 
 def _crontab(jobs, path: Path) -> int:
+    # loaded on use: a verb imports only what it needs, so `crawler timestamps` stays quick
     from crawler.schedule.crontab import render
 
     text, warnings = render(jobs, path.resolve(), kill_grace=int(_settings().CRAWLER_RUN_KILL_GRACE))
@@ -86,6 +90,7 @@ def _crontab(jobs, path: Path) -> int:
 
 def job_rows(jobs, now: datetime | None = None) -> list[dict[str, str]]:
     """One row per job: next run (job's zone), lock, last run as the state file has it."""
+    # loaded on use: a verb imports only what it needs, so `crawler timestamps` stays quick
     from crawler.schedule import locks, state
     from crawler.schedule.timing import next_run
 
@@ -127,6 +132,7 @@ def _list(jobs) -> None:
 
 
 def _status(jobs) -> int:
+    # loaded on use: a verb imports only what it needs, so `crawler timestamps` stays quick
     from crawler.schedule import state
 
     info = state.read_daemon()

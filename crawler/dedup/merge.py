@@ -3,7 +3,6 @@
 crawler.storage.store builds the A/B/C operations of every story; this module adds what deduplication
 and discovery need, each operation self-sufficient and idempotent so a batch gives the same
 document in any order and a replayed batch changes nothing:
-
   summary   a teaser's snippet replaces the stored summary only when it ranks higher: a full
             page's own summary (set by B) always outranks teaser snippets; among snippets the
             longer wins, ties broken by the text's hash. (summary_rank holds the rank.)
@@ -23,6 +22,8 @@ from typing import Any
 
 import numpy as np
 from bson.binary import Binary
+
+from crawler.urls import fingerprint
 
 FULL_TIER = "2"
 TEASER_TIER = "1"
@@ -113,7 +114,6 @@ def extra_ops(_id: str, items: list[Any]) -> list[tuple[dict, dict, bool]]:
 
 def alias_ids(items: list[Any]) -> dict[str, list[str]]:
     """story id -> fingerprints of its alias URLs (documents that may need folding into it)."""
-    from crawler.urls import fingerprint
 
     out: dict[str, list[str]] = {}
     for item in items:

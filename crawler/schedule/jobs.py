@@ -212,6 +212,7 @@ def load(path: str | Path | None = None, check_spiders: bool = True) -> list[Job
 
 def known_spiders() -> set[str]:
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
+    # Scrapy loaded only to check spider names (start-up cost of `crawler schedule`)
     from scrapy.spiderloader import get_spider_loader
     from scrapy.utils.project import get_project_settings
 
@@ -219,6 +220,7 @@ def known_spiders() -> set[str]:
 
 
 def _setting_int(name: str, default: int) -> int:
+    # Scrapy loaded only to check spider names (start-up cost of `crawler schedule`)
     from crawler import settings
 
     try:

@@ -3,7 +3,6 @@
 Writes are idempotent and keyed by the canonical-URL fingerprint (`_id`). What a batch does to a
 story is described by self-sufficient operations, so that they give the same result in any order
 and a re-run of the same batch (a replay after a crash) changes nothing but last_seen_at:
-
   A  upsert on _id: $setOnInsert every known field, updated_at, the first sighting;
      $min first_seen_at; $max last_seen_at.
   B  (full pages only) on _id with a different content_hash: $set the non-empty fields,
@@ -41,6 +40,7 @@ from crawler import config
 from crawler.dedup import merge
 from crawler.items import SCHEMA_VERSION, Article, PageSnapshot, Teaser
 from crawler.storage import sanitize, write_plan
+from crawler.storage.embedded_db import resolve_uri
 from crawler.storage.write_plan import Op
 
 log = logging.getLogger(__name__)
@@ -209,8 +209,6 @@ class Store:
         ops_per_command: int | None = None,
     ):
         if uri is None:
-            from crawler.storage.embedded_db import resolve_uri
-
             uri = resolve_uri(start=start)
         self.uri = uri
         self.masked_uri = config.mask_uri(uri)

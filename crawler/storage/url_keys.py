@@ -18,6 +18,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from crawler.sites import get_profile
 from crawler.urls import UrlRules, canonical_url, key_of
 
 log = logging.getLogger(__name__)
@@ -43,8 +44,6 @@ def profile_rules(aggregator: str | None) -> UrlRules | None:
     if not aggregator:
         return None
     try:
-        from crawler.sites import get_profile
-
         return getattr(get_profile(aggregator), "url_rules", None)
     except Exception:  # a generic-spider host name, or a profile that no longer loads
         return None

@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from crawler.scrapy_commands.usage import check_crawl, check_settings
+from crawler.cli.scrapy_commands.usage import check_crawl, check_settings
 
 
 @pytest.fixture

@@ -22,6 +22,7 @@ _RESERVED_PREFIX = "_"
 
 def load_spider_class(name: str, settings: Settings):
     """(spider class, None) for a known spider name, else (None, the one line that says why)."""
+    # loaded on use: the spider modules are imported only when a crawl is checked
     from scrapy.spiderloader import get_spider_loader
 
     try:
@@ -83,9 +84,10 @@ def check_settings(values: Mapping[str, object]) -> str | None:
     read as their default's type (a number, true/false, a JSON object), and names that look
     like a misspelt known setting. Unknown names that resemble none are allowed: add-ons read
     their own settings."""
+    # loaded on use: the project settings module imports the render machinery
     from scrapy.settings import default_settings
 
-    import crawler.settings as project
+    import crawler.settings as project  # loaded on use: see above
 
     defaults: dict[str, object] = {}
     for module in (default_settings, project):

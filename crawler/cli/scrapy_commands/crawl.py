@@ -12,6 +12,7 @@ from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.exceptions import UsageError
 from scrapy.utils.conf import arglist_to_dict
 
+from crawler.cli.scrapy_commands.usage import check_crawl, check_settings
 from crawler.extensions.run_status import (
     EXIT_DATABASE,
     EXIT_PARTIAL,
@@ -20,13 +21,13 @@ from crawler.extensions.run_status import (
     exit_codes_help,
     run_status,
 )
-from crawler.scrapy_commands.usage import check_crawl, check_settings
 
 log = logging.getLogger(__name__)
 
 
 def preflight() -> str | None:
     """None when the database answers; otherwise the one line that says why not."""
+    # loaded on use: a verb imports only what it needs, so `crawler timestamps` stays quick
     from crawler.storage.embedded_db import EmbeddedDBError
     from crawler.storage.store import Store, StoreUnavailable
 
