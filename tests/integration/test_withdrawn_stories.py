@@ -10,7 +10,7 @@ import json
 from pymongo import MongoClient
 
 from crawler.demo_site import FixtureServer
-from crawler.local_server import send
+from crawler.demo_site.local_server import send
 from crawler.urls import fingerprint
 from tests.support.crawl import run_crawler
 
