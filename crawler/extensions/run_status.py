@@ -48,7 +48,7 @@ LEGACY_POLICY_KEYS = {
 
 
 def policy_kind(failure_kind: str) -> str | None:
-    """The policy name of a page outcome `crawler.page_faults.describe_failure` named, or None
+    """The policy name of a page outcome `spiders.page_faults.describe_failure` named, or None
     when it is a real failure: gone (404/410), refused (401/403/451), robots."""
     if failure_kind == "robots":
         return "robots"
