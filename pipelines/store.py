@@ -21,6 +21,7 @@ import time
 
 from pymongo.errors import PyMongoError
 
+from crawler import settings as defaults
 from crawler.extensions.runrecord import run_counts, run_errors, run_id_for  # noqa: F401 (re-exported)
 from crawler.items import Article, PageSnapshot, Teaser
 from crawler.signals import store_flushed
@@ -72,10 +73,10 @@ class StorePipeline:
     @classmethod
     def from_crawler(cls, crawler):
         settings = crawler.settings
-        return cls(crawler, settings.getint("STORE_BATCH_SIZE", 500),
-                   settings.getfloat("STORE_FLUSH_INTERVAL", 5.0),
-                   settings.getint("STORE_MAX_PENDING", 1),
-                   settings.getint("STORE_MAX_BATCH", 2000))
+        return cls(crawler, settings.getint("STORE_BATCH_SIZE", defaults.STORE_BATCH_SIZE),
+                   settings.getfloat("STORE_FLUSH_INTERVAL", defaults.STORE_FLUSH_INTERVAL),
+                   settings.getint("STORE_MAX_PENDING", defaults.STORE_MAX_PENDING),
+                   settings.getint("STORE_MAX_BATCH", defaults.STORE_MAX_BATCH))
 
     def open_spider(self, spider=None):
         spider = spider or self.crawler.spider
@@ -96,9 +97,9 @@ class StorePipeline:
         settings = self.crawler.settings
         self.writer = DurableWriter(
             self.store, self.stats, self.run_id,
-            retry_interval=settings.getfloat("STORE_RETRY_INTERVAL", 2.0),
-            probe_timeout=settings.getfloat("STORE_PROBE_TIMEOUT", 1.0),
-            journal=settings.getbool("STORE_JOURNAL", True),
+            retry_interval=settings.getfloat("STORE_RETRY_INTERVAL", defaults.STORE_RETRY_INTERVAL),
+            probe_timeout=settings.getfloat("STORE_PROBE_TIMEOUT", defaults.STORE_PROBE_TIMEOUT),
+            journal=settings.getbool("STORE_JOURNAL", defaults.STORE_JOURNAL),
         )
 
     async def process_item(self, item, spider=None):

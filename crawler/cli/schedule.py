@@ -60,9 +60,9 @@ def run(args: argparse.Namespace) -> int:
 
 def _settings():
     # loaded on use: a verb imports only what it needs, so `crawler timestamps` stays quick
-    from crawler import settings
+    from crawler.environment import project_settings
 
-    return settings
+    return project_settings()
 
 
 def _run(jobs, path: Path) -> int:
@@ -72,8 +72,8 @@ def _run(jobs, path: Path) -> int:
     logging.basicConfig(level=logging.INFO, stream=sys.stderr,
                         format="%(asctime)s [%(name)s] %(levelname)s: %(message)s")
     s = _settings()
-    daemon = Daemon(jobs, path.resolve(), stop_timeout=float(s.CRAWLER_SCHEDULE_STOP_TIMEOUT),
-                    kill_grace=float(s.CRAWLER_RUN_KILL_GRACE))
+    daemon = Daemon(jobs, path.resolve(), stop_timeout=s.getfloat("CRAWLER_SCHEDULE_STOP_TIMEOUT"),
+                    kill_grace=s.getfloat("CRAWLER_RUN_KILL_GRACE"))
     return daemon.run()
 
 
@@ -81,7 +81,7 @@ def _crontab(jobs, path: Path) -> int:
     # loaded on use: a verb imports only what it needs, so `crawler timestamps` stays quick
     from crawler.schedule.crontab import render
 
-    text, warnings = render(jobs, path.resolve(), kill_grace=int(_settings().CRAWLER_RUN_KILL_GRACE))
+    text, warnings = render(jobs, path.resolve(), kill_grace=_settings().getint("CRAWLER_RUN_KILL_GRACE"))
     sys.stdout.write(text)
     for warning in warnings:
         print(f"crawler schedule crontab: {warning}", file=sys.stderr)

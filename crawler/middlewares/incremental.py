@@ -40,6 +40,7 @@ import pymongo
 from scrapy import signals
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 
+from crawler import settings as defaults
 from crawler.durations import parse_duration
 from crawler.items import Article, PageSnapshot
 from crawler.middlewares.fetch_skips import NotModified, SkippedByPolicy
@@ -158,8 +159,8 @@ class IncrementalMiddleware:
         self.crawler = crawler
         self.stats = crawler.stats
         self.batch = settings.getint("CRAWLER_INCREMENTAL_BATCH", 100)
-        self.timeout = settings.getfloat("STORE_PROBE_TIMEOUT", 1.0)
-        self.retry_interval = settings.getfloat("STORE_RETRY_INTERVAL", 2.0)
+        self.timeout = settings.getfloat("STORE_PROBE_TIMEOUT", defaults.STORE_PROBE_TIMEOUT)
+        self.retry_interval = settings.getfloat("STORE_RETRY_INTERVAL", defaults.STORE_RETRY_INTERVAL)
         self._paused_until = 0.0  # monotonic time before which state is not read
         self.store = None
         self.policy = Policy()

@@ -50,9 +50,9 @@ def _home(data_dir: Path | None = None) -> Path:
 
 def ferretdb_binary() -> Path:
     """CRAWLER_FERRETDB, else the project's tool folder, else `ferretdb` on PATH."""
-    env = os.environ.get("CRAWLER_FERRETDB")
-    if env:
-        return Path(env)
+    chosen = config.ferretdb_path()
+    if chosen:
+        return Path(chosen)
     built = config.tools_dir() / "bin" / "ferretdb"
     if built.exists():
         return built
@@ -72,7 +72,7 @@ def _sync_mode() -> str:
     nothing, an operating-system crash or power cut may lose the last commits (the database
     stays consistent). It makes each update statement ~2.4x faster (2,100 -> 5,000/s measured
     on this machine). "full" fsyncs every commit."""
-    mode = (os.environ.get("CRAWLER_DB_SYNC") or "normal").strip().lower()
+    mode = config.db_sync_mode()
     if mode not in ("normal", "full", "extra", "off"):
         raise EmbeddedDBError(f"CRAWLER_DB_SYNC={mode!r}: use normal or full")
     return mode
@@ -165,7 +165,7 @@ def up(data_dir: Path | None = None, port: int | None = None) -> ServerState:
             return state
         binary = ferretdb_binary()
         if port is None:
-            port = int(os.environ.get("CRAWLER_DB_PORT") or 0) or _free_port()
+            port = config.db_port() or _free_port()
         elif _port_answers(port):
             raise EmbeddedDBError(
                 f"port {port} on 127.0.0.1 is in use by another program: stop it, or start the "

@@ -27,7 +27,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
-import os
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -185,7 +184,7 @@ def story_ops(items: list[Article | Teaser]) -> list[Op]:
     ops.extend(merge.extra_ops(_id, items))
     if primary.completeness == "full":
         ops.append((
-            {"_id": _id, "content_hash": {"$ne": primary.content_hash}, **merge.content_filter(primary)},
+            {"_id": _id, **merge.content_filter(primary)},
             {"$set": {**known, **merge.content_fields(primary), "completeness": "full",
                       "content_hash": primary.content_hash, "updated_at": primary.seen_at}},
             False,
@@ -227,7 +226,7 @@ class Store:
         # on FerretDB, see crawler.distributed.write_lock).
         self.write_lock: contextlib.AbstractContextManager | None = None
         self.ops_per_command = ops_per_command or int(
-            os.environ.get("CRAWLER_STORE_OPS_PER_COMMAND") or OPS_PER_COMMAND
+            config.env("CRAWLER_STORE_OPS_PER_COMMAND") or OPS_PER_COMMAND
         )
 
     # -- lifecycle -------------------------------------------------------------------------
