@@ -1,4 +1,4 @@
-"""`crawler db up|down|status|replay`: the database the crawler uses."""
+"""`crawler db up|down|status|replay|migrate`: the database the crawler uses."""
 
 from __future__ import annotations
 
@@ -94,24 +94,6 @@ def _status(external: str | None) -> int:
         store.close()
 
 
-def _migrate() -> int:
-    # loaded on use: a verb imports only what it needs
-    from crawler.storage.migrations import run_all
-    from crawler.storage.store import Store, StoreUnavailable
-
-    store = Store()
-    try:
-        store.ping()
-        print(f"uri: {store.masked_uri}")
-        run_all(store)
-        return 0
-    except StoreUnavailable as exc:
-        print(str(exc), file=sys.stderr)
-        return 3
-    finally:
-        store.close()
-
-
 def _replay() -> int:
     """Store what outages and killed crawls left on disk (spills, and journals whose crawler is
     gone). Idempotent: replaying what is already stored changes nothing."""
@@ -140,6 +122,36 @@ def _replay() -> int:
     except PyMongoError as exc:
         print(f"replay stopped: the database failed ({type(exc).__name__}); the rest stays in "
               f"{spill.spill_dir()} for the next try", file=sys.stderr)
+        return 1
+    finally:
+        store.close()
+
+
+def _migrate() -> int:
+    """Bring stored documents to the current schema (crawler.storage.migrations); idempotent."""
+    # loaded on use: a verb imports only what it needs, so `crawler timestamps` stays quick
+    from pymongo.errors import PyMongoError
+
+    # loaded on use: a verb imports only what it needs, so `crawler timestamps` stays quick
+    from crawler.storage import migrations
+    from crawler.storage.store import Store, StoreUnavailable
+
+    store = Store()
+    try:
+        store.ping()
+        print(f"uri: {store.masked_uri}")
+        print(f"database: {store.db.name}")
+        store.ensure_indexes()
+        for step, counts in migrations.migrate(store):
+            done = ", ".join(f"{k}={v}" for k, v in counts.items())
+            print(f"{step.name} (schema {step.version}): {step.summary}: {done}")
+        return 0
+    except StoreUnavailable as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    except PyMongoError as exc:
+        print(f"crawler db migrate: stopped, the database failed ({type(exc).__name__}); run it "
+              "again to finish (every step is idempotent)", file=sys.stderr)
         return 1
     finally:
         store.close()

@@ -94,7 +94,11 @@ def migrate(store) -> Result:
         # The new copy first (its canonical_url differs from the old one's, so the unique index
         # allows both): a crash in between leaves a duplicate the next run merges, never a loss.
         articles.insert_one(doc)
+        store.sightings.update_many({"story_id": old_id}, {"$set": {"story_id": new_id}})
         articles.delete_one({"_id": old_id})
+        cache = getattr(store, "cache", None)
+        if cache is not None:
+            cache.drop(old_id)
         result.moved += 1
     if renamed:
         for old_id, new_id in renamed.items():

@@ -45,7 +45,7 @@ def test_migrate_rekeys_old_stories_and_is_idempotent(store, crawl_env):
 
     first = run_crawler(["db", "migrate"], crawl_env, timeout=120)
     assert first.returncode == 0, first.stderr
-    assert "fold_url_keys: 4 stories examined, 2 re-keyed, 1 merged" in first.stdout
+    assert "examined=4, rekeyed=2, merged=1, pages_rewritten=1" in first.stdout, first.stdout
 
     keys = {canonical_url(u): key_of(canonical_url(u)) for u in (www, bare, amp)}
     assert sorted(d["_id"] for d in store.articles.find()) == sorted(keys.values())
@@ -63,5 +63,5 @@ def test_migrate_rekeys_old_stories_and_is_idempotent(store, crawl_env):
     before = sorted(store.articles.find(), key=lambda d: d["_id"])
     again = run_crawler(["db", "migrate"], crawl_env, timeout=120)
     assert again.returncode == 0, again.stderr
-    assert "3 stories examined, 0 re-keyed, 0 merged into an existing story, 0 pages" in again.stdout
+    assert "examined=3, rekeyed=0, merged=0, pages_rewritten=0" in again.stdout, again.stdout
     assert sorted(store.articles.find(), key=lambda d: d["_id"]) == before

@@ -47,7 +47,8 @@ def crawled(mongo_uri, tmp_path_factory):
 
 def test_stored_documents_match_the_json_schema(crawled):
     db = crawled["db"]
-    for kind, collection in (("article", db.articles), ("page", db.pages), ("run", db.runs)):
+    for kind, collection in (("article", db.articles), ("sighting", db.sightings), ("page", db.pages),
+                             ("run", db.runs)):
         check = validator(kind)
         docs = list(collection.find())
         assert docs, kind
