@@ -121,6 +121,10 @@ CRAWLER_RUN_JOB = ""
 # Overall bound in seconds of a scheduled crawl (a job's `timeout` overrides): the scheduler
 # passes it as CLOSESPIDER_TIMEOUT and kills the process CRAWLER_RUN_KILL_GRACE seconds later.
 CRAWLER_RUN_TIMEOUT = 3600
+# A run is partial (exit 1) when more than this share of its requests failed (network errors,
+# 5xx, unreadable bodies). Pages the site removed (404/410), refused or robots.txt disallows
+# are counted as policy, never failures (crawler/extensions/run_status.py).
+CRAWLER_MAX_FAILED_SHARE = 0.05
 CRAWLER_RUN_KILL_GRACE = 60
 # Schedules file read by `crawler schedule` when --file is not given.
 CRAWLER_SCHEDULES = "schedules.yaml"

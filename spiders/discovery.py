@@ -40,9 +40,6 @@ _MODIFIED_META = (
 
 
 class DiscoveryMixin:
-    # The -a arguments read here (beside those of the spiders' __init__): schedules are checked
-    # against them, so a misspelt argument is an error, not a silently ignored attribute.
-    spider_arguments = ("feeds", "sitemaps")
     _discovery_pending = 0
     _start_released = False
     _held: dict[str, datetime | None]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
 
 from crawler import config
 from crawler.storage import embedded_db, spill
@@ -12,8 +13,26 @@ NAME = "db"
 HELP = "start, stop or inspect the database (the embedded FerretDB unless MONGO_URI is set)"
 
 
+VERBS = {
+    "up": "start the embedded FerretDB in the data directory (bound to 127.0.0.1) if it is not "
+          "running; it stays up between crawls until `down`. Nothing to do when MONGO_URI is set",
+    "down": "stop the embedded FerretDB (its data stays on disk for the next `up`)",
+    "status": "print the connection URI in use (password masked) first, then whether the server "
+              "answers, the data directory and why it is that one, the database name, the "
+              "article count and pending spill files; exit 0 only when the server answers",
+    "replay": "store items that were spilled to disk while the database was away (idempotent: "
+              "replaying what is already stored changes nothing); exit 0 when nothing is left",
+    "migrate": "bring stored documents up to the current schema (e.g. re-key stories under "
+               "the current URL folding); idempotent, prints what each step did",
+}
+
+
 def register(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("action", choices=["up", "down", "status", "replay", "migrate"])
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    parser.epilog = "actions:\n" + "\n".join(
+        textwrap.fill(text, width=96, initial_indent=f"  {name:<8}", subsequent_indent=" " * 10)
+        for name, text in VERBS.items())
+    parser.add_argument("action", choices=list(VERBS), help="what to do (see below)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -54,10 +73,11 @@ def _status(external: str | None) -> int:
         if state is None:
             print("uri: (embedded database not running)")
             print("answers: no")
-            print(f"data dir: {config.data_dir()}")
+            print(f"data dir: {config.data_dir()} ({config.data_dir_origin()})")
             return 1
         uri, kind = state.uri, f"embedded FerretDB, pid {state.pid}"
     print(f"uri: {config.mask_uri(uri)} ({kind})")
+    print(f"data dir: {config.data_dir()} ({config.data_dir_origin()})")
     store = Store(uri)
     try:
         store.ping()

@@ -20,7 +20,6 @@ is refused whole: a daemon never starts on a schedule it only half understood.
 from __future__ import annotations
 
 import difflib
-import inspect
 import os
 import re
 from dataclasses import dataclass, field
@@ -307,31 +306,23 @@ def job_lines(root: yaml.Node | None) -> dict[tuple, int]:
 
 
 def spider_arguments(spiders: set[str]) -> dict[str, frozenset[str]]:
-    """The `-a` names each spider takes, where it says: the named parameters of the __init__
-    methods of its classes plus their `spider_arguments`. A spider none of whose classes
-    declares `spider_arguments` is left out (it may take anything)."""
+    """The `-a` names each spider takes, as `crawler crawl` checks them (a spider's ARGUMENTS
+    plus its constructors' parameters); a spider that declares none is left out (it may take
+    anything)."""
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
-    # Scrapy loaded only to check spider arguments (start-up cost of `crawler schedule`)
+    # Scrapy loaded only to check spider arguments (start-up cost of `crawler schedule`); the
+    # crawl command's own check, so a schedule and a crawl agree
     from scrapy.spiderloader import get_spider_loader
     from scrapy.utils.project import get_project_settings
+
+    from crawler.cli.scrapy_commands.usage import accepted_arguments  # loaded on use: see above
 
     loader = get_spider_loader(get_project_settings())
     out: dict[str, frozenset[str]] = {}
     for name in spiders:
-        cls = loader.load(name)
-        if not any("spider_arguments" in vars(c) for c in cls.__mro__):
-            continue
-        names: set[str] = set()
-        for klass in cls.__mro__:
-            names.update(vars(klass).get("spider_arguments", ()))
-            init = vars(klass).get("__init__")
-            if init is None or klass.__module__.startswith("scrapy."):
-                continue
-            for param in inspect.signature(init).parameters.values():
-                if param.kind in (param.POSITIONAL_OR_KEYWORD, param.KEYWORD_ONLY) \
-                        and param.name != "self":
-                    names.add(param.name)
-        out[name] = frozenset(names)
+        known = accepted_arguments(loader.load(name))
+        if known is not None:
+            out[name] = frozenset(known)
     return out
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pymongo import UpdateOne
 from pymongo.errors import BulkWriteError
 
+from crawler.storage import url_keys
 from crawler.storage.store import sighting_record
 
 log = logging.getLogger(__name__)
@@ -88,3 +89,12 @@ def sightings_out_of_articles(store) -> dict[str, int]:
         dropped = 1
     return {"sightings_moved": moved, "articles_converted": converted,
             "articles_version_raised": raised, "indexes_dropped": dropped}
+
+
+@step("fold_url_keys", 2, "stories re-keyed under the current URL folding (www. hosts, /amp/ "
+      "path prefixes): moved, or merged into the story already under the new key")
+def fold_url_keys(store) -> dict[str, int]:
+    """crawler.storage.url_keys: after the sightings step, so sightings follow the story."""
+    result = url_keys.migrate(store)
+    return {"examined": result.examined, "rekeyed": result.moved, "merged": result.merged,
+            "pages_rewritten": result.pages_rewritten}

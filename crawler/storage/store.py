@@ -119,6 +119,10 @@ PAGE_INDEXES = [
 RUN_INDEXES = [IndexModel([("started_at", DESCENDING)], name="started_desc")]
 
 
+# HTTP answers that mean a story's page was withdrawn (recorded on the story as gone_at).
+GONE_STATUSES = (404, 410)
+
+
 class StoreUnavailable(RuntimeError):
     """The database cannot be reached; the message names the (masked) URI."""
 
@@ -553,6 +557,26 @@ class Store:
             errors = exc.details.get("writeErrors", [])
             if any(e.get("code") != 11000 for e in errors):
                 raise
+        self._record_withdrawals(pages)
+
+    def _record_withdrawals(self, pages: list[PageSnapshot]) -> None:
+        """A story whose own page answered 404/410 is marked withdrawn (gone_at, gone_status;
+        updated_at moves so incremental readers learn it); one that answers again with its
+        story loses the mark. Only stored stories are touched (no upsert), and a story already
+        gone keeps its first gone_at, so a replay changes nothing. Two statements per batch
+        at most, and none for a batch without such pages."""
+        now = datetime.now(UTC)
+        for page in pages:
+            if page.status in GONE_STATUSES and page.lead:
+                self.articles.update_one(
+                    {"_id": page.lead, "gone_at": {"$exists": False}},
+                    {"$set": {"gone_at": page.fetched_at, "gone_status": page.status,
+                              "updated_at": now}})
+        back = sorted({p.lead for p in pages if p.status == 200 and p.lead})
+        if back:
+            self.articles.update_many(
+                {"_id": {"$in": back}, "gone_at": {"$exists": True}},
+                {"$unset": {"gone_at": "", "gone_status": ""}, "$set": {"updated_at": now}})
 
     def start_run(self, spider: str, args: dict[str, Any], started_at: datetime | None = None,
                   run_id: str | None = None, **extra: Any) -> str:
