@@ -6,7 +6,6 @@ Every command and spider reads these through here, so one variable changes them 
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -32,9 +31,9 @@ def tools_dir() -> Path:
     return Path(env).resolve() if env else PROJECT_ROOT / ".tools"
 
 
-_PASSWORD = re.compile(r"(?P<scheme>[a-z][a-z0-9+.-]*://)(?P<user>[^:/@]*):(?P<pw>[^@/]*)@", re.I)
-
-
 def mask_uri(uri: str) -> str:
-    """A connection string with its password replaced, safe for logs, errors and run records."""
-    return _PASSWORD.sub(lambda m: f"{m['scheme']}{m['user']}:***@", uri)
+    """A connection string with its password replaced, safe for logs, errors and run records
+    (crawler.redact is the one rule)."""
+    from crawler.redact import mask_uri as mask
+
+    return mask(uri)

@@ -22,7 +22,12 @@ import time
 from pymongo.errors import PyMongoError
 
 from crawler.distributed import write_lock
-from crawler.extensions.runrecord import run_counts, run_errors, run_id_for  # noqa: F401 (re-exported)
+from crawler.extensions.runrecord import (  # noqa: F401 (re-exported)
+    record_replay,
+    run_counts,
+    run_errors,
+    run_id_for,
+)
 from crawler.items import Article, PageSnapshot, Teaser
 from crawler.storage import spill
 from crawler.storage.durable import DurableWriter
@@ -33,6 +38,14 @@ log = logging.getLogger(__name__)
 # Signal sent after each batch is written (or spilled): `pages` = its PageSnapshots. Distributed
 # mode (crawler/distributed/__init__.py) releases a page's lease on it.
 store_flushed = object()
+
+
+class DataDirUnusable(RuntimeError):
+    """The data directory cannot hold the journal: the crawl does not start."""
+
+
+def _min_free(settings) -> int:
+    return int(settings.getfloat("STORE_MIN_FREE_MB", 50) * 1_048_576)
 
 
 class _Batch:
@@ -72,6 +85,7 @@ class StorePipeline:
         self.run_id: str | None = None
         self.writer: DurableWriter | None = None
         self._lock = asyncio.Lock()
+        self._stopping = False
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -92,7 +106,9 @@ class StorePipeline:
             raise
         self.store.ensure_indexes()
         self.store.write_lock = write_lock(self.crawler.settings, spider.name)
-        replayed = spill.replay(self.store)
+        report = spill.replay_report(self.store)
+        record_replay(self.store, report, files_left=bool(spill.pending()))
+        replayed = report.stored
         if replayed:
             log.info("replayed %d spilled items from earlier runs", replayed)
             self.stats.set_value("store/replayed", replayed)
@@ -104,7 +120,15 @@ class StorePipeline:
             retry_interval=settings.getfloat("STORE_RETRY_INTERVAL", 2.0),
             probe_timeout=settings.getfloat("STORE_PROBE_TIMEOUT", 1.0),
             journal=settings.getbool("STORE_JOURNAL", True),
+            close_wait=settings.getfloat("STORE_CLOSE_WAIT", 30.0),
         )
+        self._stopping = False
+        if settings.getbool("STORE_JOURNAL", True):
+            problem = spill.data_dir_problem(_min_free(settings))
+            if problem:
+                log.error("%s", problem)
+                self.stats.set_value("run/data_dir_unusable", True)
+                raise DataDirUnusable(problem)
 
     async def process_item(self, item, spider=None):
         # Back-pressure before accepting: while the database is behind, every item waits here,
@@ -121,7 +145,9 @@ class StorePipeline:
         elif isinstance(item, Article | Teaser):
             self.sightings.append(item)
         if self.writer is not None and isinstance(item, Article | Teaser | PageSnapshot):
-            self.writer.accept(item)  # journaled before anything can lose it
+            # Journaled before anything can lose it; when the disk refuses, stop accepting.
+            if not self.writer.accept(item) and not self._stopping:
+                self._stop_for_disk()
         if (len(self.sightings) + len(self.pages) >= self.batch_size
                 or time.monotonic() - self._last_flush >= self.flush_interval):
             self._seal()
@@ -151,6 +177,17 @@ class StorePipeline:
                 waiting.add(sightings, pages, journal)
                 self._writes.append(asyncio.ensure_future(self._write_in_order(waiting)))
         self._prune()
+
+    def _stop_for_disk(self) -> None:
+        """The journal cannot be written: no more fetching, and say once why and what to do."""
+        self._stopping = True
+        failure = self.writer.disk_failure
+        self.stats.set_value("run/journal_unwritable", True)
+        log.error("stopping the crawl: %s", spill.describe_disk_error(
+            failure, spill.journal_dir(), _min_free(self.crawler.settings)))
+        engine = self.crawler.engine
+        engine.pause()
+        asyncio.ensure_future(engine.close_spider_async(reason="journal_unwritable"))
 
     def _prune(self) -> None:
         self._writes = [w for w in self._writes if not w.done()]

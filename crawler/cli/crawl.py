@@ -29,13 +29,31 @@ def scrapy_main(argv: list[str]) -> int:
     return 0
 
 
+def _settings(scrapy_args: list[str]):
+    """The project settings with the command line's -s overrides, as the crawl will see them."""
+    from scrapy.utils.project import get_project_settings
+
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
+    settings = get_project_settings()
+    pairs = []
+    for i, arg in enumerate(scrapy_args):
+        if arg in ("-s", "--set") and i + 1 < len(scrapy_args):
+            pairs.append(scrapy_args[i + 1])
+        elif arg.startswith("-s") and len(arg) > 2:
+            pairs.append(arg[2:])
+        elif arg.startswith("--set="):
+            pairs.append(arg[6:])
+    settings.setdict(dict(p.split("=", 1) for p in pairs if "=" in p), priority="cmdline")
+    return settings
+
+
 def run(args: argparse.Namespace) -> int:
     import sys
 
     from crawler.scrapy_commands.crawl import preflight
 
     # Checked here too, before Scrapy logs anything, so a cron mail holds one clear line.
-    problem = preflight()
+    problem = preflight(_settings(args.scrapy_args))
     if problem:
         print(f"crawl not started: {problem}", file=sys.stderr)
         return 2

@@ -13,11 +13,25 @@ from crawler.extensions.run_status import exit_code, run_status
 log = logging.getLogger(__name__)
 
 
-def preflight() -> str | None:
-    """None when the database answers; otherwise the one line that says why not."""
+def preflight(settings=None) -> str | None:
+    """None when the crawl can start; otherwise the one line that says why not: MONGO_URI
+    unusable, data directory not writable (or, with `settings`, short of STORE_MIN_FREE_MB),
+    database or Redis not answering."""
+    from crawler import config
+    from crawler.redact import mongo_uri_problem
+    from crawler.storage import spill
     from crawler.storage.embedded_db import EmbeddedDBError
     from crawler.storage.store import Store, StoreUnavailable
 
+    uri = config.mongo_uri_from_env()
+    problem = mongo_uri_problem(uri) if uri else None
+    if problem:
+        return problem
+    if settings is None or settings.getbool("STORE_JOURNAL", True):
+        min_free = int(settings.getfloat("STORE_MIN_FREE_MB", 50) * 1_048_576) if settings else 0
+        problem = spill.data_dir_problem(min_free)
+        if problem:
+            return problem
     try:
         store = Store()
     except EmbeddedDBError as exc:
@@ -28,6 +42,28 @@ def preflight() -> str | None:
         return str(exc)
     finally:
         store.close()
+    redis_url = settings.get("REDIS_URL") if settings is not None else None
+    return _redis_problem(str(redis_url)) if redis_url else None
+
+
+def _redis_problem(url: str) -> str | None:
+    """None when Redis at `url` answers a ping within 3 s."""
+    from redis import Redis
+    from redis.exceptions import RedisError
+
+    from crawler.redact import mask_uri, public_name
+
+    try:
+        client = Redis.from_url(url, socket_connect_timeout=3, socket_timeout=3)
+    except (ValueError, RedisError) as exc:
+        return f"REDIS_URL {mask_uri(url)} is not usable: {mask_uri(str(exc))}"
+    try:
+        client.ping()
+    except RedisError as exc:
+        return (f"Redis at {mask_uri(url)} does not answer ({public_name(exc)}): start it, or "
+                "unset REDIS_URL to crawl without distributed mode")
+    finally:
+        client.close()
     return None
 
 
@@ -40,7 +76,7 @@ class Command(ScrapyCrawl):
         return self._crawler
 
     def run(self, args, opts) -> None:
-        problem = preflight()
+        problem = preflight(self.settings)
         if problem:
             print(f"crawl not started: {problem}", file=sys.stderr)
             self.exitcode = 2
