@@ -23,6 +23,7 @@ from crawler.dedup import NearDupIndex, content_tokens, minhash_signature, text_
 from crawler.dedup.aliases import AliasIndex
 from crawler.dedup.neardup import DEFAULT_MAX_ITEMS, THRESHOLD
 from crawler.items import Article, PageSnapshot, Teaser
+from crawler.redact import public_name
 from crawler.storage.store import content_hash
 from crawler.urls import fingerprint, site_of
 
@@ -55,7 +56,7 @@ class DedupPipeline:
             self.rebuild()
         except Exception as exc:  # the store pipeline reports an unreachable database itself
             log.warning("dedup index not rebuilt from the database (%s); starting empty",
-                        type(exc).__name__)
+                        public_name(exc))
 
     def rebuild(self) -> int:
         """Load the recent stories' keys; returns how many were loaded."""

@@ -29,6 +29,7 @@ from crawler.extensions.runrecord import (  # noqa: F401 (re-exported)
     run_id_for,
 )
 from crawler.items import Article, PageSnapshot, Teaser
+from crawler.redact import public_name
 from crawler.storage import spill
 from crawler.storage.durable import DurableWriter
 from crawler.storage.store import Store, StoreUnavailable
@@ -224,7 +225,7 @@ class StorePipeline:
             self.stats.inc_value("store/errors")
             log.error(
                 "database write failed (%s); %d items kept in %s for replay",
-                type(exc).__name__, len(sightings) + len(pages), path,
+                public_name(exc), len(sightings) + len(pages), path,
             )
             return
         self.stats.inc_value("store/new", counts.new)

@@ -34,6 +34,7 @@ from scrapy import signals
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 
 from crawler.items import Article, PageSnapshot
+from crawler.redact import public_name
 from crawler.urls import fingerprint
 
 log = logging.getLogger(__name__)
@@ -159,6 +160,7 @@ class IncrementalMiddleware:
         self.timeout = settings.getfloat("STORE_PROBE_TIMEOUT", 1.0)
         self.retry_interval = settings.getfloat("STORE_RETRY_INTERVAL", 2.0)
         self._paused_until = 0.0  # monotonic time before which state is not read
+        self._unread = 0  # pages fetched without their state in the current outage (0: none)
         self._store_factory = store_factory
         self.store = None
         self.policy = Policy()
@@ -191,7 +193,7 @@ class IncrementalMiddleware:
         try:
             self.store = (self._store_factory or Store)()
         except Exception as exc:  # the store pipeline reports an unreachable database itself
-            log.warning("incremental state unavailable (%s): fetching everything", type(exc).__name__)
+            log.warning("incremental state unavailable (%s): fetching everything", public_name(exc))
             self.store = None
 
     async def spider_closed(self, spider):
@@ -258,16 +260,27 @@ class IncrementalMiddleware:
 
     async def _read(self, key: str, url: str) -> dict | None:
         if time.monotonic() < self._paused_until:
-            self.stats.inc_value("incremental/state_unavailable")
+            self._unavailable()
             return None
         try:
-            return await asyncio.to_thread(self._bounded, self.store.fetch_state, key)
+            state = await asyncio.to_thread(self._bounded, self.store.fetch_state, key)
         except Exception as exc:
             self._paused_until = time.monotonic() + self.retry_interval
-            self.stats.inc_value("incremental/state_unavailable")
-            log.warning("could not read fetch state (%s): fetching pages unconditionally, "
-                        "retrying in %.1fs (first: %s)", type(exc).__name__, self.retry_interval, url)
+            if not self._unread:  # once per outage, not once per retry
+                log.warning("could not read fetch state (%s): fetching pages unconditionally "
+                            "until the database answers, asking every %.1fs (first: %s)",
+                            public_name(exc), self.retry_interval, url)
+            self._unavailable()
             return None
+        if self._unread:
+            log.warning("fetch state readable again: %d pages were fetched unconditionally "
+                        "meanwhile", self._unread)
+            self._unread = 0
+        return state
+
+    def _unavailable(self) -> None:
+        self._unread += 1
+        self.stats.inc_value("incremental/state_unavailable")
 
     def _bounded(self, method, *args):
         with pymongo.timeout(self.timeout):
@@ -297,7 +310,7 @@ class IncrementalMiddleware:
         except Exception as exc:
             self._paused_until = time.monotonic() + self.retry_interval
             log.warning("could not save fetch state (%s); those pages are fetched again next run",
-                        type(exc).__name__)
+                        public_name(exc))
 
 
 def _first(*values: Any) -> timedelta | None:
