@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 # Debian packages the test suite drives for real: the browser and the distributed queue.
 TEST_DEBIAN_PACKAGES := chromium redis-server
 
-.PHONY: demo test test-quick bench lint setup setup-test clean
+.PHONY: demo test test-quick bench lint setup setup-test clean docs-screenshot
 
 setup:
 	@scripts/install.sh --python --ferretdb
@@ -14,6 +14,7 @@ setup-test: setup
 
 demo: setup
 	@$(VENV)/bin/crawler demo
+	@echo "See it in a browser: run '$(VENV)/bin/crawler web' and open http://127.0.0.1:8080/"
 
 test: setup-test
 	@$(VENV)/bin/ruff check .
@@ -26,6 +27,10 @@ test-quick: setup
 
 bench: setup-test
 	@for b in benchmarks/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+# The README's screenshot of `crawler web` (a scratch demo crawl, headless Chromium).
+docs-screenshot: setup-test
+	@$(PY) scripts/web_screenshot.py docs/web-runs.png
 
 lint: setup
 	@$(VENV)/bin/ruff check .

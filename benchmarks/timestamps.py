@@ -1,7 +1,7 @@
 """Benchmark: `crawler timestamps` vs plain dateparser.parse, same corpus, same hints, one run.
 
-The mixed corpus is the hand-written test corpus (tests/timestamps_cases/corpus.yaml: relative
-phrases in 14 languages, glued labels, zone labels, DST edges, ISO/RFC/epoch, non-times, a long
+The mixed corpus is the hand-written test corpus (tests/support/timestamps_cases/corpus.yaml:
+relative phrases in 23 languages, glued labels and publisher names, dot-separated clock times, zone labels, DST edges, ISO/RFC/epoch, non-times, a long
 tail outside the tables). The project is measured through the command's batch path
 (crawler.cli.timestamps.convert_lines: JSON Lines in, JSON Lines out); the baseline is
 dateparser.parse(text, languages=[lang], settings={RELATIVE_BASE, TIMEZONE, TO_TIMEZONE,

@@ -66,6 +66,9 @@ class Teaser:
     canonical_url: str | None = None
     fingerprint: str | None = None
     content_hash: str | None = None
+    # A feed's <updated> or a sitemap's <lastmod> for the page (UTC), and as written.
+    modified_at: datetime | None = None
+    modified_raw: str | None = None
     # "related" for a card on a page; "feed" / "sitemap" for an entry of an RSS/Atom feed or a
     # (news) sitemap, which fills the story until its own page is crawled.
     role: str = "related"

@@ -147,14 +147,17 @@ class DedupPipeline:
 
     @staticmethod
     def _read_modified(item: Article) -> None:
-        if item.modified_at is not None or not item.modified_raw:
+        """The page's own modified time, or the feed's / sitemap's date for it (set by the
+        spider) when that is later: both say when the page last changed."""
+        if not item.modified_raw:
             return
         try:
             value = datetime.fromisoformat(item.modified_raw.strip().replace("Z", "+00:00"))
         except ValueError:
             log.info("unreadable modified time %r on %s (kept as text)", item.modified_raw, item.url)
             return
-        item.modified_at = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)
+        own = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)
+        item.modified_at = own if item.modified_at is None else max(own, item.modified_at)
 
     def _inc(self, key: str) -> None:
         if self.stats:

@@ -165,6 +165,7 @@ class ProfileSpider(DiscoveryMixin, scrapy.Spider):
                 url=story_url,
                 aliases=[] if same else [canonical_url(response.url, self.url_rules)],
                 modified_raw=self.modified_raw(response),
+                modified_at=response.meta.get("listed_modified_at"),  # a feed's or sitemap's date
                 page_url=response.url,
                 seen_at=fetched_at,
                 aggregator=self.profile.name,

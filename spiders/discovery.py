@@ -17,6 +17,8 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy import signals
+from w3lib.url import canonicalize_url
 
 from crawler.discovery import parse_discovery
 from crawler.items import Teaser
@@ -61,23 +63,54 @@ class DiscoveryMixin:
         """Requests for feeds and sitemaps; `start_pages()` is requested once they are read."""
         self._start_pages = start_pages
         self._held = {}
+        self._discovery_seen = set()
+        self._discovery_open = set()
+        self.crawler.signals.connect(self._discovery_dropped, signal=signals.request_dropped)
         docs = self.discovery_urls()
-        if not docs:
+        requests = [r for r in (self._discovery_request(url, kind) for kind, url in docs) if r]
+        if not requests:
             self._start_released = True
             yield from start_pages()
             return
-        self._discovery_pending = len(docs)
-        for kind, url in docs:
-            yield self._discovery_request(url, kind)
+        yield from requests
 
-    def _discovery_request(self, url: str, kind: str) -> scrapy.Request:
+    def _discovery_request(self, url: str, kind: str) -> scrapy.Request | None:
+        """The request for one feed or sitemap, or None when this run already asked for it (the
+        same URL given twice, or a sitemap listed by an index and given directly). The spider
+        keeps its own set of discovery URLs, so the scheduler's duplicate filter never drops one
+        silently: every request it makes is settled by its callback or errback."""
+        key = canonicalize_url(url)
+        if key in self._discovery_seen:
+            self.crawler.stats.inc_value("discovery/duplicate")
+            self.crawler.stats.inc_value("policy/duplicate_discovery")
+            log.info("feed or sitemap already read this run, skipped: %s", url)
+            return None
+        self._discovery_seen.add(key)
+        self._discovery_open.add(key)
+        self._discovery_pending += 1
         return scrapy.Request(url, callback=self.parse_discovery_doc, errback=self.discovery_failed,
-                              priority=DISCOVERY_PRIORITY, meta={"depth": 0, "crawl_kind": kind})
+                              priority=DISCOVERY_PRIORITY, dont_filter=True,
+                              meta={"depth": 0, "crawl_kind": kind, "discovery_key": key})
 
-    def _discovery_done(self):
+    def _discovery_dropped(self, request, spider=None):
+        """A discovery request the scheduler refused still counts as read (nothing came of it)."""
+        key = request.meta.get("discovery_key")
+        if key in self._discovery_open:
+            log.warning("feed or sitemap request dropped by the scheduler: %s", request.url)
+            self.crawler.stats.inc_value("discovery/dropped")
+            for request in self._discovery_done(key):
+                self.crawler.engine.crawl(request)
+
+    def _discovery_done(self, key: str | None):
+        if key not in self._discovery_open:  # settled once, whatever reports it again
+            return
+        self._discovery_open.discard(key)
         self._discovery_pending -= 1
         if self._discovery_pending <= 0 and not self._start_released:
             self._start_released = True
+            repeated = self.crawler.stats.get_value("discovery/duplicate", 0)
+            if repeated:
+                log.info("feeds and sitemaps read; %d repeated URL(s) skipped", repeated)
             held, self._held = self._held, {}
             for url, modified in held.items():
                 yield scrapy.Request(url, callback=self.parse_page, errback=self.page_failed,
@@ -88,15 +121,17 @@ class DiscoveryMixin:
         from spiders.base import response_time
 
         stats = self.crawler.stats
-        doc = parse_discovery(response.body, response.url)
+        fetched_at = response_time(response)
+        doc = parse_discovery(response.body, response.url, now=fetched_at,
+                              tz=self.page_zone or self.settings.get("CRAWLER_DEFAULT_TZ"))
         for problem in doc.problems[:5]:
             log.warning("%s: %s", response.url, problem)
         stats.inc_value(f"discovery/{doc.kind}")
         for child in doc.sitemaps:
             if self._allowed(child.url):
-                self._discovery_pending += 1
-                yield self._discovery_request(fetch_url(child.url, self.url_rules), "sitemap")
-        fetched_at = response_time(response)
+                request = self._discovery_request(fetch_url(child.url, self.url_rules), "sitemap")
+                if request is not None:
+                    yield request
         follow = self._depth_limit() >= 1
         for position, entry in enumerate(doc.entries, start=1):
             stats.inc_value(f"items/{doc.role}_entry")
@@ -104,21 +139,22 @@ class DiscoveryMixin:
                 url=entry.url, page_url=response.url, seen_at=fetched_at, position=position,
                 aggregator=self.profile.name, headline=entry.title, source=entry.source,
                 summary=entry.summary, image=entry.image, published_at=entry.published_at,
-                published_raw=entry.published_raw, role=doc.role,
+                published_raw=entry.published_raw, published_precision=entry.published_precision,
+                modified_at=entry.modified_at, modified_raw=entry.modified_raw, role=doc.role,
             )
             url = fetch_url(entry.url, self.url_rules)
             if follow and self._allowed(url):
                 known = self._held.get(url)
                 dates = [d for d in (known, entry.modified_at) if d is not None]
                 self._held[url] = max(dates) if dates else None
-        yield from self._discovery_done()
+        yield from self._discovery_done(response.meta.get("discovery_key"))
 
     def discovery_failed(self, failure):
         if not incremental_skip(failure, self.crawler.stats):
             self.crawler.stats.inc_value("discovery/failed")
             log.warning("feed or sitemap failed: %s (%s)", failure.request.url,
                         failure.getErrorMessage()[:200])
-        yield from self._discovery_done()
+        yield from self._discovery_done(failure.request.meta.get("discovery_key"))
 
     @staticmethod
     def modified_raw(response) -> str | None:

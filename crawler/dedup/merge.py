@@ -47,6 +47,11 @@ def insert_fields(item: Any) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if item.summary:
         out["summary_rank"] = summary_rank(item.summary, item.completeness == "full")
+    if item.completeness != "full":  # a feed's or sitemap's date, until the page says its own
+        modified = _as_datetime(getattr(item, "modified_at", None))
+        if modified is not None:
+            out["modified_at"] = modified
+            out["modified_raw"] = getattr(item, "modified_raw", None)
     out.update(content_fields(item))
     return out
 
@@ -71,11 +76,13 @@ def content_fields(item: Any) -> dict[str, Any]:
 
 
 def content_filter(item: Any) -> dict[str, Any]:
-    """B's extra condition: never replace a newer version's text with an older one's."""
+    """B's extra condition: never replace a newer version's text with an older one's. A teaser
+    has no text to protect: the date a feed or sitemap gave it never keeps its page out."""
     modified = _as_datetime(getattr(item, "modified_at", None))
+    open_doc = [{"modified_at": {"$exists": False}}, {"completeness": "teaser"}]
     if modified is None:
-        return {"modified_at": {"$exists": False}}
-    return {"$or": [{"modified_at": {"$exists": False}}, {"modified_at": {"$lte": modified}}]}
+        return {"$or": open_doc}
+    return {"$or": [*open_doc, {"modified_at": {"$lte": modified}}]}
 
 
 def extra_ops(_id: str, items: list[Any]) -> list[tuple[dict, dict, bool]]:

@@ -12,7 +12,9 @@ class DiscoveredEntry:
     title: str | None = None
     published_at: datetime | None = None  # aware, UTC
     published_raw: str | None = None
+    published_precision: str | None = None  # "day" for a date without a time, as on pages
     modified_at: datetime | None = None  # <lastmod> / <updated>: when the page last changed
+    modified_raw: str | None = None
     summary: str | None = None
     source: str | None = None  # publisher (news:name, RSS <source>, feed title)
     language: str | None = None

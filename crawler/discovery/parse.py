@@ -1,8 +1,11 @@
 """Parse feeds and sitemaps with lxml, namespace-agnostic, safely (no entities, no network).
 
 Real feeds are messy: missing namespaces, HTML in descriptions, dates in RFC 822 or W3C form or
-neither. Every entry with a usable http(s) link is kept; what cannot be read is reported in
-`problems` and the rest goes on. Dates that cannot be read keep their raw text.
+neither, zone names RFC 822 does not know (CET, CEST, BST, IST), documents cut off mid-way. Every
+entry with a usable http(s) link is kept; what cannot be read is reported in `problems` (a broken
+document once, however many errors the recovering parser met) and the rest goes on. Dates are
+read by crawler.timestamps, the parser every other page time goes through, so a feed and a page
+agree on what "06:00 CEST" is; dates that cannot be read keep their raw text.
 """
 
 from __future__ import annotations
@@ -11,17 +14,22 @@ import gzip
 import io
 import re
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree, html
 
+from crawler import timestamps
 from crawler.discovery.model import DiscoveredEntry, Discovery
 
 # A gzipped sitemap may not inflate beyond this (a "zip bomb" guard).
 MAX_INFLATED = 64 * 1024 * 1024
-_PARSER = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=False,
-                          remove_comments=True, remove_pis=True)
+
+
+def _parser() -> etree.XMLParser:
+    """A fresh recovering parser per document: its error log says whether this one was broken."""
+    return etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=False,
+                           remove_comments=True, remove_pis=True)
+
 _SPACE = re.compile(r"\s+")
 
 
@@ -64,23 +72,20 @@ def _plain(value: str | None) -> str | None:
     return value or None
 
 
-def parse_date(raw: str | None) -> datetime | None:
-    """W3C datetime (sitemaps, Atom) or RFC 822 (RSS) -> aware UTC; None when unreadable."""
-    if not raw:
-        return None
-    text = raw.strip()
-    try:
-        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        try:
-            value = parsedate_to_datetime(text)
-        except (TypeError, ValueError, IndexError):
-            return None
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)  # W3C dates without a zone are read as UTC
-    return value.astimezone(UTC)
+class _Dates:
+    """Reads a document's dates with one context: the fetch time (dates are never later than it)
+    and the site's zone (a W3C date without a zone is local time there, UTC when unknown)."""
+
+    def __init__(self, now: datetime | None, tz: str | None):
+        self.now = now or datetime.now(UTC)
+        self.tz = tz
+
+    def read(self, raw: str | None) -> timestamps.ParsedTime | None:
+        return timestamps.parse(raw.strip(), self.now, tz=self.tz) if raw and raw.strip() else None
+
+    def instant(self, raw: str | None) -> datetime | None:
+        parsed = self.read(raw)
+        return parsed.utc if parsed else None
 
 
 def _link(base: str, value: str | None) -> str | None:
@@ -100,28 +105,51 @@ def _inflate(body: bytes) -> bytes:
     return data
 
 
-def parse_discovery(body: bytes, url: str) -> Discovery:
-    """Read a feed or sitemap; never raises on bad input (problems say what went wrong)."""
+def parse_discovery(body: bytes, url: str, now: datetime | None = None, tz: str | None = None) -> Discovery:
+    """Read a feed or sitemap; never raises on bad input (problems say what went wrong). `now`
+    is the fetch time (default: the clock), `tz` the site's zone (default: none, UTC)."""
+    parser = _parser()
     try:
         data = _inflate(body)
-        root = etree.fromstring(data, _PARSER) if data.strip() else None
+        root = etree.fromstring(data, parser) if data.strip() else None
     except (etree.XMLSyntaxError, ValueError, OSError, EOFError) as exc:
         return Discovery("unknown", problems=[f"not_xml: {str(exc)[:200]}"])
     if root is None:
         return Discovery("unknown", problems=["not_xml: empty or unreadable document"])
     kind = _local(root.tag)
+    dates = _Dates(now, tz)
     if kind in ("rss", "rdf"):
-        return _rss(root, url)
-    if kind == "feed":
-        return _atom(root, url)
-    if kind == "urlset":
-        return _urlset(root, url)
-    if kind == "sitemapindex":
-        return _sitemapindex(root, url)
-    return Discovery("unknown", problems=[f"not a feed or sitemap: root element <{kind}>"])
+        out = _rss(root, url, dates)
+    elif kind == "feed":
+        out = _atom(root, url, dates)
+    elif kind == "urlset":
+        out = _urlset(root, url, dates)
+    elif kind == "sitemapindex":
+        out = _sitemapindex(root, url, dates)
+    else:
+        return Discovery("unknown", problems=[f"not a feed or sitemap: root element <{kind}>"])
+    errors = [e for e in parser.error_log if e.level >= etree.ErrorLevels.ERROR]
+    if errors:
+        first = errors[0]
+        if _cut_inside_entry(data):  # its link may be cut short too: not followed
+            (out.sitemaps if out.sitemaps else out.entries)[-1:] = []
+        out.problems.insert(0, f"broken_xml: truncated or malformed document, read up to line "
+                               f"{first.line} ({first.message.strip()[:120]}); "
+                               f"{len(out.entries) + len(out.sitemaps)} entries recovered")
+    return out
 
 
-def _rss(root, base: str) -> Discovery:
+_ENTRY_END = re.compile(rb"</\s*(?:\w+:)?(?:item|entry|url|sitemap|channel|rss|rdf|feed|urlset|sitemapindex)\s*>\s*$",
+                        re.IGNORECASE)
+
+
+def _cut_inside_entry(data: bytes) -> bool:
+    """A document that stops before an entry's (or the root's) closing tag was cut inside its
+    last entry."""
+    return _ENTRY_END.search(data[-200:].rstrip()) is None
+
+
+def _rss(root, base: str, dates: _Dates) -> Discovery:
     out = Discovery("rss")
     channel = _child(root, "channel")
     feed_title = _text(channel, "title") if channel is not None else None
@@ -137,14 +165,18 @@ def _rss(root, base: str) -> Discovery:
             out.problems.append("item_without_link")
             continue
         raw = _text(node, "pubdate") or _text(node, "date")  # dc:date in RSS 1.0
+        published = dates.read(raw)
+        modified_raw = _text(node, "updated") or _text(node, "modified")
         enclosure = _child(node, "enclosure")
         image = enclosure.get("url") if enclosure is not None and "image" in (enclosure.get("type") or "") else None
         out.entries.append(DiscoveredEntry(
             url=url,
             title=_plain(_text(node, "title")),
-            published_at=parse_date(raw),
+            published_at=published.utc if published else None,
             published_raw=raw,
-            modified_at=parse_date(_text(node, "updated") or _text(node, "modified")),
+            published_precision=published.precision if published else None,
+            modified_at=dates.instant(modified_raw),
+            modified_raw=modified_raw,
             summary=_plain(_text(node, "description")),
             source=_text(node, "source") or feed_title,
             image=_link(base, image),
@@ -162,7 +194,7 @@ def _atom_link(entry, base: str) -> str | None:
     return fallback
 
 
-def _atom(root, base: str) -> Discovery:
+def _atom(root, base: str, dates: _Dates) -> Discovery:
     out = Discovery("atom")
     feed_title = _text(root, "title")
     for node in _children(root, "entry"):
@@ -173,19 +205,22 @@ def _atom(root, base: str) -> Discovery:
         published_raw = _text(node, "published") or _text(node, "issued")
         updated = _text(node, "updated") or _text(node, "modified")
         source = _text(node, "source", "title") or feed_title  # the publisher, not the author
+        published = dates.read(published_raw or updated)
         out.entries.append(DiscoveredEntry(
             url=url,
             title=_plain(_text(node, "title")),
-            published_at=parse_date(published_raw or updated),
+            published_at=published.utc if published else None,
             published_raw=published_raw or updated,
-            modified_at=parse_date(updated),
+            published_precision=published.precision if published else None,
+            modified_at=dates.instant(updated),
+            modified_raw=updated,
             summary=_plain(_text(node, "summary") or _text(node, "content")),
             source=source,
         ))
     return out
 
 
-def _urlset(root, base: str) -> Discovery:
+def _urlset(root, base: str, dates: _Dates) -> Discovery:
     out = Discovery("sitemap")
     for node in _children(root, "url"):
         url = _link(base, _text(node, "loc"))
@@ -194,13 +229,17 @@ def _urlset(root, base: str) -> Discovery:
             continue
         news = _child(node, "news")
         raw = _text(news, "publication_date") if news is not None else None
+        published = dates.read(raw)
+        lastmod = _text(node, "lastmod")
         image = _text(node, "image", "loc")
         out.entries.append(DiscoveredEntry(
             url=url,
             title=_plain(_text(news, "title")) if news is not None else None,
-            published_at=parse_date(raw),
+            published_at=published.utc if published else None,
             published_raw=raw,
-            modified_at=parse_date(_text(node, "lastmod")),
+            published_precision=published.precision if published else None,
+            modified_at=dates.instant(lastmod),
+            modified_raw=lastmod,
             source=_text(news, "publication", "name") if news is not None else None,
             language=_text(news, "publication", "language") if news is not None else None,
             image=_link(base, image),
@@ -208,12 +247,12 @@ def _urlset(root, base: str) -> Discovery:
     return out
 
 
-def _sitemapindex(root, base: str) -> Discovery:
+def _sitemapindex(root, base: str, dates: _Dates) -> Discovery:
     out = Discovery("sitemapindex")
     for node in _children(root, "sitemap"):
         url = _link(base, _text(node, "loc"))
         if url is None:
             out.problems.append("sitemap_without_loc")
             continue
-        out.sitemaps.append(DiscoveredEntry(url=url, modified_at=parse_date(_text(node, "lastmod"))))
+        out.sitemaps.append(DiscoveredEntry(url=url, modified_at=dates.instant(_text(node, "lastmod"))))
     return out

@@ -11,7 +11,7 @@ Context
     ``now`` is the response's Date header, else the fetch clock (naive = UTC). ``tz`` is the page
     zone (site profile, else the crawler default), ``lang`` the page language (ISO 639-1).
 
-Conventions (tested in tests/test_timestamps*.py; zone table and examples in docs/timestamps.md)
+Conventions (tested in tests/*/test_timestamps*.py; zone table and examples in docs/timestamps.md)
   * Relative durations are elapsed time on the UTC timeline: "N hours ago" is now minus N hours,
     also across a DST change; so are seconds, minutes, days and weeks. Months and years are
     calendar arithmetic in the page zone (day clamped to the month's length, wall time kept).
@@ -30,6 +30,9 @@ Conventions (tested in tests/test_timestamps*.py; zone table and examples in doc
     CT, MT, PT) take the offset in force on that date. "GMT+5:30", "UTC+8", "+0530" are fixed.
     Labels are recognised in capitals only.
   * A wall time without a zone is in the page zone, or UTC when the page zone is unknown.
+  * "11.30" is a clock time when a day half, a zone label or a clock word follows ("11.30 BST",
+    "9.05pm", "14.45 Uhr"), a lead-in word precedes ("at 9.05", "alle 13.20"), or the text
+    also names a date or day ("16 June 2025, 11.30", "Today 09.15"); otherwise it is a number.
   * Numeric dates are month-first only on US pages (a US zone, English or unknown language);
     day-first everywhere else; a leading four-digit year is year-month-day. When the locale's
     reading is impossible and the other order is possible (25/12 on a US page), the other is used.
@@ -44,8 +47,9 @@ Conventions (tested in tests/test_timestamps*.py; zone table and examples in doc
   * A bare 10-digit integer is Unix seconds (a decimal fraction allowed), a 13-digit one
     milliseconds; other bare integers are not times.
   * Labels, publisher names, bullets, separators, non-breaking and zero-width spaces, emoji,
-    brackets and line breaks around a time are ignored, glued or not; a reading time beside a
-    time is removed first. More than six other words around a time make it a headline: null.
+    brackets and line breaks around a time are ignored, glued or not (a letter before a digit,
+    or a lower-case letter before a capital: "Post8 hours ago", "5 hours agoReuters",
+    "UpdatedYesterday"); a reading time beside a time is removed first. More than six other words around a time make it a headline: null.
   * Instants before 1900 are not publication times (a misread number, not an archive).
   * Texts longer than MAX_TEXT characters are only searched for an ISO 8601 timestamp.
   * Precision is one of second, minute, hour, day, week, month, year.

@@ -112,20 +112,33 @@ def zone_after(text: str, start: int, ctx: Ctx) -> tuple[tzinfo | None, tuple[in
     return ctx.zone, None
 
 
-def find_clock(low: str) -> tuple[time, tuple[int, int], bool] | None:
+def find_clock(low: str, *, beside_date: bool = False) -> tuple[time, tuple[int, int], bool] | None:
     """The first clock time in the text, with AM/PM (also CJK and word markers) applied.
 
+    ``beside_date``: the text also names a day, so a bare "11.30" is its time, not a number.
     Returns (time, span, whether seconds were written).
     """
     m = p.CLOCK.search(low)
     if m is None:
-        return None
+        if "." not in low:
+            return None
+        m = p.DOT_CLOCK_LEAD.search(low) or (p.DOT_CLOCK_BARE.search(low) if beside_date else None)
+        if m is None:
+            return None
+        h, mi, s, ap = int(m["h"]), int(m["mi"]), 0, None
+        span = m.span("h")[0], m.end()
+        return _apply_day_half(low, h, mi, s, ap), span, False
     if m["h"] is not None:
         h, mi, s, ap = int(m["h"]), int(m["mi"]), int(m["s"] or 0), m["ap"]
     elif m["h2"] is not None:
         h, mi, s, ap = int(m["h2"]), 0, 0, m["ap2"]
     else:
-        h, mi, s, ap = int(m["h3"]), int(m["mi3"]), 0, None
+        h, mi, s, ap = int(m["h3"]), int(m["mi3"]), 0, m["ap3"]
+    return _apply_day_half(low, h, mi, s, ap), m.span(), m["s"] is not None
+
+
+def _apply_day_half(low: str, h: int, mi: int, s: int, ap: str | None) -> time:
+    """The 24-hour clock time, from AM/PM or a day-half word elsewhere in the text."""
     if ap is None and h <= 12:
         if p.PM_MARK.search(low):
             ap = "pm"
@@ -139,7 +152,7 @@ def find_clock(low: str) -> tuple[time, tuple[int, int], bool] | None:
                 raise Invalid(f"{h} {ap}")
         if ap is not None:
             h = (h % 12) + (12 if ap.startswith("p") else 0)
-    return _clock(h, mi, s), m.span(), m["s"] is not None
+    return _clock(h, mi, s)
 
 
 def _year2(y: int, ctx: Ctx) -> int:
@@ -222,7 +235,7 @@ def written(text: str, low: str, ctx: Ctx) -> Hit | None:
             year = month = day = None
             spans = []
     masked = _mask(low, spans) if spans else low
-    clock = find_clock(masked)
+    clock = find_clock(masked, beside_date=month is not None)
     if month is None and clock is None:
         return None
     end = max([b for _, b in spans] + ([clock[1][1]] if clock else []))

@@ -32,12 +32,13 @@ def _build_table() -> dict[int, str | None]:
     for cp in range(0xD800, 0xE000):
         table[cp] = _SPACE
     # bullets, separators, brackets, quotes: label noise around a time
-    for ch in "•·‧∙◦▪▫●○■□►▶▸|¦()[]{}<>«»\"“”„‹›*~_=#@!?;…–—―⋅・｜【】「」『』〔〕（）":
+    for ch in "•·‧∙◦▪▫●○■□►▶▸|¦()[]{}<>«»\"“”„‹›*~_=#@!?;…–—―⋅・｜【】「」『』〔〕（）।॥؛":
         table[ord(ch)] = _SPACE
     for ch in "’‘`´ʼ":
         table[ord(ch)] = "'"
     table[ord("：")] = ":"
     table[ord("，")] = ","
+    table[ord("،")] = ","  # Arabic and Urdu comma
     table[ord("－")] = "-"
     table[ord("／")] = "/"
     # pictographs and symbols (emoji) -> space
@@ -48,16 +49,24 @@ def _build_table() -> dict[int, str | None]:
     for cp in range(0x1F000, 0x1FB00):
         table[cp] = _SPACE
     # native decimal digits -> ASCII
-    for zero in (0x0660, 0x06F0, 0x0966, 0x09E6, 0x0A66, 0x0AE6, 0x0E50, 0xFF10):
+    # (Arabic-Indic, Urdu/Persian, Devanagari, Bengali, Gurmukhi, Gujarati, Odia, Tamil, Telugu,
+    # Kannada, Malayalam, Thai, full-width)
+    for zero in (0x0660, 0x06F0, 0x0966, 0x09E6, 0x0A66, 0x0AE6, 0x0B66, 0x0BE6, 0x0C66, 0x0CE6,
+                 0x0D66, 0x0E50, 0xFF10):
         for d in range(10):
             table[zero + d] = str(d)
     return table
 
 
 _TABLE = _build_table()
-# A Latin or Cyrillic letter directly before a digit is glue: "time42", "Post8", "Jun16";
-# not when a digit precedes it too ("17h30", "20250616T091200Z").
-_GLUE = re.compile(r"(?<![\d])([A-Za-zÀ-ɏЀ-ӿ])(?=\d)")
+# Glue to split with a space: a Latin or Cyrillic letter directly before a digit ("time42",
+# "Post8", "Jun16"; not when a digit precedes it too: "17h30", "20250616T091200Z"), and a lower-case
+# letter directly before a capital ("5 hours agoReuters", "UpdatedYesterday"): markup that drops
+# the space between a time and a publisher name or label leaves exactly that case change.
+_GLUE = re.compile(
+    r"(?<!\d[A-Za-zÀ-ɏЀ-ӿ])(?<=[A-Za-zÀ-ɏЀ-ӿ])(?=\d)"
+    r"|(?<=[a-zß-öø-ÿа-яё])(?=[A-ZÀ-ÖØ-ÞА-ЯЁ])"
+)
 _WS = re.compile(r"\s+")
 
 
@@ -70,7 +79,7 @@ def normalise(text: str) -> str:
     s = text.translate(_TABLE)
     if not s.isascii():
         s = unicodedata.normalize("NFC", s)
-    s = _GLUE.sub(r"\1 ", s)
+    s = _GLUE.sub(" ", s)
     return _WS.sub(" ", s).strip(" ,.:-/")
 
 

@@ -10,6 +10,8 @@ by itself: 1 for a plain singular ("час", "sejam"), 2 for an Arabic dual ("س
 
 from __future__ import annotations
 
+from . import lexicon_indic as _indic
+
 FEW = -1  # sentinel count for "a few", "unos", "несколько" ...: see timestamps.FEW_* rules
 
 # Units that are written after a number and before a suffix "ago" word
@@ -140,7 +142,7 @@ def _units(*tables: dict[str, str], count: int | None = None) -> dict[str, tuple
 # Units that follow a number and precede a suffix ago-word.
 SUFFIX_UNITS = _units(
     _EN_UNITS, _ES_PT_UNITS, _IT_UNITS, _RU_UNITS, _CJK_UNITS, _HI_UNITS, _ID_UNITS,
-    _TR_UNITS, _DE_UNITS,
+    _TR_UNITS, _DE_UNITS, _indic.SUFFIX_UNITS,
 )
 # Words that are a unit and a count at once, allowed with no number before a suffix ago-word.
 SUFFIX_BARE_UNITS = {**_units(_RU_BARE, _ID_SE, count=1)}
@@ -171,7 +173,7 @@ COMPACT_UNITS_LANG = {"id": {"hr": "day"}, "tr": {"g": "day"}}
 
 SUFFIX_AGO = (
     "ago", "back", "fa", "назад", "前", "以前", "之前", "전", "yang lalu", "lalu", "önce",
-    "evvel", "पहले", "atrás", "atras",
+    "evvel", "पहले", "atrás", "atras", *_indic.SUFFIX_AGO,
 )
 PREFIX_AGO = ("hace", "há", "ha", "il y a", "vor", "منذ", "قبل", "faz")
 
@@ -204,6 +206,8 @@ NUMBER_WORDS: dict[str, int] = {
     "bir": 1, "iki": 2, "üç": 3, "birkaç": FEW,
     # Arabic
     "بضع": FEW, "بضعة": FEW,
+    # Tamil, Bengali, Urdu
+    **_indic.NUMBER_WORDS,
 }
 
 # "Just now" and its equivalents: the text ends with one of these (after any label). Value:
@@ -232,11 +236,14 @@ JUST_NOW: dict[str, int] = {
     "полчаса назад": 1800, "منذ نصف ساعة": 1800, "半小时前": 1800, "半小時前": 1800,
     "30分前": 1800, "30분 전": 1800, "आधा घंटा पहले": 1800, "setengah jam yang lalu": 1800,
     "yarım saat önce": 1800,
+    **_indic.JUST_NOW,
+    **dict.fromkeys(_indic.JUST_NOW_ALONE, 0),
 }
 
 JUST_NOW_ALONE = frozenset({
     "now", "ahora", "agora", "maintenant", "jetzt", "gerade", "adesso", "ora", "сейчас",
     "الآن", "الان", "现在", "現在", "今", "지금", "अभी", "sekarang", "şimdi",
+    *_indic.JUST_NOW_ALONE,
 })
 
 # Day words: value is how many local calendar days back.
@@ -254,14 +261,15 @@ DAY_WORDS: dict[str, int] = {
     "आज": 0, "कल": 1,
     "hari ini": 0, "kemarin": 1, "kemarin lusa": 2,
     "bugün": 0, "dün": 1, "evvelsi gün": 2,
+    **_indic.DAY_WORDS,
 }
 # Day words that mean something else in another language: only used when lang agrees.
-DAY_WORDS_LANG = {"hier": ("fr",), "今日": ("ja", "zh", None)}
+DAY_WORDS_LANG = {"hier": ("fr",), "今日": ("ja", "zh", None), **_indic.DAY_WORDS_LANG}
 
 # Future words: a text that is one of these (or contains one as its time) is not a publication time.
 FUTURE_WORDS = (
     "tomorrow", "mañana", "amanhã", "demain", "domani", "завтра", "غدا", "غداً", "明天",
-    "明日", "내일", "besok", "yarın", "आने वाले",
+    "明日", "내일", "besok", "yarın", "आने वाले", *_indic.FUTURE_WORDS,
 )
 # "in N units" forms, before (prefix) or after (suffix) the number and unit.
 FUTURE_PREFIX = ("in", "en", "dentro de", "em", "daqui a", "dans", "tra", "fra", "через", "خلال",
@@ -319,12 +327,15 @@ for _i, _row in enumerate(_MONTH_ROWS):
         for _word in _row.split():
             MONTHS[_word] = _month
 
+MONTHS.update(_indic.MONTHS)
+
 MONTHS_LANG: dict[str, tuple[int, tuple[str, ...]]] = {
     "ago": (8, ("es", "pt", "it")),
     "set": (9, ("pt", "it")),
     "out": (10, ("pt",)),
     "dez": (12, ("pt", "de")),
     "abr": (4, ("es", "pt")),
+    **_indic.MONTHS_LANG,
 }
 
 # Words that make a clock time afternoon / morning.

@@ -9,12 +9,32 @@ Devanagari vowel signs as word characters).
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from . import lexicon as lx
 from .zones import ABBREVIATIONS, ZONE_NAMES
 
-NOT_LETTER_BEFORE = r"(?<![^\W\d_])"
-NOT_LETTER_AFTER = r"(?![^\W\d_])"
+
+def _marks() -> str:
+    """A character class of the Arabic-script and Indic combining marks.
+
+    ``re`` counts vowel signs and viramas as non-word characters, so without them a boundary
+    falls inside a word: Marathi "मे" (May) would match the start of Hindi "में" (in), Bengali
+    "আগ" the start of "আগে" (ago).
+    """
+    spans: list[tuple[int, int]] = []
+    for cp in [*range(0x0600, 0x0700), *range(0x0900, 0x0D80)]:
+        if unicodedata.category(chr(cp)).startswith("M"):
+            if spans and spans[-1][1] == cp - 1:
+                spans[-1] = (spans[-1][0], cp)
+            else:
+                spans.append((cp, cp))
+    return "[" + "".join(chr(a) if a == b else f"{chr(a)}-{chr(b)}" for a, b in spans) + "]"
+
+
+MARK = _marks()
+NOT_LETTER_BEFORE = r"(?<![^\W\d_])(?<!" + MARK + ")"
+NOT_LETTER_AFTER = r"(?![^\W\d_]|" + MARK + ")"
 
 
 def _is_latin(word: str) -> bool:
@@ -125,14 +145,29 @@ DAY_BEFORE = re.compile(
 )
 DAY_AFTER = re.compile(r"^\.?\s*(?P<d>\d{1,2})(?:st|nd|rd|th)?(?![\d:.])(?:\s*,)?")
 YEAR = re.compile(r"(?<![\d:])(?P<y>(?:19|20)\d{2})(?![\d:])")
+_DOT_CLOCK_FOLLOW = {"uhr", "h", "hrs", "hs", "horas", "ч", "gmt", "utc", "мск",
+                     *(k.lower() for k in ABBREVIATIONS if len(k) >= 3)}
+_DOT_CLOCK_LEAD = {"at", "um", "alle", "ore", "às", "a las", "a la", "pukul", "jam", "om",
+                   "kl", "klo", "kello", "à", "в", "saat"}
 CLOCK = re.compile(
     r"(?<![\d:.])(?P<h>\d{1,2})\s*(?::|h(?=\d)|時|시|点|點)\s*(?P<mi>\d{2})"
     r"(?:\s*:\s*(?P<s>\d{2}))?(?:\s*[分분])?(?![\d])"
     r"(?:\s*(?P<ap>a\.?\s?m\.?|p\.?\s?m\.?)" + NOT_LETTER_AFTER + r")?"
     r"|(?<![\d:.])(?P<h2>\d{1,2})\s*(?P<ap2>a\.?\s?m\.?|p\.?\s?m\.?)" + NOT_LETTER_AFTER
-    + r"|(?<![\d:.])(?P<h3>\d{1,2})\.(?P<mi3>\d{2})(?=\s*(?:uhr|wib|wita|wit|h|gmt|utc|msk|cet|cest|eet|ist)"
-    + NOT_LETTER_AFTER + r")"
+    # "11.30 BST", "9.05pm", "14.45 Uhr": a dot is a clock separator when a day half, a zone or
+    # a clock word follows; otherwise "2.30" may be a number (see DOT_CLOCK_* below).
+    + r"|(?<![\d:.])(?P<h3>\d{1,2})\.(?P<mi3>\d{2})(?![\d.])(?:\s*(?P<ap3>a\.?\s?m\.?|p\.?\s?m\.?)"
+    + NOT_LETTER_AFTER + r"|(?=\s*(?:" + "|".join(sorted(_DOT_CLOCK_FOLLOW, key=len, reverse=True))
+    + r")" + NOT_LETTER_AFTER + r"))"
 )
+# A dot-separated time after a word that introduces a clock time ("at 9.05", "um 9.30",
+# "alle 13.20", "pukul 14.45").
+DOT_CLOCK_LEAD = re.compile(
+    r"(?:^|(?<![^\W\d_]))(?:" + "|".join(sorted(_DOT_CLOCK_LEAD, key=len, reverse=True))
+    + r")\.?\s+(?P<h>\d{1,2})\.(?P<mi>\d{2})(?![\d.])"
+)
+# Beside a date or a day word any h.mm is the clock time ("16 June 2025, 11.30", "Today 09.15").
+DOT_CLOCK_BARE = re.compile(r"(?<![\d:.,/\-])(?P<h>\d{1,2})\.(?P<mi>\d{2})(?![\d.,:/\-])")
 PM_MARK = re.compile(alternation(["下午", "午後", "오후", "晚上", "sore", "malam", "soir", "tarde",
                                   "abends", "nachmittags", "pomeriggio", "sera", "вечера",
                                   "дня", "öğleden sonra", "akşam", "शाम", "दोपहर", "مساء",

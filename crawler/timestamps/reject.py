@@ -9,9 +9,10 @@ a page in a language outside the tables go to the long tail.
 from __future__ import annotations
 
 from . import patterns as p
+from .lexicon_indic import LANGS as _INDIC_LANGS
 
 OUR_LANGS = frozenset({"en", "hi", "es", "pt", "fr", "de", "it", "ru", "ar", "zh", "ja", "ko",
-                       "id", "tr"})
+                       "id", "tr", *_INDIC_LANGS})
 MAX_FALLBACK_WORDS = 8
 MAX_LABEL_WORDS = 6
 

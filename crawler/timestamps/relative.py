@@ -12,7 +12,7 @@ from datetime import datetime, time, timedelta
 
 from . import lexicon as lx
 from . import patterns as p
-from .absolute import zone_after
+from .absolute import find_clock, zone_after
 from .context import Ctx, Hit
 from .zones import wall_to_utc
 
@@ -141,6 +141,8 @@ def day_word(
     if low[m.end():m.end() + 2] == "'s":
         return None  # "Yesterday's match": a headline, not a time
     day = ctx.local_now.date() - timedelta(days=lx.DAY_WORDS[word])
+    if clock is None and "." in low:
+        clock = find_clock(low, beside_date=True)  # "yesterday at 11.30", "Today 09.15"
     if clock is None:
         return ctx.wall(day, None), "day", [m.span()]
     spans = [m.span(), clock[1]]

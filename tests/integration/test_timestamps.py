@@ -113,6 +113,25 @@ def test_fast_path_does_not_import_dateparser():
     assert out.stdout.strip() == "False"
 
 
+def test_indian_languages_stay_in_the_fast_path():
+    # Every corpus case in the Indian languages is read without importing dateparser.
+    code = (
+        "import sys;"
+        "from crawler.timestamps import parse_with_reason;"
+        "from tests.support.timestamps_cases.loader import load_cases;"
+        "langs = {'ta', 'bn', 'mr', 'te', 'kn', 'ml', 'gu', 'pa', 'ur'};"
+        "cases = [c for c in load_cases() if c.lang in langs];"
+        "assert len(cases) > 150, len(cases);"
+        "got = [parse_with_reason(c.text, c.now, c.tz, c.lang)[0] for c in cases];"
+        "bad = [c.text for c, g in zip(cases, got) if (g.utc if g else None) != c.expect];"
+        "assert not bad, bad;"
+        "print('dateparser' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "False"
+
+
 def test_long_tail_goes_to_dateparser():
     # Dutch is not in the fast path's tables; dateparser reads it with the page's hints.
     found = parse("16 juni 2025", NOW, "Europe/Amsterdam", "nl")

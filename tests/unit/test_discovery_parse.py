@@ -184,3 +184,63 @@ def test_profile_discovery_fields_are_validated():
     ]:
         with pytest.raises(ProfileError, match=message):
             parse_profile(text)
+
+
+ZONED_RSS = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>Zones</title>
+<item><link>https://paper.example/a</link><pubDate>Mon, 16 Jun 2025 07:30:00 CEST</pubDate></item>
+<item><link>https://paper.example/b</link><pubDate>Mon, 13 Jan 2025 07:30:00 CET</pubDate></item>
+<item><link>https://paper.example/c</link><pubDate>Mon, 16 Jun 2025 07:30:00 BST</pubDate></item>
+<item><link>https://paper.example/d</link><pubDate>Mon, 16 Jun 2025 07:30:00 IST</pubDate></item>
+<item><link>https://paper.example/e</link><pubDate>Mon, 16 Jun 2025 07:30:00 GMT</pubDate></item>
+</channel></rss>"""
+
+
+def test_feed_dates_go_through_the_projects_parser_with_zone_names():
+    from crawler import timestamps
+
+    doc = parse_discovery(ZONED_RSS, BASE, now=NOW)
+    got = {e.url[-1]: e.published_at for e in doc.entries}
+    assert got == {
+        "a": datetime(2025, 6, 16, 5, 30, tzinfo=UTC),  # CEST +02:00
+        "b": datetime(2025, 1, 13, 6, 30, tzinfo=UTC),  # CET +01:00
+        "c": datetime(2025, 6, 16, 6, 30, tzinfo=UTC),  # BST +01:00
+        "d": datetime(2025, 6, 16, 2, 0, tzinfo=UTC),  # IST +05:30
+        "e": datetime(2025, 6, 16, 7, 30, tzinfo=UTC),
+    }
+    for entry in doc.entries:  # the same answer as `crawler timestamps` gives for the text
+        assert entry.published_at == timestamps.parse(entry.published_raw, NOW).utc
+        assert entry.published_precision == "second"
+
+
+def test_atom_updated_and_sitemap_lastmod_are_modified_times_with_precision():
+    atom = parse_discovery(ATOM, BASE, now=NOW)
+    rates, updated_only = atom.entries
+    assert rates.modified_at == datetime(2025, 6, 16, 8, 15, tzinfo=UTC)
+    assert rates.modified_raw == "2025-06-16T09:15:00+01:00"
+    assert updated_only.modified_at == datetime(2025, 6, 15, tzinfo=UTC)
+    assert updated_only.published_precision == "day"  # a date without a time
+    sitemap = parse_discovery(NEWS_SITEMAP, BASE, now=NOW)
+    assert sitemap.entries[0].modified_at == datetime(2025, 6, 16, 10, 0, tzinfo=UTC)
+    assert sitemap.entries[0].published_precision == "second"
+    dated = parse_discovery(b"""<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+<url><loc>https://paper.example/x</loc><lastmod>2025-06-10</lastmod>
+<news:news xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">
+<news:publication_date>2025-06-09</news:publication_date></news:news></url></urlset>""", BASE, now=NOW)
+    entry = dated.entries[0]
+    assert entry.modified_at == datetime(2025, 6, 10, tzinfo=UTC)
+    assert entry.published_at == datetime(2025, 6, 9, tzinfo=UTC) and entry.published_precision == "day"
+    # A date-only value in the site's zone is that local day.
+    local = parse_discovery(b"""<urlset><url><loc>https://paper.example/y</loc>
+<news:news xmlns:news="n"><news:publication_date>2025-06-09</news:publication_date></news:news>
+</url></urlset>""", BASE, now=NOW, tz="Asia/Kolkata")
+    assert local.entries[0].published_at == datetime(2025, 6, 8, 18, 30, tzinfo=UTC)
+
+
+def test_truncated_feed_is_reported_once_and_what_was_read_kept():
+    cut = ZONED_RSS[: ZONED_RSS.index(b"<item><link>https://paper.example/d")] + b"<item><link>https://pap"
+    doc = parse_discovery(cut, BASE, now=NOW)
+    assert [e.url for e in doc.entries] == [BASE + "a", BASE + "b", BASE + "c"]
+    broken = [p for p in doc.problems if p.startswith("broken_xml")]
+    assert len(broken) == 1, doc.problems
+    assert "3 entries recovered" in broken[0]
+    assert not [p for p in parse_discovery(ZONED_RSS, BASE, now=NOW).problems]

@@ -1,4 +1,4 @@
-"""Every case of the hand-written corpus (tests/timestamps_cases/corpus.yaml), asserted."""
+"""Every case of the hand-written corpus (tests/support/timestamps_cases/corpus.yaml), asserted."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ def test_corpus_is_large_and_varied():
     assert sum(c.expect is None for c in CASES) >= 40
     langs = {c.lang for c in CASES}
     assert {"en", "hi", "es", "pt", "fr", "de", "it", "ru", "ar", "zh", "ja", "ko", "id",
-            "tr"} <= langs
+            "tr", "ta", "bn", "mr", "te", "kn", "ml", "gu", "pa", "ur"} <= langs
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
