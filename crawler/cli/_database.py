@@ -47,3 +47,38 @@ def open_for_reading(command: str):
         print(f"crawler {command}: {no_database_message()}", file=sys.stderr)
         return None, EXIT_NO_DATABASE
     return Store(state.uri), 0
+
+
+def last_runs_by_job(names: list[str]) -> dict[str, dict]:
+    """The newest `runs` document of each scheduled job, whoever started it (the daemon or a
+    crontab line), after marking runs whose process is gone; {} when no database answers (a
+    listing does not start one, nor fail for want of one)."""
+    import pymongo
+    from pymongo.errors import PyMongoError
+
+    from crawler.extensions.runrecord import mark_dead_runs
+    from crawler.storage import embedded_db
+    from crawler.storage.store import Store
+
+    uri = config.mongo_uri_from_env()
+    if uri is None:
+        state = embedded_db.running()
+        uri = state.uri if state else None
+    elif mongo_uri_problem(uri):
+        uri = None
+    if uri is None:
+        return {}
+    store = Store(uri)
+    found: dict[str, dict] = {}
+    try:
+        with pymongo.timeout(3):
+            mark_dead_runs(store)
+            for name in names:
+                runs = store.recent_runs(1, {"job": name})
+                if runs:
+                    found[name] = runs[0]
+    except PyMongoError:
+        return found
+    finally:
+        store.close()
+    return found

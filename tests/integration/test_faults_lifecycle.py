@@ -230,3 +230,24 @@ def test_no_password_in_any_output_or_stored_document_of_a_crawl(
     finally:
         redis.terminate()
         redis.wait(10)
+
+
+def test_schedule_list_shows_the_last_run_from_the_runs_collection(mongo_uri, db_name, tmp_path):
+    """A cron-run crawl (not the daemon's) killed by `timeout -k`: `schedule list` shows it,
+    failed, instead of `-`."""
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    db = MongoClient(mongo_uri, tz_aware=True)[db_name]
+    started = datetime(2026, 3, 1, 6, 0, tzinfo=UTC)
+    db.runs.insert_one({"_id": "cron-run", "spider": "daily8", "status": "running", "job": "hourly",
+                        "started_at": started, "finished_at": None,
+                        "host": socket.gethostname(), "pid": dead.pid})
+    schedules = tmp_path / "schedules.yaml"
+    schedules.write_text("jobs:\n  hourly:\n    cron: '0 * * * *'\n    spider: daily8\n")
+    env = dict(os.environ, MONGO_URI=mongo_uri, MONGO_DB=db_name,
+               CRAWLER_DATA_DIR=str(tmp_path / "data"))
+    done = run_crawler(["schedule", "list", "--file", str(schedules)], env)
+    assert done.returncode == 0, done.stderr
+    row = next(line for line in done.stdout.splitlines() if line.startswith("hourly"))
+    assert row.rstrip().endswith("failed 2026-03-01T06:00:00"), done.stdout
+    db.client.drop_database(db_name)

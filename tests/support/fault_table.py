@@ -19,7 +19,7 @@ _ROWS: dict[str, tuple[str, ...]] = {}
 
 
 def record(fault: str, numbers: dict[str, int], exit_code: int | None, message: str) -> None:
-    text = re.sub(r"\s+", " ", message).replace("|", "\\|").strip()
+    text = re.sub(r"\s+", " ", message).replace("|", "\\|").replace("`", "'").strip()
     text = re.sub(r"/\S*?/data/", "<data dir>/", text)  # the test's temporary directory
     _ROWS[fault] = (fault, str(numbers["lost"]), str(numbers["twice"]),
                     "-" if exit_code is None else str(exit_code), f"`{text}`" if text else "-")
