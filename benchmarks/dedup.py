@@ -17,8 +17,14 @@ does not depend on the count. Pass a smaller --items for a quick look.
 Last line: `bench dedup items=... canon_items_per_s=... dedup_items_per_s=... clusters_joined=...
 peak_rss_mb=... ratio=<dedup items/s / canonicalisation items/s>`.
 
+`--labelled` prints near-duplicate precision and recall on the labelled pairs of
+tests/fixtures/neardup/pairs.json at thresholds 0.4, 0.5 and 0.6 (all pairs, and the "dev" part
+the threshold rules were tuned on), next to the signature estimate alone (no exact check, the
+baseline). Last line: `bench dedup_quality pairs=... precision_0.5=... recall_0.5=... ...
+ratio=<F1 / baseline F1 at the default>`. The default run prints the same table first.
+
 `--index` instead compares the near-duplicate index alone with the library it replaced:
-datasketch's MinHashLSH (same 16 x 4 banding, same verification), fed the same signatures of
+datasketch's MinHashLSH (same banding, derived from the threshold; same verification), fed the same signatures of
 --items items (default there 30,000, so the 20,000-story bound is reached), in one run. It prints
 both lookups per second, the memory each index holds (tracemalloc) and whether both assigned the
 same cluster to every story. Last line: `bench dedup_index items=... datasketch_adds_per_s=...
@@ -121,10 +127,10 @@ class DatasketchIndex:
     def __init__(self, max_items: int):
         from datasketch import MinHashLSH
 
-        from crawler.dedup.neardup import THRESHOLD
+        from crawler.dedup.neardup import THRESHOLD, band_layout
 
         self.threshold, self.max_items = THRESHOLD, max_items
-        self.lsh = MinHashLSH(threshold=THRESHOLD - 0.1, num_perm=64)
+        self.lsh = MinHashLSH(num_perm=64, params=band_layout(THRESHOLD))
         self.items: dict[str, tuple[np.ndarray, str]] = {}
 
     def add(self, key: str, signature: np.ndarray) -> tuple[str, float]:
@@ -180,6 +186,70 @@ def compare_index(count: int, max_items: int) -> int:
     return 0 if same else 1
 
 
+def labelled_quality(path: Path, thresholds=(0.4, 0.5, 0.6)) -> tuple[dict, list[str]]:
+    """Precision and recall per threshold on the labelled pairs, exact check vs estimate only."""
+    import json
+
+    from crawler.dedup.text import shingle_hashes
+
+    pairs = json.loads(path.read_text())["pairs"]
+    prepared = []
+    for pair in pairs:
+        sides = []
+        for text in (pair["a"], pair["b"]):
+            tokens = content_tokens(text)
+            sig = minhash_signature(text, tokens)
+            sides.append(None if sig is None else (sig, shingle_hashes(tokens).astype(np.uint32)))
+        prepared.append((pair, sides))
+    results, lines = {}, []
+    for mode in ("exact", "estimate"):
+        for threshold in thresholds:
+            for part in ("all", "dev"):
+                tp = fp = fn = 0
+                for pair, (a, b) in prepared:
+                    if part != "all" and pair.get("split") != part:
+                        continue
+                    same = False
+                    if a is not None and b is not None:
+                        index = NearDupIndex(threshold=threshold)
+                        index.add("a", a[0], a[1] if mode == "exact" else None)
+                        same = index.add("b", b[0], b[1] if mode == "exact" else None).matched == "a"
+                    tp += same and pair["label"] == 1
+                    fp += same and pair["label"] == 0
+                    fn += (not same) and pair["label"] == 1
+                precision = tp / (tp + fp) if tp + fp else 1.0
+                recall = tp / (tp + fn) if tp + fn else 1.0
+                results[(mode, threshold, part)] = (precision, recall)
+                lines.append(f"{mode:>8} threshold={threshold} {part:>4}: precision={precision:.3f} "
+                             f"recall={recall:.3f} (tp={tp} fp={fp} fn={fn})")
+    return results, lines
+
+
+def print_quality() -> str:
+    from crawler.dedup.neardup import THRESHOLD
+
+    path = Path(__file__).resolve().parent.parent / "tests/fixtures/neardup/pairs.json"
+    results, lines = labelled_quality(path)
+    print(f"near-duplicates on {path.name} (exact check of candidates vs signature estimate alone):")
+    for line in lines:
+        print("  " + line)
+
+    def f1(p, r):
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    ours = f1(*results[("exact", THRESHOLD, "all")])
+    base = f1(*results[("estimate", THRESHOLD, "all")])
+    cells = " ".join(f"precision_{t}={results[('exact', t, 'all')][0]:.3f} "
+                     f"recall_{t}={results[('exact', t, 'all')][1]:.3f}" for t in (0.4, 0.5, 0.6))
+    return f"pairs={len(json_pairs(path))} default={THRESHOLD} {cells} ratio={ours / base if base else 0:.3f}"
+
+
+def json_pairs(path: Path) -> list:
+    import json
+
+    return json.loads(path.read_text())["pairs"]
+
+
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -189,11 +259,17 @@ def main() -> int:
     parser.add_argument("--items", type=int, default=None,
                         help="default 1,000,000 (about 4.5 minutes on 2 cores); with --index 30,000")
     parser.add_argument("--max-items", type=int, default=20_000, help="near-duplicate index bound")
+    parser.add_argument("--labelled", action="store_true",
+                        help="only precision/recall on the labelled near-duplicate pairs")
     parser.add_argument("--index", action="store_true",
                         help="compare the near-duplicate index with datasketch's MinHashLSH")
     args = parser.parse_args()
     if args.index:
         return compare_index(args.items or 30_000, args.max_items)
+    quality = print_quality()
+    if args.labelled:
+        print(f"bench dedup_quality {quality}")
+        return 0
     args.items = args.items or 1_000_000
     canon_s = run_canonical(args.items)
     canon_rate = args.items / canon_s

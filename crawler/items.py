@@ -8,10 +8,22 @@ fetch of one page showed, in order.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
+from typing import Any, Self
 
 SCHEMA_VERSION = 1
+
+
+def _story_fields(cls: type, story: Any) -> dict[str, Any]:
+    """The fields of item class `cls` that an extracted story shape also has, by name: the one
+    mapping between what extraction reads and what is stored (lists copied, not shared)."""
+    values = {}
+    for f in fields(cls):
+        if hasattr(story, f.name):
+            value = getattr(story, f.name)
+            values[f.name] = list(value) if isinstance(value, list) else value
+    return values
 
 
 @dataclass
@@ -35,7 +47,7 @@ class Article:
     canonical_url: str | None = None
     fingerprint: str | None = None
     content_hash: str | None = None
-    # Discovery and deduplication (issue 6): the page's modified time as written and as UTC,
+    # Discovery and deduplication: the page's modified time as written and as UTC,
     # other URLs of this site that showed the same text, the normalised-text hash, the MinHash
     # signature (uint32 values) and the near-duplicate cluster it joined.
     modified_raw: str | None = None
@@ -47,6 +59,12 @@ class Article:
 
     role = "lead"
     completeness = "full"
+
+    @classmethod
+    def from_lead(cls, lead: Any, **sighting: Any) -> Self:
+        """The item for a page's lead story (crawler.extract's LeadStory); `sighting` gives
+        where and when it was seen and wins over the story's own fields (its url)."""
+        return cls(**{**_story_fields(cls, lead), **sighting})
 
 
 @dataclass
@@ -74,6 +92,12 @@ class Teaser:
     role: str = "related"
 
     completeness = "teaser"
+
+    @classmethod
+    def from_card(cls, card: Any, **sighting: Any) -> Self:
+        """The item for a card on a page (crawler.extract's TeaserCard); `sighting` gives where
+        and when it was seen and wins over the card's own fields."""
+        return cls(**{**_story_fields(cls, card), **sighting})
 
 
 @dataclass

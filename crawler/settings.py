@@ -180,6 +180,10 @@ CRAWLER_FRESHNESS_WINDOW = ""
 # profile's listing_refetch {min, max} wins.
 CRAWLER_LISTING_MIN_INTERVAL = ""
 CRAWLER_LISTING_MAX_INTERVAL = ""
+# A page that failed (5xx, 429, 408, timeout) is fetched again next run; after the second failure
+# in a row it waits this long, doubled per further failure, up to the maximum.
+CRAWLER_FAILED_BACKOFF = "1h"
+CRAWLER_FAILED_BACKOFF_MAX = "1d"
 # fetch_state writes are batched this many URLs at a time.
 CRAWLER_INCREMENTAL_BATCH = 100
 # Near-duplicate clustering (crawler/dedup/): estimated Jaccard similarity of 3-word shingles
@@ -194,7 +198,7 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.incremental.IncrementalMiddleware": 580,
 }
 
-# -- Distributed mode (scrapy-redis; crawler/distributed/__init__.py) --------------------------------
+# -- Distributed mode (scrapy-redis; crawler/distributed/) --------------------------------
 # Set REDIS_URL (env REDIS_URL or CRAWLER_REDIS_URL, or -s REDIS_URL=redis://host:6379/0) and
 # every worker shares one request queue and duplicate filter in Redis. Unset: single process.
 REDIS_URL = os.environ.get("REDIS_URL") or None
@@ -208,7 +212,7 @@ CRAWLER_REDIS_IDLE_POLL = 1.0
 CRAWLER_REDIS_MAX_IDLE = 0
 # Serialise database writes across workers (needed on FerretDB; false on real MongoDB).
 CRAWLER_REDIS_WRITE_LOCK = True
-ADDONS = {**globals().get("ADDONS", {}), "crawler.distributed.DistributedMode": 100}
+ADDONS = {**globals().get("ADDONS", {}), "crawler.distributed.addon.DistributedMode": 100}
 
 
 def _from_env(namespace: dict) -> None:

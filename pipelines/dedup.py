@@ -22,8 +22,10 @@ import numpy as np
 from crawler.dedup import NearDupIndex, content_tokens, minhash_signature, text_hash
 from crawler.dedup.aliases import AliasIndex
 from crawler.dedup.neardup import DEFAULT_MAX_ITEMS, THRESHOLD
+from crawler.dedup.text import shingle_hashes
 from crawler.items import Article, PageSnapshot, Teaser
 from crawler.redact import public_name
+from crawler.storage import for_crawler
 from crawler.storage.store import content_hash
 from crawler.urls import fingerprint, site_of
 
@@ -32,14 +34,14 @@ log = logging.getLogger(__name__)
 
 class DedupPipeline:
     def __init__(self, stats=None, threshold: float = THRESHOLD, max_items: int = DEFAULT_MAX_ITEMS,
-                 rebuild_limit: int | None = None, store_factory=None):
+                 rebuild_limit: int | None = None, crawler=None):
         self.stats = stats
         self.seen: set[str] = set()
         self.index = NearDupIndex(threshold=threshold, max_items=max_items)
         self.aliases = AliasIndex(max_items=max_items)
         self.canonical_of: dict[str, str] = {}
         self.rebuild_limit = max_items if rebuild_limit is None else rebuild_limit
-        self._store_factory = store_factory
+        self.crawler = crawler
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -47,10 +49,11 @@ class DedupPipeline:
         max_items = s.getint("CRAWLER_NEARDUP_MAX_ITEMS", DEFAULT_MAX_ITEMS)
         return cls(crawler.stats, threshold=s.getfloat("CRAWLER_NEARDUP_THRESHOLD", THRESHOLD),
                    max_items=max_items,
-                   rebuild_limit=s.getint("CRAWLER_DEDUP_REBUILD_LIMIT", max_items))
+                   rebuild_limit=s.getint("CRAWLER_DEDUP_REBUILD_LIMIT", max_items),
+                   crawler=crawler)
 
     def open_spider(self, spider=None):
-        if self.rebuild_limit <= 0:
+        if self.rebuild_limit <= 0 or self.crawler is None:
             return
         try:
             self.rebuild()
@@ -60,15 +63,8 @@ class DedupPipeline:
 
     def rebuild(self) -> int:
         """Load the recent stories' keys; returns how many were loaded."""
-        from crawler.storage.store import Store
-
-        store = (self._store_factory or Store)()
+        docs = list(for_crawler(self.crawler).dedup_snapshot(self.rebuild_limit))
         loaded = 0
-        try:
-            docs = list(store.dedup_snapshot(self.rebuild_limit))
-        finally:
-            if self._store_factory is None:
-                store.close()
         for doc in reversed(docs):  # oldest first, so the newest stay when the index is full
             _id, canonical = doc["_id"], doc.get("canonical_url") or ""
             if doc.get("text_hash"):
@@ -139,7 +135,8 @@ class DedupPipeline:
         signature = minhash_signature(item.body, tokens)
         if signature is None:
             return
-        match = self.index.add(item.fingerprint, signature)
+        shingles = shingle_hashes(tokens).astype(np.uint32)  # exact check of candidates this run
+        match = self.index.add(item.fingerprint, signature, shingles)
         item.minhash = signature.tolist()
         item.cluster_id = match.cluster_id
         if match.matched is not None:

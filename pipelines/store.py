@@ -21,7 +21,6 @@ import time
 
 from pymongo.errors import PyMongoError
 
-from crawler.distributed import write_lock
 from crawler.extensions.runrecord import (  # noqa: F401 (re-exported)
     record_replay,
     run_counts,
@@ -30,15 +29,12 @@ from crawler.extensions.runrecord import (  # noqa: F401 (re-exported)
 )
 from crawler.items import Article, PageSnapshot, Teaser
 from crawler.redact import public_name
-from crawler.storage import spill
+from crawler.signals import store_flushed
+from crawler.storage import for_crawler, spill
 from crawler.storage.durable import DurableWriter
 from crawler.storage.store import Store, StoreUnavailable
 
 log = logging.getLogger(__name__)
-
-# Signal sent after each batch is written (or spilled): `pages` = its PageSnapshots. Distributed
-# mode (crawler/distributed/__init__.py) releases a page's lease on it.
-store_flushed = object()
 
 
 class DataDirUnusable(RuntimeError):
@@ -98,7 +94,7 @@ class StorePipeline:
 
     def open_spider(self, spider=None):
         spider = spider or self.crawler.spider
-        self.store = Store()
+        self.store = for_crawler(self.crawler)
         try:
             self.store.ping()
         except StoreUnavailable as exc:
@@ -106,7 +102,6 @@ class StorePipeline:
             self.stats.set_value("run/database_unreachable", True)
             raise
         self.store.ensure_indexes()
-        self.store.write_lock = write_lock(self.crawler.settings, spider.name)
         report = spill.replay_report(self.store)
         record_replay(self.store, report, files_left=bool(spill.pending()))
         replayed = report.stored
@@ -239,4 +234,3 @@ class StorePipeline:
             if self.writer is not None:
                 async with self._lock:
                     await asyncio.to_thread(self.writer.finish)
-            self.store.close()

@@ -8,37 +8,26 @@ links and the teasers' links within the allowed domains up to a depth.
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
+from datetime import datetime
 from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.http import Response
 
-from crawler.extract import extract
+from crawler.extract import PageExtraction, extract
 from crawler.items import Article, PageSnapshot, Teaser
-from crawler.page_faults import NOT_FAILURES, describe_failure, looks_binary, page_text
+from crawler.middlewares.incremental import NotModified, links_found
 from crawler.render import hook as render_hook
 from crawler.sites import SiteProfile
 from crawler.urls import canonical_url, declared_canonical, fetch_url
 from spiders.discovery import DiscoveryMixin, incremental_skip
+from spiders.page_faults import NOT_FAILURES, describe_failure, looks_binary, page_text
+from spiders.responses import response_time
 
 log = logging.getLogger(__name__)
 
+# A page with no lead story of its own and at least this many cards is a listing page.
 LISTING_MIN_CARDS = 3
-
-
-def response_time(response: Response) -> datetime:
-    """The server's Date header (relative times count back from it), else our clock."""
-    raw = response.headers.get(b"Date")
-    if raw:
-        try:
-            value = parsedate_to_datetime(raw.decode("latin-1"))
-            if value.tzinfo is not None:
-                return value.astimezone(UTC)
-        except (TypeError, ValueError):
-            pass
-    return datetime.now(UTC)
 
 
 class ProfileSpider(DiscoveryMixin, scrapy.Spider):
@@ -99,6 +88,8 @@ class ProfileSpider(DiscoveryMixin, scrapy.Spider):
 
     def page_failed(self, failure):
         request = failure.request
+        if failure.check(NotModified):  # an unchanged listing: its stories, each by its own state
+            yield from self._recheck(request, failure.value.links)
         if incremental_skip(failure, self.crawler.stats):  # fresh, not due, or 304: not a fault
             return
         kind, message = describe_failure(failure, self.settings)
@@ -118,25 +109,17 @@ class ProfileSpider(DiscoveryMixin, scrapy.Spider):
         return any(host == d or host.endswith("." + d) for d in self.allowed_domains)
 
     def parse_page(self, response: Response):
-        stats = self.crawler.stats
+        """A fetched page becomes its lead Article, its Teasers and a PageSnapshot, then the
+        requests for the links it leads to."""
         depth = render_hook.page_depth(response)
         fetched_at = response_time(response)
-        if not isinstance(response, scrapy.http.TextResponse):
-            stats.inc_value("pages/not_html")
-            yield PageSnapshot(url=response.url, fetched_at=fetched_at, status=response.status,
-                               aggregator=self.profile.name, problems=["not_html"], depth=depth)
-            return
-        if looks_binary(response.body):
-            stats.inc_value("pages/failed")
-            stats.inc_value("pages/failed/binary")
-            log.warning("page failed: %s: binary data served as %s, not read", response.url,
-                        response.headers.get(b"Content-Type", b"?").decode("latin-1")[:80])
-            yield PageSnapshot(url=response.url, fetched_at=fetched_at, status=response.status,
-                               aggregator=self.profile.name, problems=["binary_body"], depth=depth)
+        unreadable = self._unreadable(response, fetched_at, depth)
+        if unreadable is not None:
+            yield unreadable
             return
         text, charset_problem = page_text(response, self.page_lang)
         if charset_problem:
-            stats.inc_value("pages/charset_mismatch")
+            self.crawler.stats.inc_value("pages/charset_mismatch")
             log.warning("%s: %s", response.url, charset_problem)
         page = extract(
             text,
@@ -151,73 +134,103 @@ class ProfileSpider(DiscoveryMixin, scrapy.Spider):
         if render_request is not None:
             yield render_request
             return
-        problems = list(page.problems) + ([charset_problem] if charset_problem else [])
         snapshot = PageSnapshot(url=response.url, fetched_at=fetched_at, status=response.status,
                                 aggregator=self.profile.name, depth=depth)
-        if page.lead is not None:
-            stats.inc_value("pages/lead")
-            lead = page.lead
-            # rel=canonical / og:url keys the story when it stays on this site (crawler.urls).
-            own = declared_canonical(response.url, [lead.url], self.url_rules)
-            same = own == canonical_url(response.url, self.url_rules)
-            snapshot.lead_url = story_url = response.url if same else own
-            yield Article(
-                url=story_url,
-                aliases=[] if same else [canonical_url(response.url, self.url_rules)],
-                modified_raw=self.modified_raw(response),
-                modified_at=response.meta.get("listed_modified_at"),  # a feed's or sitemap's date
-                page_url=response.url,
-                seen_at=fetched_at,
-                aggregator=self.profile.name,
-                headline=lead.headline,
-                source=lead.source,
-                authors=list(lead.authors),
-                body=lead.body,
-                summary=lead.summary,
-                image=lead.image,
-                lang=lead.lang,
-                published_at=lead.published_at,
-                published_raw=lead.published_raw,
-                published_precision=lead.published_precision,
-                position=0,
-            )
-        elif len(page.related) >= LISTING_MIN_CARDS:
-            stats.inc_value("pages/listing")
-            # A page of cards with no story of its own is a listing: a missing lead is expected.
-            problems = [p for p in problems if "lead" not in p]
-        else:
-            stats.inc_value("pages/no_lead")
-            if "no_lead" not in problems:
-                problems.append("no_lead")
-            log.warning("no lead story recognised on %s", response.url)
-        snapshot.problems = problems
-        teaser_urls: list[str] = []
-        for position, teaser in enumerate(page.related, start=1):
-            if not teaser.url:
-                continue
-            stats.inc_value("items/teaser")
-            teaser_urls.append(teaser.url)
-            yield Teaser(
-                url=teaser.url,
-                page_url=response.url,
-                seen_at=fetched_at,
-                position=position,
-                aggregator=self.profile.name,
-                headline=teaser.headline,
-                source=teaser.source,
-                summary=teaser.summary,
-                image=teaser.image,
-                published_at=teaser.published_at,
-                published_raw=teaser.published_raw,
-                published_precision=teaser.published_precision,
-            )
-        snapshot.related_urls = teaser_urls
+        problems = list(page.problems) + ([charset_problem] if charset_problem else [])
+        lead = self._lead_item(response, page, fetched_at)
+        if lead is not None:
+            snapshot.lead_url = lead.url
+            yield lead
+        snapshot.problems = self._page_problems(response, page, lead, problems)
+        teasers = self._teaser_items(response, page, fetched_at)
+        yield from teasers
+        snapshot.related_urls = [t.url for t in teasers]
         yield snapshot
         if depth >= self._depth_limit():
             return
-        yield from self._follow(response, teaser_urls, depth)
+        yield from self._follow(response, snapshot.related_urls, depth, listing=page.lead is None)
 
-    def _follow(self, response: Response, teaser_urls: list[str], depth: int):
+    def _unreadable(self, response: Response, fetched_at: datetime,
+                    depth: int) -> PageSnapshot | None:
+        """The snapshot of a page that is not HTML text (kept, counted, not extracted), or None
+        for a page to read."""
+        stats = self.crawler.stats
+        if not isinstance(response, scrapy.http.TextResponse):
+            stats.inc_value("pages/not_html")
+            problem = "not_html"
+        elif looks_binary(response.body):
+            stats.inc_value("pages/failed")
+            stats.inc_value("pages/failed/binary")
+            log.warning("page failed: %s: binary data served as %s, not read", response.url,
+                        response.headers.get(b"Content-Type", b"?").decode("latin-1")[:80])
+            problem = "binary_body"
+        else:
+            return None
+        return PageSnapshot(url=response.url, fetched_at=fetched_at, status=response.status,
+                            aggregator=self.profile.name, problems=[problem], depth=depth)
+
+    def _lead_item(self, response: Response, page: PageExtraction,
+                   fetched_at: datetime) -> Article | None:
+        """The page's own story; rel=canonical / og:url keys it when it stays on this site
+        (crawler.urls), the fetched URL then being one of its aliases."""
+        lead = page.lead
+        if lead is None:
+            return None
+        self.crawler.stats.inc_value("pages/lead")
+        own = declared_canonical(response.url, [lead.url], self.url_rules)
+        fetched = canonical_url(response.url, self.url_rules)
+        same = own == fetched
+        return Article.from_lead(
+            lead,
+            url=response.url if same else own,
+            aliases=[] if same else [fetched],
+            modified_raw=self.modified_raw(response),
+            modified_at=response.meta.get("listed_modified_at"),  # a feed's or sitemap's date
+            page_url=response.url,
+            seen_at=fetched_at,
+            aggregator=self.profile.name,
+            position=0,
+        )
+
+    def _page_problems(self, response: Response, page: PageExtraction, lead: Article | None,
+                       problems: list[str]) -> list[str]:
+        """What the snapshot records as wrong with the page; counts the page's kind."""
+        stats = self.crawler.stats
+        if lead is not None:
+            return problems
+        if len(page.related) >= LISTING_MIN_CARDS:
+            stats.inc_value("pages/listing")
+            # A page of cards with no story of its own is a listing: a missing lead is expected.
+            return [p for p in problems if "lead" not in p]
+        stats.inc_value("pages/no_lead")
+        log.warning("no lead story recognised on %s", response.url)
+        return problems if "no_lead" in problems else [*problems, "no_lead"]
+
+    def _teaser_items(self, response: Response, page: PageExtraction,
+                      fetched_at: datetime) -> list[Teaser]:
+        """One Teaser per card with a link, numbered by its place among all the page's cards."""
+        teasers = [
+            Teaser.from_card(card, page_url=response.url, seen_at=fetched_at, position=position,
+                             aggregator=self.profile.name)
+            for position, card in enumerate(page.related, start=1) if card.url
+        ]
+        if teasers:
+            self.crawler.stats.inc_value("items/teaser", len(teasers))
+        return teasers
+
+    def _recheck(self, request, links: list[str]):
+        """The stories a listing led to when it was last read (it answered 304 or was not due):
+        requested again so each is fetched or skipped by its own freshness and failure state."""
+        depth = request.meta.get("depth", 0)
+        if not links or depth >= self._depth_limit():
+            return
+        self.crawler.stats.inc_value("incremental/rechecked_links", len(links))
+        for url in links:
+            if self._allowed(url):
+                yield scrapy.Request(url, callback=self.parse_page, errback=self.page_failed,
+                                     meta={"depth": depth + 1, "crawl_kind": "page"})
+
+    def _follow(self, response: Response, teaser_urls: list[str], depth: int, listing: bool = False):
         links: list[str] = []
         for sel in self.profile.follow:
             nodes = response.xpath(sel[6:]) if sel.startswith("xpath:") else response.css(sel)
@@ -229,11 +242,15 @@ class ProfileSpider(DiscoveryMixin, scrapy.Spider):
                     links.append(response.urljoin(href.strip()))
         links.extend(teaser_urls)
         seen: set[str] = set()
+        followed: list[str] = []
         for link in links:
             key = canonical_url(link, self.url_rules)  # one fetch per page, whatever tracking it carried
             url = fetch_url(link, self.url_rules)
             if key in seen or not self._allowed(url):
                 continue
             seen.add(key)
+            followed.append(url)
             yield scrapy.Request(url, callback=self.parse_page, errback=self.page_failed,
                                  meta={"crawl_kind": "page"})
+        if listing:  # kept for the runs in which this listing answers 304 or is not due
+            self.crawler.signals.send_catch_log(links_found, url=response.url, links=followed)

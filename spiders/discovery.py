@@ -22,8 +22,9 @@ from w3lib.url import canonicalize_url
 
 from crawler.discovery import parse_discovery
 from crawler.items import Teaser
-from crawler.middlewares.incremental import NotModified, SkippedByPolicy
+from crawler.middlewares.incremental import NotModified, SkippedByPolicy, links_found
 from crawler.urls import UrlRules, fetch_url
+from spiders.responses import response_time
 
 log = logging.getLogger(__name__)
 
@@ -118,8 +119,6 @@ class DiscoveryMixin:
             yield from self._start_pages()
 
     def parse_discovery_doc(self, response):
-        from spiders.base import response_time
-
         stats = self.crawler.stats
         fetched_at = response_time(response)
         doc = parse_discovery(response.body, response.url, now=fetched_at,
@@ -127,11 +126,12 @@ class DiscoveryMixin:
         for problem in doc.problems[:5]:
             log.warning("%s: %s", response.url, problem)
         stats.inc_value(f"discovery/{doc.kind}")
-        for child in doc.sitemaps:
-            if self._allowed(child.url):
-                request = self._discovery_request(fetch_url(child.url, self.url_rules), "sitemap")
-                if request is not None:
-                    yield request
+        children = [fetch_url(c.url, self.url_rules) for c in doc.sitemaps if self._allowed(c.url)]
+        for child in children:
+            request = self._discovery_request(child, "sitemap")
+            if request is not None:
+                yield request
+        followed: list[str] = []
         follow = self._depth_limit() >= 1
         for position, entry in enumerate(doc.entries, start=1):
             stats.inc_value(f"items/{doc.role}_entry")
@@ -144,12 +144,26 @@ class DiscoveryMixin:
             )
             url = fetch_url(entry.url, self.url_rules)
             if follow and self._allowed(url):
-                known = self._held.get(url)
-                dates = [d for d in (known, entry.modified_at) if d is not None]
-                self._held[url] = max(dates) if dates else None
+                followed.append(url)
+                self._hold(url, entry.modified_at)
+        self.crawler.signals.send_catch_log(links_found, url=response.url, links=followed,
+                                            children=children)
         yield from self._discovery_done(response.meta.get("discovery_key"))
 
+    def _hold(self, url: str, modified: datetime | None) -> None:
+        known = self._held.get(url)
+        dates = [d for d in (known, modified) if d is not None]
+        self._held[url] = max(dates) if dates else None
+
     def discovery_failed(self, failure):
+        if failure.check(NotModified):  # unchanged or not due: what it listed last time
+            for child in failure.value.children:
+                request = self._discovery_request(child, "sitemap")
+                if request is not None:
+                    yield request
+            if self._depth_limit() >= 1:
+                for url in failure.value.links:
+                    self._hold(url, None)
         if not incremental_skip(failure, self.crawler.stats):
             self.crawler.stats.inc_value("discovery/failed")
             log.warning("feed or sitemap failed: %s (%s)", failure.request.url,
@@ -169,9 +183,7 @@ class DiscoveryMixin:
 def incremental_skip(failure, stats) -> bool:
     """True when a request "failed" only because incremental crawling chose not to fetch it
     (fresh, not due) or the server said 304: policy, not a fault."""
-    if failure.check(NotModified):
-        return True
     if failure.check(SkippedByPolicy):
         stats.inc_value("pages/skipped/incremental")
         return True
-    return False
+    return bool(failure.check(NotModified))

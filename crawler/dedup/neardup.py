@@ -3,8 +3,11 @@
 Syndicated wire copy reaches an aggregator from many publishers, each lightly edited (a dateline,
 a changed headline, a dropped last paragraph, a different footer). Each story's body signature
 (crawler.dedup.text.minhash_signature, datasketch's MinHash) is looked up in an LSH index;
-candidates are verified on their estimated Jaccard similarity of 3-word shingles, and a story
-whose best match reaches THRESHOLD joins that match's cluster. Otherwise it starts its own cluster
+candidates are verified exactly on their 3-word shingles when both sides have them (Jaccard
+similarity reaching THRESHOLD, or the shorter text at least CONTAINMENT inside the longer: a
+trimmed copy), else on the signatures' estimate, and a story whose best match passes joins that
+match's cluster. Two updates of one story that share a background paragraph measure about 0.3-0.4
+Jaccard and 0.5-0.6 containment, and stay apart. Otherwise it starts its own cluster
 (cluster_id = its own fingerprint).
 
 THRESHOLD = 0.5: lightly edited copies of one story measure 0.6-0.95 on the labelled set
@@ -14,10 +17,12 @@ THRESHOLD = 0.5: lightly edited copies of one story measure 0.6-0.95 on the labe
 Why not datasketch's MinHashLSH (which this replaced): its band tables are dicts of sets of keys,
 about 5 kB per story (102 MB for the default 20,000 stories, measured with tracemalloc by
 `benchmarks/dedup.py --index`), so a crawl's memory grew by a hundred megabytes until the index
-was full. Here the banding is the same (16 bands of 4 rows: what datasketch picks for the LSH
-threshold used, THRESHOLD - 0.1, at 64 permutations), so the candidates and therefore the clusters
+was full. Here the banding is derived from the threshold (band_layout: the fixed 16 x 4 it
+replaced made a pair at J = 0.5 a candidate only 64% of the time), the same as datasketch's
+with those params, so the candidates and therefore the clusters
 are the same, but a story costs one row of a uint32 signature matrix and one row of a uint64 band
-matrix (384 bytes) plus its key. A lookup compares the query's 16 band hashes with every stored
+matrix (512 bytes at 32 bands) plus its key, and for stories added this run its shingle hashes
+(4 bytes a shingle, about 0.5 kB for a 100-word body). A lookup compares the query's band hashes with every stored
 row at once (numpy), which for 20,000 stories is no slower than datasketch's dict lookups plus
 its MinHash object per call; `benchmarks/dedup.py --index` prints both side by side.
 
@@ -38,9 +43,31 @@ from crawler.dedup.text import NUM_PERM
 
 THRESHOLD = 0.5
 DEFAULT_MAX_ITEMS = 20_000
-BANDS = 16
-ROWS = NUM_PERM // BANDS
+# A trimmed copy (the shorter text wholly inside the longer) is a copy whatever its Jaccard
+# similarity: the share of the shorter text's shingles found in the longer one at or above this.
+CONTAINMENT = 0.8
+# Candidates must include pairs this far below the threshold (trimmed copies), with this chance.
+CANDIDATE_FLOOR = 0.7
+CANDIDATE_PROBABILITY = 0.98
 _MIX = np.uint64(0x9E3779B97F4A7C15)
+
+
+def candidate_probability(similarity: float, rows: int, bands: int) -> float:
+    """The LSH curve: the chance that two texts of this Jaccard similarity share a whole band."""
+    return 1.0 - (1.0 - similarity**rows) ** bands
+
+
+def band_layout(threshold: float) -> tuple[int, int]:
+    """(bands, rows) for a threshold: the most rows per band (fewest chance candidates) that still
+    make a pair at CANDIDATE_FLOOR x threshold a candidate with CANDIDATE_PROBABILITY. With 64
+    values: 0.4 -> 64 x 1, 0.5 to 0.7 -> 32 x 2 (P at J=0.5: 0.9999, at 0.35: 0.985), 0.8 -> 21 x 3. The fixed 16 x 4 this replaced made a J=0.5 pair a candidate only 64% of the time."""
+    floor = threshold * CANDIDATE_FLOOR
+    best = (NUM_PERM, 1)
+    for rows in range(1, NUM_PERM + 1):
+        bands = NUM_PERM // rows
+        if candidate_probability(floor, rows, bands) >= CANDIDATE_PROBABILITY:
+            best = (bands, rows)
+    return best
 
 
 @dataclass(frozen=True)
@@ -50,15 +77,24 @@ class NearDupMatch:
     similarity: float
 
 
-def band_hashes(signature: np.ndarray) -> np.ndarray:
+def band_hashes(signature: np.ndarray, bands: int = 32, rows: int = 2) -> np.ndarray:
     """One uint64 per band of ROWS signature values. Two signatures that agree on a whole band
     get the same hash; an accidental equal hash only adds a candidate, which the Jaccard check
     then rejects."""
-    pairs = np.ascontiguousarray(signature, dtype=np.uint32).view(np.uint64).reshape(BANDS, -1)
-    mixed = pairs[:, 0].copy()
-    for col in range(1, pairs.shape[1]):
-        mixed = (mixed * _MIX) ^ pairs[:, col]
+    values = np.ascontiguousarray(signature[: bands * rows], dtype=np.uint32).astype(np.uint64)
+    table = values.reshape(bands, rows)
+    mixed = table[:, 0].copy()
+    for col in range(1, rows):
+        mixed = (mixed * _MIX) ^ table[:, col]
     return mixed
+
+
+def exact_similarity(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
+    """(Jaccard similarity, containment of the smaller in the larger) of two sorted, distinct
+    shingle-hash arrays."""
+    common = len(np.intersect1d(a, b, assume_unique=True))
+    union = len(a) + len(b) - common
+    return (common / union if union else 0.0), (common / min(len(a), len(b)) if len(a) and len(b) else 0.0)
 
 
 class NearDupIndex:
@@ -68,10 +104,12 @@ class NearDupIndex:
         if not 0 < threshold <= 1:
             raise ValueError(f"near-duplicate threshold must be in (0, 1], not {threshold}")
         self.threshold = threshold
+        self.bands, self.rows = band_layout(threshold)
         self.max_items = max(1, max_items)
         capacity = min(self.max_items, 1024)
         self._sigs = np.zeros((capacity, NUM_PERM), dtype=np.uint32)
-        self._bands = np.zeros((capacity, BANDS), dtype=np.uint64)
+        self._bands = np.zeros((capacity, self.bands), dtype=np.uint64)
+        self._shingles: list[np.ndarray | None] = []  # by slot: exact shingle hashes, if known
         self._keys: list[str] = []  # by slot
         self._clusters: list[str] = []  # by slot
         self._slots: OrderedDict[str, int] = OrderedDict()  # key -> slot, least recent first
@@ -90,21 +128,33 @@ class NearDupIndex:
         """Put a stored story back (rebuild at a run's start): no lookup, its cluster is known."""
         if key in self._slots or signature is None or len(signature) != NUM_PERM:
             return
-        self._insert(key, signature, band_hashes(signature), cluster_id)
+        self._insert(key, signature, self._band(signature), cluster_id, None)
 
-    def add(self, key: str, signature: np.ndarray) -> NearDupMatch:
-        """The cluster of the story `key`: its known cluster, its best verified match's, or new."""
+    def _band(self, signature: np.ndarray) -> np.ndarray:
+        return band_hashes(signature, self.bands, self.rows)
+
+    def add(self, key: str, signature: np.ndarray, shingles: np.ndarray | None = None) -> NearDupMatch:
+        """The cluster of the story `key`: its known cluster, its best verified match's, or new.
+        With `shingles` (the body's sorted shingle hashes) candidates that have theirs too are
+        checked exactly: Jaccard similarity at or above the threshold, or the shorter text at
+        least CONTAINMENT inside the longer (a trimmed copy). Otherwise the signatures'
+        estimate of Jaccard similarity decides."""
         slot = self._slots.get(key)
         if slot is not None:
             self._slots.move_to_end(key)
             return NearDupMatch(self._clusters[slot], None, 1.0)
-        bands = band_hashes(signature)
+        bands = self._band(signature)
         candidates = self._candidate_slots(bands)
         best: tuple[float, str, str] | None = None
         if len(candidates):
             agree = np.count_nonzero(self._sigs[candidates] == signature, axis=1)
             for index, equal in zip(candidates.tolist(), agree.tolist(), strict=True):
                 score = equal / NUM_PERM
+                theirs = self._shingles[index]
+                if shingles is not None and theirs is not None:
+                    score, contained = exact_similarity(shingles, theirs)
+                    if score < self.threshold and contained >= CONTAINMENT:
+                        score = max(score, self.threshold)  # a trimmed copy
                 if score < self.threshold:
                     continue
                 other, cluster = self._keys[index], self._clusters[index]
@@ -113,29 +163,32 @@ class NearDupIndex:
                 if best is None or (-score, cluster, other) < (-best[0], best[1], best[2]):
                     best = (score, cluster, other)
         cluster = best[1] if best else key
-        self._insert(key, signature, bands, cluster)
+        self._insert(key, signature, bands, cluster, shingles)
         return NearDupMatch(cluster, best[2] if best else None, best[0] if best else 0.0)
 
     def candidates(self, signature: np.ndarray) -> set[str]:
         """The stored stories sharing at least one whole band with `signature` (LSH candidates,
         before the Jaccard check)."""
-        return {self._keys[i] for i in self._candidate_slots(band_hashes(signature)).tolist()}
+        return {self._keys[i] for i in self._candidate_slots(self._band(signature)).tolist()}
 
     def _candidate_slots(self, bands: np.ndarray) -> np.ndarray:
         # Rows sharing at least one band hash (flat positions // BANDS), ascending.
         used = len(self._keys)
-        return np.unique(np.flatnonzero(self._bands[:used] == bands) // BANDS)
+        return np.unique(np.flatnonzero(self._bands[:used] == bands) // self.bands)
 
-    def _insert(self, key: str, signature: np.ndarray, bands: np.ndarray, cluster_id: str) -> None:
+    def _insert(self, key: str, signature: np.ndarray, bands: np.ndarray, cluster_id: str,
+                shingles: np.ndarray | None) -> None:
         if len(self._slots) >= self.max_items:  # full: the least recently seen story's slot
             old, slot = self._slots.popitem(last=False)
             self._keys[slot], self._clusters[slot] = key, cluster_id
+            self._shingles[slot] = shingles
         else:
             slot = len(self._keys)
             if slot == len(self._sigs):
                 self._grow()
             self._keys.append(key)
             self._clusters.append(cluster_id)
+            self._shingles.append(shingles)
         self._sigs[slot] = signature
         self._bands[slot] = bands
         self._slots[key] = slot
@@ -143,7 +196,7 @@ class NearDupIndex:
     def _grow(self) -> None:
         capacity = min(self.max_items, 2 * len(self._sigs))
         sigs = np.zeros((capacity, NUM_PERM), dtype=np.uint32)
-        bands = np.zeros((capacity, BANDS), dtype=np.uint64)
+        bands = np.zeros((capacity, self.bands), dtype=np.uint64)
         sigs[: len(self._sigs)] = self._sigs
         bands[: len(self._bands)] = self._bands
         self._sigs, self._bands = sigs, bands

@@ -20,10 +20,13 @@ import uuid
 import weakref
 from datetime import UTC, datetime
 
+from pymongo.errors import PyMongoError
 from scrapy import signals
+from scrapy.settings import SETTINGS_PRIORITIES
 
 from crawler.extensions.run_status import run_status
-from crawler.redact import public_name
+from crawler.redact import mask_setting, public_name
+from crawler.storage import for_crawler
 
 log = logging.getLogger(__name__)
 
@@ -109,17 +112,13 @@ class RunRecorder:
         return ext
 
     def spider_opened(self, spider) -> None:
-        from pymongo.errors import PyMongoError
-
-        from crawler.storage.store import Store
-
         self.started_at = datetime.now(UTC)
         spider.run_id = self.run_id
         stats = self.crawler.stats
         stats.set_value("run/id", self.run_id)
         args = dict(getattr(spider, "spider_args", {}) or {})
         try:
-            self.store = Store()
+            self.store = for_crawler(self.crawler)
             self.store.start_run(
                 spider.name, args, started_at=self.started_at, run_id=self.run_id,
                 job=self.job, trigger="schedule" if self.job else "manual",
@@ -135,8 +134,6 @@ class RunRecorder:
             self.store = None
 
     def spider_closed(self, spider, reason: str) -> None:
-        from pymongo.errors import PyMongoError
-
         stats = self.crawler.stats.get_stats()
         status = run_status(stats, reason)
         self.crawler.stats.set_value("run/status", status)
@@ -160,17 +157,10 @@ class RunRecorder:
             where = save_pending_end(self.run_id, fields)
             log.error("could not record the run's end (%s); %s", public_name(exc),
                       f"kept in {where} for replay" if where else "and the disk refused it too")
-        finally:
-            self.store.close()
-            self.store = None
 
 
 def _overrides(settings) -> dict[str, str]:
     """Settings given on the command line (-s): part of how the run was asked for."""
-    from scrapy.settings import SETTINGS_PRIORITIES
-
-    from crawler.redact import mask_setting
-
     floor = SETTINGS_PRIORITIES["cmdline"]
     return {name: mask_setting(name, value) for name, value in settings.items()
             if (settings.getpriority(name) or 0) >= floor and name != "CRAWLER_RUN_ID"}

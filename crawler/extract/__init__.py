@@ -14,10 +14,16 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from crawler.extract.model import LeadStory, PageExtraction, Teaser, lead_to_json, teaser_to_json
+from crawler.extract.model import (
+    LeadStory,
+    PageExtraction,
+    TeaserCard,
+    lead_to_json,
+    teaser_to_json,
+)
 from crawler.extract.pipeline import run
 
-__all__ = ["LeadStory", "PageExtraction", "Teaser", "extract", "lead_to_json", "teaser_to_json"]
+__all__ = ["LeadStory", "PageExtraction", "TeaserCard", "extract", "lead_to_json", "teaser_to_json"]
 
 
 def extract(

@@ -30,7 +30,7 @@ class LeadStory:
 
 
 @dataclass
-class Teaser:
+class TeaserCard:
     """A card that points at another story: related, trending, more-from."""
 
     headline: str | None = None
@@ -46,7 +46,7 @@ class Teaser:
 @dataclass
 class PageExtraction:
     lead: LeadStory | None
-    related: list[Teaser] = field(default_factory=list)
+    related: list[TeaserCard] = field(default_factory=list)
     # Why no lead was found, or other facts the crawl should count (e.g. "no_lead").
     problems: list[str] = field(default_factory=list)
 
@@ -73,7 +73,7 @@ def lead_to_json(lead: LeadStory | None) -> dict | None:
     }
 
 
-def teaser_to_json(teaser: Teaser) -> dict:
+def teaser_to_json(teaser: TeaserCard) -> dict:
     """The `crawler extract` contract's related object."""
     return {
         "headline": teaser.headline,

@@ -9,7 +9,7 @@ from crawler.extract import lang as langmod
 from crawler.extract import select, structured
 from crawler.extract.cards import CardFields, read_card
 from crawler.extract.lead import LeadDraft, find, headline
-from crawler.extract.model import LeadStory, PageExtraction, Teaser
+from crawler.extract.model import LeadStory, PageExtraction, TeaserCard
 from crawler.extract.parse import (
     Page,
     add_self_url,
@@ -191,16 +191,16 @@ def run(html, url: str | None, now: datetime, tz: str | None, profile, lang: str
     return PageExtraction(lead=lead, related=related, problems=problems)
 
 
-def _teasers(page: Page, chosen: list[Card], st, now, zone, page_lang) -> list[Teaser]:
+def _teasers(page: Page, chosen: list[Card], st, now, zone, page_lang) -> list[TeaserCard]:
     """One teaser per story: occurrences keyed by canonical URL, so a story shown in two widgets
     (other URL form, tracking, truncated title) is listed once and its copies fill the gaps."""
-    out: dict[str, Teaser] = {}
+    out: dict[str, TeaserCard] = {}
     tails = _path_tails(page, chosen)
     for c in chosen:
         f = c.fields
         if page.is_self(c.url):
             continue
-        t = Teaser(headline=f.headline, url=clean_link(c.url), source=f.source, published_raw=f.time_raw,
+        t = TeaserCard(headline=f.headline, url=clean_link(c.url), source=f.source, published_raw=f.time_raw,
                    summary=f.summary, image=page.absolute(f.image))
         key = tails.get(c.url) or page.key(c.url)
         if key in out:
@@ -212,7 +212,7 @@ def _teasers(page: Page, chosen: list[Card], st, now, zone, page_lang) -> list[T
         url = page.absolute(s.url)
         if not url or page.is_self(url) or is_listing_url(url, (page.url, page.canonical, page.key_base)):
             continue
-        t = Teaser(headline=s.headline, url=clean_link(url), source=s.publisher, published_raw=s.published,
+        t = TeaserCard(headline=s.headline, url=clean_link(url), source=s.publisher, published_raw=s.published,
                    summary=s.summary, image=page.absolute(s.image))
         key = page.key(url)
         if key in out:
@@ -261,7 +261,7 @@ def _truncated(short: str, full: str) -> bool:
     return len(stem) < len(full) and short.rstrip().endswith(("…", "...")) and full.startswith(stem)
 
 
-def _fill(into: Teaser, other: Teaser) -> None:
+def _fill(into: TeaserCard, other: TeaserCard) -> None:
     """Missing fields from another occurrence; a truncated headline gives way to the full one."""
     if into.headline and other.headline and _truncated(norm(into.headline), norm(other.headline)):
         into.headline = other.headline

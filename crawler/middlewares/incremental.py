@@ -12,7 +12,15 @@ Policy (`decide`, a pure function):
   CRAWLER_FRESHNESS_WINDOW setting; none by default = fetch everything) is skipped, unless a feed
   or sitemap lists it as modified after that fetch;
 - an older article page is re-fetched with If-None-Match / If-Modified-Since from the stored
-  ETag / Last-Modified, and a 304 answer only advances the story's last_seen_at.
+  ETag / Last-Modified, and a 304 answer only advances the story's last_seen_at;
+- a page that failed (5xx, 429, 408, a timeout or a lost connection) is fetched again on the next
+  run whatever its freshness; after repeated failures it waits a backoff that doubles per
+  failure (CRAWLER_FAILED_BACKOFF, capped by CRAWLER_FAILED_BACKOFF_MAX).
+
+A listing, feed or sitemap that is not fetched (304, or not due) still leads to its stories: the
+spider reports the links each one led to (the `links_found` signal) and they are kept in its
+state; NotModified and SkippedByPolicy carry them, so the spider schedules each story, which is
+then fetched or skipped by its own state (freshness window, failure, backoff).
 
 IncrementalMiddleware applies the policy to every request the spider marks with
 meta["crawl_kind"]; requests without that mark (robots.txt, anything a middleware adds) pass.
@@ -35,6 +43,7 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured
 
 from crawler.items import Article, PageSnapshot
 from crawler.redact import public_name
+from crawler.storage import for_crawler
 from crawler.urls import fingerprint
 
 log = logging.getLogger(__name__)
@@ -63,12 +72,27 @@ def parse_duration(value: Any) -> timedelta | None:
     return timedelta(seconds=seconds) if seconds else None
 
 
+# Sent by the spider with (url, links, children): the story links a listing, feed or sitemap led
+# to, and the sitemaps a sitemap index lists.
+links_found = object()
+
+# Answers that mean "try again later", not "gone".
+RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504, 520, 521, 522, 523, 524})
+
+
 class NotModified(IgnoreRequest):
-    """The server answered 304: nothing new, the story was only seen again."""
+    """The server answered 304: nothing new, the story was only seen again. `links` and
+    `children` are what the page led to when it was last read."""
+
+    def __init__(self, message: str, links: list[str] | None = None, children: list[str] | None = None):
+        super().__init__(message)
+        self.links = list(links or ())
+        self.children = list(children or ())
 
 
-class SkippedByPolicy(IgnoreRequest):
-    """Not fetched this run: fetched recently enough (freshness window or listing interval)."""
+class SkippedByPolicy(NotModified):
+    """Not fetched this run: fetched recently enough (freshness window or listing interval), or
+    waiting out a backoff after repeated failures."""
 
 
 @dataclass(frozen=True)
@@ -76,6 +100,8 @@ class Policy:
     freshness: timedelta | None = None
     listing_min: timedelta | None = None
     listing_max: timedelta | None = None
+    backoff: timedelta = timedelta(hours=1)
+    backoff_max: timedelta = timedelta(days=1)
 
     @property
     def adaptive(self) -> bool:
@@ -94,8 +120,13 @@ def decide(state: dict | None, kind: str, now: datetime, policy: Policy,
     """Fetch or skip one URL, and with which conditional headers. `state` is its fetch_state
     document (None: never fetched), `kind` the request's own hint, used until the state knows
     better."""
+    failures = (state or {}).get("failures") or 0
+    if failures:
+        wait = failure_backoff(failures, policy)
+        if wait and now - _aware(state["failed_at"]) < wait:
+            return Decision(False, "backoff", {})
     if not state or not state.get("last_fetched_at"):
-        return Decision(True, "new", {})
+        return Decision(True, "retry" if failures else "new", {})
     headers = {}
     if state.get("etag"):
         headers["If-None-Match"] = state["etag"]
@@ -112,9 +143,19 @@ def decide(state: dict | None, kind: str, now: datetime, policy: Policy,
         return Decision(True, "listing", headers)
     if listed_modified_at is not None and _aware(listed_modified_at) > last:
         return Decision(True, "listed_modified", headers)
+    if failures:
+        return Decision(True, "retry", headers)
     if policy.freshness is not None and now - last < policy.freshness:
         return Decision(False, "fresh", {})
     return Decision(True, "stale", headers)
+
+
+def failure_backoff(failures: int, policy: Policy) -> timedelta:
+    """How long a page waits after its n-th failure in a row: nothing after the first (the next
+    run tries again), then the backoff, doubled per further failure, up to the maximum."""
+    if failures <= 1:
+        return timedelta(0)
+    return min(policy.backoff * 2 ** (failures - 2), policy.backoff_max)
 
 
 def next_interval(previous_s: float, changed: bool, policy: Policy) -> float:
@@ -150,7 +191,7 @@ class IncrementalMiddleware:
     STORE_RETRY_INTERVAL seconds before the next read is tried: an outage costs the crawl one
     short wait per interval, not the driver's server-selection timeout per request."""
 
-    def __init__(self, crawler, store_factory=None):
+    def __init__(self, crawler):
         settings = crawler.settings
         if not settings.getbool("CRAWLER_INCREMENTAL", True):
             raise NotConfigured
@@ -161,7 +202,6 @@ class IncrementalMiddleware:
         self.retry_interval = settings.getfloat("STORE_RETRY_INTERVAL", 2.0)
         self._paused_until = 0.0  # monotonic time before which state is not read
         self._unread = 0  # pages fetched without their state in the current outage (0: none)
-        self._store_factory = store_factory
         self.store = None
         self.policy = Policy()
         self.pending: dict[str, dict[str, Any]] = {}
@@ -170,6 +210,7 @@ class IncrementalMiddleware:
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
+        crawler.signals.connect(self.links_found, signal=links_found)
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -186,20 +227,18 @@ class IncrementalMiddleware:
                                settings.get("CRAWLER_LISTING_MIN_INTERVAL")),
             listing_max=_first(getattr(profile, "listing_max_interval", None),
                                settings.get("CRAWLER_LISTING_MAX_INTERVAL")),
+            backoff=_first(settings.get("CRAWLER_FAILED_BACKOFF", "1h")) or timedelta(0),
+            backoff_max=_first(settings.get("CRAWLER_FAILED_BACKOFF_MAX", "1d")) or timedelta(0),
         )
         self.rules = getattr(spider, "url_rules", None)
-        from crawler.storage.store import Store
-
         try:
-            self.store = (self._store_factory or Store)()
+            self.store = for_crawler(self.crawler)
         except Exception as exc:  # the store pipeline reports an unreachable database itself
             log.warning("incremental state unavailable (%s): fetching everything", public_name(exc))
             self.store = None
 
     async def spider_closed(self, spider):
         await self._flush()
-        if self.store is not None:
-            self.store.close()
 
     # -- requests ---------------------------------------------------------------------------
     async def process_request(self, request, spider=None):
@@ -212,7 +251,8 @@ class IncrementalMiddleware:
         decision = decide(state, kind, now, self.policy, request.meta.get("listed_modified_at"))
         self.stats.inc_value(f"incremental/{decision.reason}")
         if not decision.fetch:
-            raise SkippedByPolicy(f"{decision.reason}: {request.url}")
+            self.stats.inc_value(f"policy/{decision.reason}")
+            raise SkippedByPolicy(f"{decision.reason}: {request.url}", *_led_to(state))
         request.meta["incremental_done"] = True
         request.meta["incremental_state"] = state
         for name, value in decision.headers.items():
@@ -227,16 +267,21 @@ class IncrementalMiddleware:
         state = request.meta.get("incremental_state") or {}
         key = fingerprint(request.url)
         update: dict[str, Any] = {"url": request.url, "last_fetched_at": now}
+        if response.status in RETRY_STATUSES:
+            await self._record(key, _failed(state, now))
+            return response
         if response.status == 304:
             self.stats.inc_value("incremental/not_modified")
+            self.stats.inc_value("policy/not_modified")
             if state.get("kind") in LISTING_KINDS:
                 update["interval_s"] = next_interval(state.get("interval_s") or 0, False, self.policy)
             if state.get("article_id"):
                 self.seen_ids[state["article_id"]] = now
             await self._record(key, update)
-            raise NotModified(f"not modified: {request.url}")
+            raise NotModified(f"not modified: {request.url}", *_led_to(state))
         if response.status != 200:
             return response
+        update["failures"] = 0
         digest = body_hash(response.body)
         update["body_hash"] = digest
         update["etag"] = _header(response, b"ETag")
@@ -248,6 +293,21 @@ class IncrementalMiddleware:
             update["interval_s"] = next_interval(state.get("interval_s") or 0, changed, self.policy)
         await self._record(key, update)
         return response
+
+    async def process_exception(self, request, exception, spider=None):
+        """A timeout or a lost connection is a failure the next run retries (see decide)."""
+        if request.meta.get("crawl_kind") is None or self.store is None:
+            return None
+        if isinstance(exception, IgnoreRequest):
+            return None
+        state = request.meta.get("incremental_state") or {}
+        await self._record(fingerprint(request.url), _failed(state, datetime.now(UTC)))
+        return None
+
+    def links_found(self, url: str, links: list[str], children: list[str] | None = None):
+        """What a listing, feed or sitemap led to, kept for runs in which it is not fetched."""
+        self._merge(fingerprint(url), {"links": list(dict.fromkeys(links)),
+                                       "children": list(dict.fromkeys(children or ()))})
 
     def item_scraped(self, item, response=None, spider=None):
         """Learn what a fetched page was: an article (and which story it keys) or a listing."""
@@ -321,6 +381,18 @@ def _first(*values: Any) -> timedelta | None:
         if parsed is not None:
             return parsed
     return None
+
+
+def _led_to(state: dict | None) -> tuple[list[str], list[str]]:
+    """The story links and child sitemaps a listing, feed or sitemap led to when last read."""
+    state = state or {}
+    return list(state.get("links") or ()), list(state.get("children") or ())
+
+
+def _failed(state: dict, now: datetime) -> dict[str, Any]:
+    """The state fields of one more failure in a row (retries within a run count once: each
+    attempt computes from the state read before the first)."""
+    return {"failures": (state.get("failures") or 0) + 1, "failed_at": now}
 
 
 def _header(response, name: bytes) -> str | None:

@@ -11,6 +11,7 @@ from crawler.urls import fingerprint
 from pipelines.dedup import DedupPipeline
 from pipelines.normalize import NormalizePipeline
 from tests.support.crawl import FIXTURES
+from tests.support.crawlers import crawler_with_store
 
 T0 = datetime(2025, 6, 16, 9, 0, tzinfo=UTC)
 PAIRS = {p["id"]: p for p in json.loads(
@@ -29,7 +30,7 @@ def _run(pipeline, items):
 
 
 def test_alias_and_cluster_then_rebuild_from_the_database(store):
-    pipe = DedupPipeline(store_factory=lambda: store)
+    pipe = DedupPipeline.from_crawler(crawler_with_store(store))
     pipe.open_spider()
     a = _article("https://paper.example/business/rates", STORY["a"])
     b = _article("https://paper.example/markets/rates-rise?utm_source=x", STORY["a"])
@@ -53,7 +54,7 @@ def test_alias_and_cluster_then_rebuild_from_the_database(store):
     assert store.count_articles({"cluster_id": a.fingerprint}) == 2
 
     # Next run: a fresh pipeline rebuilt from the database finds the alias and the cluster.
-    later = DedupPipeline(store_factory=lambda: store)
+    later = DedupPipeline.from_crawler(crawler_with_store(store))
     later.open_spider()
     again_b = _article("https://paper.example/markets/rates-rise", STORY["a"], at=T0 + timedelta(hours=1))
     third = _article("https://mirror.example/rates", STORY["b"] + " Extra closing line from the mirror.",

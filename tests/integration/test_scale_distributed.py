@@ -209,7 +209,7 @@ def test_redis_url_switches_scheduler_and_unset_leaves_it_alone(redis_url):
     def scheduler_for(extra: dict) -> tuple[str, str]:
         settings = get_project_settings()
         settings.setdict(extra, priority="cmdline")
-        assert "crawler.distributed.DistributedMode" in settings["ADDONS"]
+        assert "crawler.distributed.addon.DistributedMode" in settings["ADDONS"]
         DistributedMode().update_settings(settings)  # what Scrapy's add-on manager calls
         return settings["SCHEDULER"], settings["DUPEFILTER_CLASS"]
 
@@ -218,7 +218,8 @@ def test_redis_url_switches_scheduler_and_unset_leaves_it_alone(redis_url):
         assert scheduler_for({"REDIS_URL": None}) == (
             "scrapy.core.scheduler.Scheduler", "scrapy.dupefilters.RFPDupeFilter")
         assert scheduler_for({"REDIS_URL": redis_url}) == (
-            "crawler.distributed.DistributedScheduler", "crawler.distributed.RunDupeFilter")
+            "crawler.distributed.scheduler.DistributedScheduler",
+            "crawler.distributed.dupefilter.RunDupeFilter")
     finally:
         if env is not None:
             os.environ["REDIS_URL"] = env

@@ -8,13 +8,13 @@ import threading
 from datetime import UTC, datetime
 
 import scrapy
-from scrapy.utils.test import get_crawler
 
 from crawler.items import Teaser
 from crawler.storage import spill
 from crawler.storage.durable import DurableWriter
 from crawler.storage.store import Store
 from pipelines.store import StorePipeline
+from tests.support.crawlers import crawler_with_store
 from tests.support.store_items import prepared
 
 T0 = datetime(2026, 11, 29, 6, 0, tzinfo=UTC)
@@ -33,12 +33,10 @@ class _Spider(scrapy.Spider):
 def _gated_pipeline(mongo_uri, db_name, monkeypatch, tmp_path, **settings):
     """An open StorePipeline on the test database whose writes wait at a gate (the database is
     busy until the gate opens); `calls` records each write's size."""
-    monkeypatch.setenv("MONGO_URI", mongo_uri)
-    monkeypatch.setenv("MONGO_DB", db_name)
     monkeypatch.setenv("CRAWLER_DATA_DIR", str(tmp_path / "data"))
-    crawler = get_crawler(_Spider, {"STORE_FLUSH_INTERVAL": 3600, **settings})
-    spider = _Spider()
-    crawler.spider = spider
+    crawler = crawler_with_store(Store(mongo_uri, db_name),
+                                 {"STORE_FLUSH_INTERVAL": 3600, **settings}, _Spider)
+    spider = crawler.spider
     pipeline = StorePipeline.from_crawler(crawler)
     pipeline.open_spider(spider)
     gate, calls = threading.Event(), []
@@ -53,13 +51,14 @@ def _gated_pipeline(mongo_uri, db_name, monkeypatch, tmp_path, **settings):
     return crawler, spider, pipeline, gate, calls
 
 
-def _stored_then_dropped(mongo_uri, db_name) -> int:
-    check = Store(mongo_uri, db_name)
+def _stored_then_dropped(pipeline) -> int:
+    """Articles stored; then the test's database is dropped and the store closed."""
+    store = pipeline.store
     try:
-        return check.count_articles()
+        return store.count_articles()
     finally:
-        check.client.drop_database(db_name)
-        check.close()
+        store.client.drop_database(store.db.name)
+        store.close()
 
 
 def test_batches_sealed_during_a_slow_write_are_merged(mongo_uri, db_name, monkeypatch, tmp_path):
@@ -82,7 +81,7 @@ def test_batches_sealed_during_a_slow_write_are_merged(mongo_uri, db_name, monke
     stats = crawler.stats.get_stats()
     assert stats["store/batches"] == 2 and stats["store/batches_merged"] == 3
     assert stats["store/new"] == 50
-    assert _stored_then_dropped(mongo_uri, db_name) == 50
+    assert _stored_then_dropped(pipeline) == 50
     assert not list(spill.journal_dir().glob("*.jsonl"))  # every journal file committed
     assert not spill.pending()
 
@@ -150,4 +149,4 @@ def test_a_busy_database_holds_the_crawl_once_a_full_batch_waits(mongo_uri, db_n
 
     asyncio.run(main())
     assert sum(calls) == 200 and max(calls) <= 20
-    assert _stored_then_dropped(mongo_uri, db_name) == 200
+    assert _stored_then_dropped(pipeline) == 200

@@ -244,3 +244,20 @@ def test_truncated_feed_is_reported_once_and_what_was_read_kept():
     assert len(broken) == 1, doc.problems
     assert "3 entries recovered" in broken[0]
     assert not [p for p in parse_discovery(ZONED_RSS, BASE, now=NOW).problems]
+
+
+def test_failed_pages_are_retried_next_run_then_back_off():
+    from crawler.middlewares.incremental import failure_backoff
+
+    policy = Policy(freshness=timedelta(hours=6), backoff=timedelta(hours=1), backoff_max=timedelta(hours=3))
+    once = {"failures": 1, "failed_at": NOW - timedelta(minutes=1)}
+    assert decide(once, "page", NOW, policy).reason == "retry"  # never fetched: retried next run
+    fetched_then_failed = {**_state("article", timedelta(minutes=5)), **once}
+    assert decide(fetched_then_failed, "page", NOW, policy).fetch  # failure beats freshness
+    twice = {"failures": 2, "failed_at": NOW - timedelta(minutes=30)}
+    assert decide(twice, "page", NOW, policy).reason == "backoff"
+    assert decide({**twice, "failed_at": NOW - timedelta(minutes=61)}, "page", NOW, policy).fetch
+    assert [failure_backoff(n, policy) for n in (1, 2, 3, 4, 5)] == [
+        timedelta(0), timedelta(hours=1), timedelta(hours=2), timedelta(hours=3), timedelta(hours=3)]
+    healed = {**_state("article", timedelta(minutes=5)), "failures": 0, "failed_at": NOW}
+    assert decide(healed, "page", NOW, policy).reason == "fresh"

@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from crawler.extract import LeadStory, PageExtraction, Teaser, extract
-from crawler.page_faults import XML_INVALID, XML_INVALID_REF
+from crawler.extract import LeadStory, PageExtraction, TeaserCard, extract
+from spiders.page_faults import XML_INVALID, XML_INVALID_REF
 from tests.support.crawl import FIXTURES
 
 LAYOUTS = sorted((FIXTURES / "layouts").glob("*.html"))
@@ -63,7 +63,7 @@ def mutated_page(draw) -> bytes:
 
 
 # Characters lxml's tree API rejects; extract() gives up on pages holding one beside an element
-# it strips (pinned below, reported; the crawl path drops them first: crawler.page_faults).
+# it strips (pinned below, reported; the crawl path drops them first: spiders.page_faults).
 
 
 def _check(result, html=None) -> None:
@@ -82,7 +82,7 @@ def _check(result, html=None) -> None:
         assert lead.published_at is None or lead.published_at.tzinfo is not None
     assert isinstance(result.related, list)
     for teaser in result.related:
-        assert isinstance(teaser, Teaser)
+        assert isinstance(teaser, TeaserCard)
         for name in ("headline", "url", "source", "published_raw", "summary", "image"):
             assert getattr(teaser, name) is None or isinstance(getattr(teaser, name), str), name
         assert teaser.published_at is None or teaser.published_at.tzinfo is not None

@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from crawler.items import Article, PageSnapshot
-from crawler.page_faults import looks_binary
 from crawler.schedule import crontab
 from crawler.schedule.jobs import Job
 from pipelines.normalize import NormalizePipeline, cap
+from spiders.page_faults import looks_binary
 
 
 def test_a_nul_byte_in_an_article_does_not_make_it_binary():

@@ -1,0 +1,57 @@
+"""The shared request queue: pops leased to a worker, meta that cannot be pickled kept out."""
+
+from __future__ import annotations
+
+import logging
+import pickle
+import uuid
+
+from scrapy import Request
+from scrapy_redis.queue import PriorityQueue
+
+from crawler.distributed.keys import LEASE, LOCAL_META
+
+log = logging.getLogger(__name__)
+
+# Pop the best request and lease it to this worker, clearing its idle flag, atomically.
+_POP = """
+local r = redis.call('ZRANGE', KEYS[1], 0, 0)
+if #r == 0 then return false end
+redis.call('ZREM', KEYS[1], r[1])
+redis.call('HSET', KEYS[2], ARGV[1], r[1])
+redis.call('DEL', KEYS[3])
+return r[1]
+"""
+class SafeQueue(PriorityQueue):
+    """scrapy-redis's priority queue, with pops leased to a worker and unpicklable meta kept out."""
+
+    worker_id = ""
+    lease_key = ""
+    idle_key = ""
+
+    def _encode_request(self, request: Request) -> bytes:
+        obj = request.to_dict(spider=self.spider)
+        meta = obj.get("meta") or {}
+        dropped = [k for k in LOCAL_META if k in meta]
+        for key in list(meta):
+            if key in dropped:
+                continue
+            try:
+                pickle.dumps(meta[key], protocol=-1)
+            except Exception:  # noqa: BLE001 (anything a __reduce__ may raise)
+                dropped.append(key)
+        if dropped:
+            log.warning("request %s: meta %s cannot cross processes; sent to the shared queue "
+                        "without it", request.url, ", ".join(sorted(dropped)))
+            obj["meta"] = {k: v for k, v in meta.items() if k not in dropped}
+        obj.get("meta", {}).pop(LEASE, None)
+        return self.serializer.dumps(obj)
+
+    def pop(self, timeout: int = 0) -> Request | None:
+        lease = uuid.uuid4().hex
+        data = self.server.eval(_POP, 3, self.key, self.lease_key, self.idle_key, lease)
+        if not data:
+            return None
+        request = self._decode_request(data)
+        request.meta[LEASE] = lease
+        return request
