@@ -181,9 +181,9 @@ class StorePipeline:
         self.stats.set_value("run/journal_unwritable", True)
         log.error("stopping the crawl: %s", spill.describe_disk_error(
             failure, spill.journal_dir(), _min_free(self.crawler.settings)))
-        engine = self.crawler.engine
-        engine.pause()
-        asyncio.ensure_future(engine.close_spider_async(reason="journal_unwritable"))
+        # Closing makes the engine take no new request from the scheduler at once; responses in
+        # flight are still scraped, and their items held (DurableWriter).
+        asyncio.ensure_future(self.crawler.engine.close_spider_async(reason="journal_unwritable"))
 
     def _prune(self) -> None:
         self._writes = [w for w in self._writes if not w.done()]

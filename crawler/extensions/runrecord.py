@@ -13,6 +13,7 @@ that stamp items with it (pages.run_id) call run_id_for(crawler).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import socket
@@ -133,7 +134,7 @@ class RunRecorder:
             log.error("could not record the run's start: %s", exc)
             self.store = None
 
-    def spider_closed(self, spider, reason: str) -> None:
+    async def spider_closed(self, spider, reason: str) -> None:
         stats = self.crawler.stats.get_stats()
         status = run_status(stats, reason)
         self.crawler.stats.set_value("run/status", status)
@@ -150,7 +151,9 @@ class RunRecorder:
             "errors": run_errors(stats),
         }
         try:
-            self.store.finish_run(self.run_id, **fields)
+            # In a thread: an absent database makes the driver wait for its timeout, and the
+            # reactor must not stand still meanwhile (its timers would fire late, together).
+            await asyncio.to_thread(self.store.finish_run, self.run_id, **fields)
         except PyMongoError as exc:
             # The database is away at the end: the record waits on disk with the spills, and
             # the next replay (in the next run, or `crawler db replay`) completes it.
