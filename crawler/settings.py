@@ -1,34 +1,33 @@
-"""Scrapy settings for the crawler.
+"""Scrapy settings for the crawler: each default once, nothing read from the environment here.
 
-Every setting here may be overridden without editing code: from the environment as
-CRAWLER_<NAME> (a JSON value, or a plain string), from the command line with `-s NAME=VALUE`,
-or per spider. MONGO_URI / MONGO_DB / CRAWLER_DATA_DIR select the database and data directory.
+Every setting (these and Scrapy's own) may be overridden without editing code: from the
+environment as CRAWLER_<NAME> (crawler.environment, applied like -s), from the command line with
+`-s NAME=VALUE`, or per spider. Precedence: defaults < spider < environment < -s.
+MONGO_URI / MONGO_DB / CRAWLER_DATA_DIR select the database and data directory (crawler.config).
 """
 
 from __future__ import annotations
 
-import json
-import os
+from crawler.render.browser import DEFAULT_CHROMIUM
+from crawler.render.browser import QUIET_ARGS as CHROMIUM_QUIET_ARGS
 
 BOT_NAME = "newscrawler"
 SPIDER_MODULES = ["spiders"]
 NEWSPIDER_MODULE = "spiders"
-COMMANDS_MODULE = "crawler.scrapy_commands"
+COMMANDS_MODULE = "crawler.cli.scrapy_commands"
 
 USER_AGENT = "newscrawler/0.1 (+https://example.invalid/newscrawler)"
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 8
 # Scrapy starts this many worker tasks for every response's output, however few objects it
-# yields (default 100). A page yields about 25 (a lead, ten teasers, a snapshot, a dozen links),
-# and the pipelines do not wait on I/O per item, so 16 workers lose nothing and save the event
-# loop about 85 tasks per page.
+# yields (default 100). A page yields a few dozen objects and the pipelines do not wait on I/O
+# per item, so fewer workers lose nothing and spare the event loop (docs/operations.md).
 CONCURRENT_ITEMS = 16
 # Bytes of responses Scrapy's scraper holds while their items go through the pipelines (default
 # 5 MB). When the database is behind, the store pipeline makes items wait, their responses stay
-# here, and fetching pauses at this size: 1 MB holds about 70 daily8-sized pages with their items
-# instead of 360 (measured peak RSS of a 5,000-page crawl: 249 MB against 303 MB). Parsing is
-# synchronous, so a fast database never comes near it.
+# here, and fetching pauses at this size: a smaller bound keeps a long crawl's memory down
+# (docs/operations.md). Parsing is synchronous, so a fast database never comes near it.
 SCRAPER_SLOT_MAX_ACTIVE_SIZE = 1_000_000
 DOWNLOAD_DELAY = 0
 DOWNLOAD_TIMEOUT = 30
@@ -64,12 +63,36 @@ CRAWLER_MAX_DEPTH = 3
 CRAWLER_DEFAULT_TZ = "UTC"
 
 
-# -- Operations (issue 7): run records, progress lines, scheduled runs ----------------------
+# -- Components -------------------------------------------------------------------------------
+# The environment add-on first: the distributed add-on reads REDIS_URL, which it may set.
+ADDONS = {
+    "crawler.environment.EnvironmentSettings": 0,
+    "crawler.distributed.addon.DistributedMode": 100,
+}
 EXTENSIONS = {
-    **globals().get("EXTENSIONS", {}),
+    "crawler.extensions.jobstate.CrashSafeJobdir": -1,
+    # Scrapy's memory checks, counting the browser's processes too (MEMUSAGE_* settings apply).
+    "scrapy.extensions.memusage.MemoryUsage": None,
+    "crawler.render.memory.BrowserMemoryUsage": 0,
     "crawler.extensions.runrecord.RunRecorder": 100,  # the runs document of every crawl
     "crawler.extensions.progress.ProgressLog": 500,
 }
+DOWNLOADER_MIDDLEWARES = {
+    # Scrapy's own lets requests that wait for robots.txt through unchecked
+    # (crawler/middlewares/robots.py).
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.middlewares.robots.RobotsTxtMiddleware": 100,
+    # After redirects are followed (600), before retries (550): sees 200 and 304 answers.
+    "crawler.middlewares.incremental.IncrementalMiddleware": 580,
+    "crawler.middlewares.redirect_loops.RedirectLoopMiddleware": 650,
+}
+DOWNLOAD_HANDLERS = {
+    # Rendered requests go to Chromium, every other one to Scrapy's HTTP/1.1 client.
+    "http": "crawler.render.handler.RenderDownloadHandler",
+    "https": "crawler.render.handler.RenderDownloadHandler",
+}
+
+# -- Operations: run records, progress lines, scheduled runs ----------------------------------
 # Seconds between progress lines (pages, items, rate) in a crawl's log; 0 turns them off.
 CRAWLER_PROGRESS_INTERVAL = 10
 # Run id and job name of a scheduled crawl; the scheduler passes them with -s.
@@ -87,21 +110,14 @@ CRAWLER_SCHEDULE_GRACE = 600
 # On SIGTERM the scheduler forwards it to running crawls and waits this long before killing them.
 CRAWLER_SCHEDULE_STOP_TIMEOUT = 30
 
-# -- Rendering pages that need JavaScript (issue 5: crawler/render/) --------------------------
+# -- Rendering pages that need JavaScript (crawler/render/) ------------------------------------
 # Requests with meta playwright=True are rendered in headless Chromium; every other request goes
 # to Scrapy's own HTTP/1.1 client inside the same handler. Nothing browser-related starts until
-# the first page that needs it. CRAWLER_CHROMIUM (env) names the browser executable.
-CRAWLER_CHROMIUM = os.environ.get("CRAWLER_CHROMIUM") or "/usr/bin/chromium"
-from crawler.render.browser import QUIET_ARGS as CHROMIUM_QUIET_ARGS  # noqa: E402
-
-DOWNLOAD_HANDLERS = {
-    **globals().get("DOWNLOAD_HANDLERS", {}),
-    "http": "crawler.render.handler.RenderDownloadHandler",
-    "https": "crawler.render.handler.RenderDownloadHandler",
-}
+# the first page that needs it. The browser executable, unless PLAYWRIGHT_LAUNCH_OPTIONS names
+# one (executable_path).
+CRAWLER_CHROMIUM = DEFAULT_CHROMIUM
 PLAYWRIGHT_BROWSER_TYPE = "chromium"
 PLAYWRIGHT_LAUNCH_OPTIONS = {
-    "executable_path": CRAWLER_CHROMIUM,
     "headless": True,
     # Headless as root (--no-sandbox) and quiet on the network: crawler/render/browser.py.
     "args": list(CHROMIUM_QUIET_ARGS),
@@ -124,14 +140,8 @@ RENDER_CONTEXT_OPTIONS = {"accept_downloads": False, "service_workers": "block"}
 PLAYWRIGHT_ABORT_REQUEST = "crawler.render.blocking.should_abort"
 RENDER_BLOCK_RESOURCE_TYPES = ["image", "media", "font"]
 RENDER_BLOCK_HOSTS: list[str] = []  # empty: crawler.render.blocking.DEFAULT_HOSTS
-# Scrapy's memory checks, counting the browser's processes too (MEMUSAGE_* settings apply).
-EXTENSIONS = {
-    **globals().get("EXTENSIONS", {}),
-    "scrapy.extensions.memusage.MemoryUsage": None,
-    "crawler.render.memory.BrowserMemoryUsage": 0,
-}
 
-# -- Faults (issue 8): database outages, crashes, hostile pages ----------------------------
+# -- Faults: database outages, crashes, hostile pages -----------------------------------------
 # Every item the store pipeline accepts is journaled on disk (<data dir>/spill/journal) before
 # it is buffered, so a killed crawler loses nothing; the next run replays the journal.
 STORE_JOURNAL = True
@@ -155,19 +165,8 @@ CRAWLER_MAX_BODY_CHARS = 2_000_000
 CRAWLER_RESUMABLE = False
 # Hops before a redirect chain is given up; loops back to a visited URL stop at once.
 REDIRECT_MAX_TIMES = 10
-DOWNLOADER_MIDDLEWARES = {
-    **globals().get("DOWNLOADER_MIDDLEWARES", {}),
-    # Scrapy's own lets requests that wait for robots.txt through unchecked (crawler/middlewares/robots.py).
-    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
-    "crawler.middlewares.robots.RobotsTxtMiddleware": 100,
-    "crawler.middlewares.redirect_loops.RedirectLoopMiddleware": 650,
-}
-EXTENSIONS = {
-    **globals().get("EXTENSIONS", {}),
-    "crawler.extensions.jobstate.CrashSafeJobdir": -1,
-}
 
-# -- Discovery and deduplication (issue 6): feeds, sitemaps, near-duplicates, incremental -------
+# -- Discovery and deduplication: feeds, sitemaps, near-duplicates, incremental ----------------
 # Incremental crawling (crawler/middlewares/incremental.py): state per URL in the fetch_state collection.
 # False fetches everything and keeps no state.
 CRAWLER_INCREMENTAL = True
@@ -192,16 +191,11 @@ CRAWLER_INCREMENTAL_BATCH = 100
 CRAWLER_NEARDUP_THRESHOLD = 0.5
 CRAWLER_NEARDUP_MAX_ITEMS = 20_000  # about 6 kB each
 CRAWLER_DEDUP_REBUILD_LIMIT = 20_000
-DOWNLOADER_MIDDLEWARES = {
-    **globals().get("DOWNLOADER_MIDDLEWARES", {}),
-    # After redirects are followed (600), before retries (550): sees 200 and 304 answers.
-    "crawler.middlewares.incremental.IncrementalMiddleware": 580,
-}
 
 # -- Distributed mode (scrapy-redis; crawler/distributed/) --------------------------------
 # Set REDIS_URL (env REDIS_URL or CRAWLER_REDIS_URL, or -s REDIS_URL=redis://host:6379/0) and
 # every worker shares one request queue and duplicate filter in Redis. Unset: single process.
-REDIS_URL = os.environ.get("REDIS_URL") or None
+REDIS_URL = None
 # Redis key prefix of one crawl; %(spider)s is the spider's name.
 CRAWLER_REDIS_PREFIX = "newscrawler:%(spider)s"
 # Seconds a worker's heartbeat lives; a worker silent longer has its requests re-queued.
@@ -212,18 +206,3 @@ CRAWLER_REDIS_IDLE_POLL = 1.0
 CRAWLER_REDIS_MAX_IDLE = 0
 # Serialise database writes across workers (needed on FerretDB; false on real MongoDB).
 CRAWLER_REDIS_WRITE_LOCK = True
-ADDONS = {**globals().get("ADDONS", {}), "crawler.distributed.addon.DistributedMode": 100}
-
-
-def _from_env(namespace: dict) -> None:
-    for name in [n for n in namespace if n.isupper()]:
-        raw = os.environ.get(f"CRAWLER_{name}") if not name.startswith("CRAWLER_") else os.environ.get(name)
-        if raw is None:
-            continue
-        try:
-            namespace[name] = json.loads(raw)
-        except ValueError:
-            namespace[name] = raw
-
-
-_from_env(globals())

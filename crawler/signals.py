@@ -13,3 +13,7 @@ store_opened = object()
 # Sent after each batch is written or spilled, with `pages` = the batch's PageSnapshots:
 # distributed mode releases those pages' leases only once their items are safe.
 store_flushed = object()
+
+# Sent by a spider with (url, links, children): the story links a listing, feed or sitemap led
+# to, and the sitemaps a sitemap index lists.
+links_found = object()

@@ -15,7 +15,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
 
@@ -222,7 +222,6 @@ def declared_canonical(page_url: str, declared: list[str | None], rules: UrlRule
     misconfigured template) is not honoured: the copy stays its own story, and near-duplicate
     clustering groups it with the original instead. Relative declarations resolve against the page.
     """
-    from urllib.parse import urljoin
 
     for candidate in declared:
         if not candidate or not candidate.strip():

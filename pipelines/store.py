@@ -21,6 +21,7 @@ import time
 
 from pymongo.errors import PyMongoError
 
+from crawler import settings as defaults
 from crawler.extensions.runrecord import (  # noqa: F401 (re-exported)
     record_replay,
     run_counts,
@@ -87,10 +88,10 @@ class StorePipeline:
     @classmethod
     def from_crawler(cls, crawler):
         settings = crawler.settings
-        return cls(crawler, settings.getint("STORE_BATCH_SIZE", 500),
-                   settings.getfloat("STORE_FLUSH_INTERVAL", 5.0),
-                   settings.getint("STORE_MAX_PENDING", 1),
-                   settings.getint("STORE_MAX_BATCH", 2000))
+        return cls(crawler, settings.getint("STORE_BATCH_SIZE", defaults.STORE_BATCH_SIZE),
+                   settings.getfloat("STORE_FLUSH_INTERVAL", defaults.STORE_FLUSH_INTERVAL),
+                   settings.getint("STORE_MAX_PENDING", defaults.STORE_MAX_PENDING),
+                   settings.getint("STORE_MAX_BATCH", defaults.STORE_MAX_BATCH))
 
     def open_spider(self, spider=None):
         spider = spider or self.crawler.spider
@@ -113,10 +114,10 @@ class StorePipeline:
         settings = self.crawler.settings
         self.writer = DurableWriter(
             self.store, self.stats, self.run_id,
-            retry_interval=settings.getfloat("STORE_RETRY_INTERVAL", 2.0),
-            probe_timeout=settings.getfloat("STORE_PROBE_TIMEOUT", 1.0),
-            journal=settings.getbool("STORE_JOURNAL", True),
-            close_wait=settings.getfloat("STORE_CLOSE_WAIT", 30.0),
+            retry_interval=settings.getfloat("STORE_RETRY_INTERVAL", defaults.STORE_RETRY_INTERVAL),
+            probe_timeout=settings.getfloat("STORE_PROBE_TIMEOUT", defaults.STORE_PROBE_TIMEOUT),
+            journal=settings.getbool("STORE_JOURNAL", defaults.STORE_JOURNAL),
+            close_wait=settings.getfloat("STORE_CLOSE_WAIT", defaults.STORE_CLOSE_WAIT),
         )
         self._stopping = False
         if settings.getbool("STORE_JOURNAL", True):

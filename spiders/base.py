@@ -16,8 +16,9 @@ from scrapy.http import Response
 
 from crawler.extract import PageExtraction, extract
 from crawler.items import Article, PageSnapshot, Teaser
-from crawler.middlewares.incremental import NotModified, links_found
+from crawler.middlewares.fetch_skips import NotModified
 from crawler.render import hook as render_hook
+from crawler.signals import links_found
 from crawler.sites import SiteProfile
 from crawler.urls import canonical_url, declared_canonical, fetch_url
 from spiders.discovery import DiscoveryMixin, incremental_skip

@@ -22,7 +22,8 @@ from w3lib.url import canonicalize_url
 
 from crawler.discovery import parse_discovery
 from crawler.items import Teaser
-from crawler.middlewares.incremental import NotModified, SkippedByPolicy, links_found
+from crawler.middlewares.fetch_skips import NotModified, SkippedByPolicy
+from crawler.signals import links_found
 from crawler.urls import UrlRules, fetch_url
 from spiders.responses import response_time
 

@@ -21,7 +21,7 @@ from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTi
 from twisted.internet.error import TimeoutError as TwistedTimeoutError
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom
 
-from crawler.redact import public_name
+from crawler.error_names import public_name
 
 # Kinds that are policy, not failure: the run is not partial because of them.
 NOT_FAILURES = {"robots"}

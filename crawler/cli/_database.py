@@ -7,8 +7,14 @@ from __future__ import annotations
 
 import sys
 
+import pymongo
+from pymongo.errors import PyMongoError
+
 from crawler import config
-from crawler.redact import mongo_uri_problem
+from crawler.extensions.runrecord import mark_dead_runs
+from crawler.storage import embedded_db
+from crawler.storage.store import Store
+from crawler.storage.uri_check import mongo_uri_problem
 
 EXIT_NO_DATABASE = 1
 EXIT_BAD_CONFIG = 2
@@ -16,7 +22,6 @@ EXIT_BAD_CONFIG = 2
 
 def no_database_message() -> str:
     """Why there is no embedded database to read: no data directory, or none running in it."""
-    from crawler.storage import embedded_db
 
     data = config.data_dir()
     if not data.exists():
@@ -32,8 +37,6 @@ def no_database_message() -> str:
 
 def open_for_reading(command: str):
     """(Store, 0), or (None, exit status) after one line on stderr."""
-    from crawler.storage import embedded_db
-    from crawler.storage.store import Store
 
     uri = config.mongo_uri_from_env()
     if uri:
@@ -53,12 +56,7 @@ def last_runs_by_job(names: list[str]) -> dict[str, dict]:
     """The newest `runs` document of each scheduled job, whoever started it (the daemon or a
     crontab line), after marking runs whose process is gone; {} when no database answers (a
     listing does not start one, nor fail for want of one)."""
-    import pymongo
-    from pymongo.errors import PyMongoError
 
-    from crawler.extensions.runrecord import mark_dead_runs
-    from crawler.storage import embedded_db
-    from crawler.storage.store import Store
 
     uri = config.mongo_uri_from_env()
     if uri is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 
 NAME = "crawl"
 HELP = "run a spider (same as `scrapy crawl`); exit status non-zero when the run failed"
@@ -19,6 +20,7 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 def scrapy_main(argv: list[str]) -> int:
     """Run Scrapy's command line in-process with this project's settings; its exit status."""
+    # loaded on use: a verb imports only what it needs, so `crawler timestamps` stays quick
     from scrapy.cmdline import execute
 
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
@@ -31,6 +33,7 @@ def scrapy_main(argv: list[str]) -> int:
 
 def _settings(scrapy_args: list[str]):
     """The project settings with the command line's -s overrides, as the crawl will see them."""
+    # loaded on use: a verb imports only what it needs, so `crawler timestamps` stays quick
     from scrapy.utils.project import get_project_settings
 
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
@@ -48,9 +51,8 @@ def _settings(scrapy_args: list[str]):
 
 
 def run(args: argparse.Namespace) -> int:
-    import sys
-
-    from crawler.scrapy_commands.crawl import preflight
+    # loaded on use: a verb imports only what it needs, so `crawler timestamps` stays quick
+    from crawler.cli.scrapy_commands.crawl import preflight
 
     # Checked here too, before Scrapy logs anything, so a cron mail holds one clear line.
     problem = preflight(_settings(args.scrapy_args))

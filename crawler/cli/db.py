@@ -6,8 +6,6 @@ import argparse
 import sys
 
 from crawler import config
-from crawler.cli._database import EXIT_BAD_CONFIG, no_database_message
-from crawler.redact import mongo_uri_problem
 from crawler.storage import embedded_db, spill
 
 NAME = "db"
@@ -19,6 +17,10 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # loaded on use: a verb imports only what it needs, so `crawler timestamps` stays quick
+    from crawler.cli._database import EXIT_BAD_CONFIG
+    from crawler.storage.uri_check import mongo_uri_problem
+
     external = config.mongo_uri_from_env()
     try:
         if args.action == "up":
@@ -54,6 +56,10 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _status(external: str | None) -> int:
+    # loaded on use: a verb imports only what it needs, so `crawler timestamps` stays quick
+    from crawler.cli._database import no_database_message
+
+    # loaded on use: a verb imports only what it needs, so `crawler timestamps` stays quick
     from crawler.storage.store import Store, StoreUnavailable
 
     if external:
@@ -88,8 +94,10 @@ def _replay() -> int:
     """Store what outages and killed crawls left on disk (spills, and journals whose crawler is
     gone), say exactly what was stored and what could not be, and bring the records of the runs
     they belong to up to date. Idempotent: replaying what is already stored changes nothing."""
+    # loaded on use: a verb imports only what it needs, so `crawler timestamps` stays quick
     from pymongo.errors import PyMongoError
 
+    # loaded on use, as above
     from crawler.extensions.runrecord import record_replay
     from crawler.redact import public_name
     from crawler.storage.store import Store, StoreUnavailable
@@ -99,6 +107,9 @@ def _replay() -> int:
         print(f"nothing to replay in {spill.spill_dir()}")
         return 0
     # A writing command: it starts the embedded database when it is not running.
+    from crawler.cli._database import EXIT_BAD_CONFIG  # loaded on use, as above
+    from crawler.storage.uri_check import mongo_uri_problem  # loaded on use, as above
+
     problem = mongo_uri_problem(config.mongo_uri_from_env() or "mongodb://127.0.0.1/")
     if problem:
         print(f"crawler db replay: {problem}", file=sys.stderr)

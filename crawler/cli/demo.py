@@ -31,13 +31,15 @@ def _port_free(port: int) -> bool:
 
 def run(args: argparse.Namespace) -> int:
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
+    # loaded on use: a verb imports only what it needs, so `crawler timestamps` stays quick
     from scrapy.crawler import CrawlerProcess
     from scrapy.utils.project import get_project_settings
 
+    # loaded on use: a verb imports only what it needs, so `crawler timestamps` stays quick
     from crawler import config
+    from crawler.cli.scrapy_commands.crawl import preflight
     from crawler.demo_site import DemoSite, FixtureServer
     from crawler.extensions.run_status import exit_code
-    from crawler.scrapy_commands.crawl import preflight
     from crawler.storage.store import Store
 
     problem = preflight()

@@ -92,8 +92,10 @@ def csv_row(doc: dict) -> list[str]:
 
 
 def run(args: argparse.Namespace) -> int:
+    # loaded on use: a verb imports only what it needs, so `crawler timestamps` stays quick
     from pymongo.errors import PyMongoError
 
+    # loaded on use: a verb imports only what it needs, so `crawler timestamps` stays quick
     from crawler.cli._database import open_for_reading
     from crawler.redact import mask_uri, public_name
     from crawler.storage.store import StoreUnavailable

@@ -87,6 +87,7 @@ def _read_file(name: str) -> str:
 def _profile_for(url: str | None):
     if not url:
         return None
+    # loaded on use: a verb imports only what it needs, so `crawler timestamps` stays quick
     from crawler.sites import profile_for_url
 
     return profile_for_url(url)
@@ -95,6 +96,7 @@ def _profile_for(url: str | None):
 def extract_one(item: str, args: argparse.Namespace, rendered=None) -> dict:
     """One input -> one output object; never raises. `rendered` is the input's render result
     (crawler.render.oneshot.Rendered) when --render was given."""
+    # loaded on use: a verb imports only what it needs, so `crawler timestamps` stays quick
     from crawler.extract import extract
     from crawler.extract.model import lead_to_json, teaser_to_json
 
@@ -126,6 +128,7 @@ def extract_one(item: str, args: argparse.Namespace, rendered=None) -> dict:
 
 
 def _render_all(items: list[str]) -> list:
+    # loaded on use: a verb imports only what it needs, so `crawler timestamps` stays quick
     from crawler.render.oneshot import render_inputs
 
     def profile_for(url: str):

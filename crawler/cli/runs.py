@@ -69,6 +69,7 @@ def row(run: dict) -> dict[str, str]:
 
 
 def run(args: argparse.Namespace) -> int:
+    # loaded on use: a verb imports only what it needs, so `crawler timestamps` stays quick
     from crawler.cli._database import open_for_reading
     from crawler.cli.export import jsonable
     from crawler.cli.schedule import print_table

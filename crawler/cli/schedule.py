@@ -36,6 +36,7 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # loaded on use: a verb imports only what it needs, so `crawler timestamps` stays quick
     from crawler.schedule import jobs as jobs_mod
 
     path = args.file or jobs_mod.default_path()
@@ -58,26 +59,29 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _settings():
-    from crawler import settings
+    # loaded on use: a verb imports only what it needs, so `crawler timestamps` stays quick
+    from crawler.environment import project_settings
 
-    return settings
+    return project_settings()
 
 
 def _run(jobs, path: Path) -> int:
+    # loaded on use: a verb imports only what it needs, so `crawler timestamps` stays quick
     from crawler.schedule.daemon import Daemon
 
     logging.basicConfig(level=logging.INFO, stream=sys.stderr,
                         format="%(asctime)s [%(name)s] %(levelname)s: %(message)s")
     s = _settings()
-    daemon = Daemon(jobs, path.resolve(), stop_timeout=float(s.CRAWLER_SCHEDULE_STOP_TIMEOUT),
-                    kill_grace=float(s.CRAWLER_RUN_KILL_GRACE))
+    daemon = Daemon(jobs, path.resolve(), stop_timeout=s.getfloat("CRAWLER_SCHEDULE_STOP_TIMEOUT"),
+                    kill_grace=s.getfloat("CRAWLER_RUN_KILL_GRACE"))
     return daemon.run()
 
 
 def _crontab(jobs, path: Path) -> int:
+    # loaded on use: a verb imports only what it needs, so `crawler timestamps` stays quick
     from crawler.schedule.crontab import render
 
-    text, warnings = render(jobs, path.resolve(), kill_grace=int(_settings().CRAWLER_RUN_KILL_GRACE))
+    text, warnings = render(jobs, path.resolve(), kill_grace=_settings().getint("CRAWLER_RUN_KILL_GRACE"))
     sys.stdout.write(text)
     for warning in warnings:
         print(f"crawler schedule crontab: {warning}", file=sys.stderr)
@@ -87,6 +91,7 @@ def _crontab(jobs, path: Path) -> int:
 def job_rows(jobs, now: datetime | None = None) -> list[dict[str, str]]:
     """One row per job: next run (job's zone), lock, last run: the newest in the runs
     collection (the daemon's or a crontab line's), else as the state file has it."""
+    # loaded on use: a verb imports only what it needs, so `crawler timestamps` stays quick
     from crawler.cli._database import last_runs_by_job
     from crawler.schedule import locks, state
     from crawler.schedule.timing import next_run
@@ -135,6 +140,7 @@ def _list(jobs) -> None:
 
 
 def _status(jobs) -> int:
+    # loaded on use: a verb imports only what it needs, so `crawler timestamps` stays quick
     from crawler.schedule import state
 
     info = state.read_daemon()

@@ -123,6 +123,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"crawler timestamps: --now is not ISO-8601: {args.now!r}", file=sys.stderr)
         return 2
     if args.tz:
+        # loaded on use: a verb imports only what it needs, so `crawler timestamps` stays quick
         from crawler.timestamps.zones import zone
 
         try:

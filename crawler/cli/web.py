@@ -33,6 +33,7 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # loaded on use: a verb imports only what it needs, so `crawler timestamps` stays quick
     from crawler.web.access import TOKEN_ENV, bind_problem
 
     token = os.environ.get(TOKEN_ENV) or None
@@ -40,10 +41,13 @@ def run(args: argparse.Namespace) -> int:
     if problem:
         print(f"crawler web: {problem}", file=sys.stderr)
         return 2
+    # loaded on use: a verb imports only what it needs, so `crawler timestamps` stays quick
     import socket
 
+    # loaded on use: a verb imports only what it needs, so `crawler timestamps` stays quick
     import uvicorn
 
+    # loaded on use: a verb imports only what it needs, so `crawler timestamps` stays quick
     from crawler import config
     from crawler.web.app import WebConfig, create_app
     from crawler.web.metrics import redis_settings

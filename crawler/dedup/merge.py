@@ -3,13 +3,16 @@
 crawler.storage.store builds the A/B/C operations of every story; this module adds what deduplication
 and discovery need, each operation self-sufficient and idempotent so a batch gives the same
 document in any order and a replayed batch changes nothing:
-
   summary   a teaser's snippet replaces the stored summary only when it ranks higher: a full
             page's own summary (set by B) always outranks teaser snippets; among snippets the
             longer wins, ties broken by the text's hash. (summary_rank holds the rank.)
   modified  B (a full page's content) applies only when the page's modified time is not older
             than the stored one: a republished story with a newer modified time replaces the
-            text, an older copy seen later (a replay, a stale mirror) does not.
+            text, an older copy seen later (a replay, a stale mirror) does not. A document that is
+            still a teaser always takes its page (B), whatever date a feed gave the teaser and
+            whether or not the teaser's text hashes like the page's, and B replaces the feed's
+            date with the page's own (null when it has none): which of the two was stored
+            first must not decide whether the story's text can change later.
   cluster   a document still alone in its own cluster joins the near-duplicate cluster found
             for it; a document already in a cluster is never moved.
   aliases   URLs of the same site that showed the same text are added to `aliases`.
@@ -23,6 +26,8 @@ from typing import Any
 
 import numpy as np
 from bson.binary import Binary
+
+from crawler.urls import fingerprint
 
 FULL_TIER = "2"
 TEASER_TIER = "1"
@@ -52,7 +57,9 @@ def insert_fields(item: Any) -> dict[str, Any]:
         if modified is not None:
             out["modified_at"] = modified
             out["modified_raw"] = getattr(item, "modified_raw", None)
-    out.update(content_fields(item))
+    # Unknown times are left out of a new document (FerretDB drops a null in $setOnInsert, and
+    # the planner's insert must store what the upsert would); B sets them to null instead.
+    out.update({k: v for k, v in content_fields(item).items() if v is not None})
     return out
 
 
@@ -60,12 +67,9 @@ def content_fields(item: Any) -> dict[str, Any]:
     """Fields that change with a full page's content (set by B together with the body)."""
     if item.completeness != "full":
         return {}
-    out: dict[str, Any] = {}
-    modified = _as_datetime(getattr(item, "modified_at", None))
-    if modified is not None:
-        out["modified_at"] = modified
-    if getattr(item, "modified_raw", None):
-        out["modified_raw"] = item.modified_raw
+    # Always both, null included: a feed's date stored on the teaser is not the page's.
+    out: dict[str, Any] = {"modified_at": _as_datetime(getattr(item, "modified_at", None)),
+                           "modified_raw": getattr(item, "modified_raw", None) or None}
     if getattr(item, "text_hash", None):
         out["text_hash"] = item.text_hash
     if getattr(item, "minhash", None) is not None:
@@ -76,13 +80,16 @@ def content_fields(item: Any) -> dict[str, Any]:
 
 
 def content_filter(item: Any) -> dict[str, Any]:
-    """B's extra condition: never replace a newer version's text with an older one's. A teaser
-    has no text to protect: the date a feed or sitemap gave it never keeps its page out."""
+    """B's condition beyond the story's _id: the text changed, and it does not replace a newer
+    version's text with an older one's. A teaser has no text to protect: neither the date a
+    feed or sitemap gave it nor a snippet that hashes like the page (a page without body text)
+    keeps its page out. `{"modified_at": None}` matches a missing field and a null alike."""
     modified = _as_datetime(getattr(item, "modified_at", None))
-    open_doc = [{"modified_at": {"$exists": False}}, {"completeness": "teaser"}]
-    if modified is None:
-        return {"$or": open_doc}
-    return {"$or": [*open_doc, {"modified_at": {"$lte": modified}}]}
+    teaser = {"completeness": "teaser"}
+    changed = [{"content_hash": {"$ne": item.content_hash}}, teaser]
+    open_doc = [{"modified_at": None}, teaser]
+    not_older = open_doc if modified is None else [*open_doc, {"modified_at": {"$lte": modified}}]
+    return {"$and": [{"$or": changed}, {"$or": not_older}]}
 
 
 def extra_ops(_id: str, items: list[Any]) -> list[tuple[dict, dict, bool]]:
@@ -113,7 +120,6 @@ def extra_ops(_id: str, items: list[Any]) -> list[tuple[dict, dict, bool]]:
 
 def alias_ids(items: list[Any]) -> dict[str, list[str]]:
     """story id -> fingerprints of its alias URLs (documents that may need folding into it)."""
-    from crawler.urls import fingerprint
 
     out: dict[str, list[str]] = {}
     for item in items:

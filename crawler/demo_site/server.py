@@ -1,4 +1,4 @@
-"""The demo site's server: `render(path)` served on 127.0.0.1 (crawler.local_server), with the
+"""The demo site's server: `render(path)` served on 127.0.0.1 (crawler.demo_site.local_server), with the
 request log the tests count fetches from."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler
 
-from crawler.local_server import ROBOTS_ALLOW_ALL, LocalServer, send
+from crawler.demo_site.local_server import ROBOTS_ALLOW_ALL, LocalServer, send
 
 Renderer = Callable[[str], bytes | None]
 

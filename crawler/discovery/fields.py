@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from crawler.middlewares.incremental import parse_duration
+from crawler.durations import parse_duration
 from crawler.urls import UrlRules
 
 FIELDS = ("feeds", "sitemaps", "freshness_window", "listing_refetch", "url_rules")

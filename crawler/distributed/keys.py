@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-# Redis key prefix of one crawl when CRAWLER_REDIS_PREFIX is not set; %(spider)s is the spider.
-DEFAULT_PREFIX = "newscrawler:%(spider)s"
+from crawler.settings import CRAWLER_REDIS_PREFIX as DEFAULT_PREFIX
+
 # Request meta key holding the lease of a request popped from the shared queue.
 LEASE = "_redis_lease"
 # Meta keys known to hold live objects that must not (and cannot) cross processes.

@@ -14,6 +14,7 @@ that stamp items with it (pages.run_id) call run_id_for(crawler).
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import os
 import socket
@@ -27,7 +28,7 @@ from scrapy.settings import SETTINGS_PRIORITIES
 
 from crawler.extensions.run_status import run_status
 from crawler.redact import mask_setting, public_name
-from crawler.storage import for_crawler
+from crawler.storage import for_crawler, spill
 
 log = logging.getLogger(__name__)
 
@@ -171,15 +172,11 @@ def _overrides(settings) -> dict[str, str]:
 
 # -- runs whose process is gone, and runs completed by a replay --------------------------------
 def _pending_dir():
-    from crawler.storage import spill
-
     return spill.spill_dir() / "runs"
 
 
 def save_pending_end(run_id: str, fields: dict) -> str | None:
     """Write a run's final fields next to the spills (fsynced); the path, or None."""
-    import json
-
     directory = _pending_dir()
     path = directory / f"{run_id}.json"
     data = {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in fields.items()}
@@ -198,8 +195,6 @@ def save_pending_end(run_id: str, fields: dict) -> str | None:
 
 def apply_pending_ends(store) -> int:
     """Complete the records whose end could not be written (the database was away)."""
-    import json
-
     directory = _pending_dir()
     if not directory.is_dir():
         return 0

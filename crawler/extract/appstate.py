@@ -19,7 +19,7 @@ import lxml.html
 from crawler.extract.cards import headline_like
 from crawler.extract.noise import is_click_tracker, is_paid_campaign
 from crawler.extract.parse import norm
-from crawler.extract.structured import StoryData, Structured, loads_lenient
+from crawler.extract.story_data import StoryData, Structured, loads_lenient
 from crawler.urls import clean_link
 
 _TITLE_KEYS = ("headline", "title", "name", "heading")

@@ -18,10 +18,10 @@ from crawler.extract import byline, select
 from crawler.extract.blocks import Block, collect
 from crawler.extract.body import body_text, pick_container
 from crawler.extract.byline import Token
-from crawler.extract.cards import AUTHOR_HINT, headline_like
+from crawler.extract.cards import AUTHOR_HINT, headline_like, image_of
 from crawler.extract.maintext import author_boxes, clean_body, main_text, mostly_teaser_text
 from crawler.extract.parse import Page, norm, tag_of, text_of
-from crawler.extract.structured import Structured
+from crawler.extract.story_data import Structured
 from crawler.extract.timetext import find_time, is_time_text, strip_separators
 
 _TITLE_SPLIT = re.compile(r"\s+(?:[|\-–—:·»]|::)\s+")
@@ -384,8 +384,6 @@ def find(page: Page, st: Structured, head: tuple[str | None, object], profile,
     if not d.image and d.container is None and "lead.body" not in pins:
         d.container = pick_container(collect(base, teaser_blocks), noise)  # only the image needs it
     if not d.image and d.container is not None:
-        from crawler.extract.cards import image_of
-
         d.image = image_of(d.container)
     d.image = page.absolute(d.image) if d.image else None
     d.summary = st.meta.get("og:description") or st.meta.get("description") or (

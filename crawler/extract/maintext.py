@@ -177,6 +177,7 @@ def _lean(root, url: str | None) -> str | None:
     the main pass found little; calling the stages directly costs about two thirds of the time
     for the same output on real pages. Internal names move between trafilatura releases, so
     any failure here (ImportError included) hands over to the public call."""
+    # trafilatura's internals, imported on use: any ImportError falls back to its public call
     from trafilatura.htmlprocessing import convert_tags, tree_cleaning
     from trafilatura.main_extractor import extract_content
     from trafilatura.settings import Extractor
@@ -202,6 +203,7 @@ def _lean(root, url: str | None) -> str | None:
 def trafilatura_text(root, url: str | None) -> str:
     """trafilatura's main text of the page (our tree is left as it was); '' when it finds none."""
     try:
+        # trafilatura's internals, imported on use: any ImportError falls back to its public call
         import trafilatura
     except ImportError:  # optional at runtime: the own picker still gives a body
         return ""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+from crawler import timestamps
 from crawler.extract import lang as langmod
 from crawler.extract import select, structured
 from crawler.extract.cards import CardFields, read_card
@@ -28,7 +29,6 @@ MAX_CHARS = 8_000_000
 def _parse_time(raw: str | None, now: datetime, tz: str | None, lang: str | None):
     if not raw:
         return None
-    from crawler import timestamps
 
     try:
         return timestamps.parse(raw, now, tz=tz, lang=lang)

@@ -11,6 +11,7 @@ from functools import lru_cache
 
 from lxml import etree
 from parsel import Selector
+from parsel.csstranslator import HTMLTranslator
 
 from crawler.extract.parse import norm, text_of
 
@@ -26,8 +27,6 @@ def _split(selector: str) -> tuple[str, str]:
 
 @lru_cache(maxsize=512)
 def _css_to_xpath(css: str) -> str:
-    from parsel.csstranslator import HTMLTranslator
-
     return HTMLTranslator().css_to_xpath(css)
 
 

@@ -31,7 +31,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-import re
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -41,58 +40,21 @@ import pymongo
 from scrapy import signals
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 
+from crawler import settings as defaults
+from crawler.durations import parse_duration
 from crawler.items import Article, PageSnapshot
+from crawler.middlewares.fetch_skips import NotModified, SkippedByPolicy
 from crawler.redact import public_name
+from crawler.signals import links_found
 from crawler.storage import for_crawler
 from crawler.urls import fingerprint
 
 log = logging.getLogger(__name__)
 
 LISTING_KINDS = ("listing", "feed", "sitemap")
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|d|w)?\s*$", re.IGNORECASE)
-_UNITS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "d": 86400, "w": 604800}
-
-
-def parse_duration(value: Any) -> timedelta | None:
-    """A profile/setting duration: a number of seconds, or "90s", "30m", "6h", "2d", "1w".
-    None, "" and 0 mean "not set". ValueError says what is accepted."""
-    if value is None or value == "" or value is False:
-        return None
-    if isinstance(value, bool):
-        raise ValueError(f"not a duration: {value!r}")
-    if isinstance(value, int | float):
-        seconds = float(value)
-    else:
-        match = _DURATION.match(str(value))
-        if not match:
-            raise ValueError(f"not a duration: {value!r} (use seconds, or e.g. '30m', '6h', '2d')")
-        seconds = float(match.group(1)) * _UNITS[(match.group(2) or "s").lower()]
-    if seconds < 0:
-        raise ValueError(f"a duration cannot be negative: {value!r}")
-    return timedelta(seconds=seconds) if seconds else None
-
-
-# Sent by the spider with (url, links, children): the story links a listing, feed or sitemap led
-# to, and the sitemaps a sitemap index lists.
-links_found = object()
 
 # Answers that mean "try again later", not "gone".
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504, 520, 521, 522, 523, 524})
-
-
-class NotModified(IgnoreRequest):
-    """The server answered 304: nothing new, the story was only seen again. `links` and
-    `children` are what the page led to when it was last read."""
-
-    def __init__(self, message: str, links: list[str] | None = None, children: list[str] | None = None):
-        super().__init__(message)
-        self.links = list(links or ())
-        self.children = list(children or ())
-
-
-class SkippedByPolicy(NotModified):
-    """Not fetched this run: fetched recently enough (freshness window or listing interval), or
-    waiting out a backoff after repeated failures."""
 
 
 @dataclass(frozen=True)
@@ -198,8 +160,8 @@ class IncrementalMiddleware:
         self.crawler = crawler
         self.stats = crawler.stats
         self.batch = settings.getint("CRAWLER_INCREMENTAL_BATCH", 100)
-        self.timeout = settings.getfloat("STORE_PROBE_TIMEOUT", 1.0)
-        self.retry_interval = settings.getfloat("STORE_RETRY_INTERVAL", 2.0)
+        self.timeout = settings.getfloat("STORE_PROBE_TIMEOUT", defaults.STORE_PROBE_TIMEOUT)
+        self.retry_interval = settings.getfloat("STORE_RETRY_INTERVAL", defaults.STORE_RETRY_INTERVAL)
         self._paused_until = 0.0  # monotonic time before which state is not read
         self._unread = 0  # pages fetched without their state in the current outage (0: none)
         self.store = None

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import os
 
+from crawler import config
+
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
 
 # Flags that keep Chromium off the network except for the pages it is asked to load.
@@ -37,7 +39,7 @@ def chromium_path(settings=None) -> str:
     value = None
     if settings is not None:
         value = settings.get("CRAWLER_CHROMIUM")
-    return str(value or os.environ.get("CRAWLER_CHROMIUM") or DEFAULT_CHROMIUM)
+    return str(value or config.env("CRAWLER_CHROMIUM") or DEFAULT_CHROMIUM)
 
 
 def browser_problem(path: str) -> str | None:

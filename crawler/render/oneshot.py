@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import gzip
 import logging
+import mimetypes
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from w3lib.encoding import html_body_declared_encoding
 
@@ -45,13 +46,10 @@ def _html_type(data: bytes) -> str:
 
 def _file_routes(folder: Path):
     """Serve files under `folder` (decompressing .html.gz), nothing outside it."""
-    import mimetypes
 
     root = folder.resolve()
 
     def route(path: str) -> Route | None:
-        from urllib.parse import unquote
-
         target = (root / unquote(path).lstrip("/")).resolve()
         if root not in target.parents and target != root:
             return None
@@ -72,6 +70,7 @@ def _file_routes(folder: Path):
 
 
 def _settings():
+    # Scrapy loaded only when `crawler extract --render` asks for a browser (start-up cost)
     from scrapy.settings import Settings
 
     settings = Settings()
@@ -123,10 +122,12 @@ def render_inputs(items: list[str], profile_for) -> list[Rendered]:
 
 
 def _crawl(jobs, results: list[Rendered], settings) -> None:
+    # Scrapy loaded only when `crawler extract --render` asks for a browser (start-up cost)
     import scrapy
     from scrapy.crawler import CrawlerProcess
     from scrapy.http import TextResponse
 
+    # these import Scrapy too
     from crawler.render.hook import close_page
     from crawler.render.requests import render_meta
 

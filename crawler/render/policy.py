@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 import lxml.html
 from lxml import etree
+from lxml.cssselect import CSSSelector
 
 from crawler.render.blocking import blocked_host
 
@@ -130,7 +131,6 @@ def _matches(root, selector: str | None) -> bool:
     try:
         if selector.startswith("xpath:"):
             return bool(root.xpath(selector[6:]))
-        from lxml.cssselect import CSSSelector
 
         return bool(CSSSelector(selector[4:] if selector.startswith("css:") else selector)(root))
     except Exception:  # a selector lxml cannot run is the profile validator's business

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
-from crawler.local_server import ROBOTS_ALLOW_ALL, LocalServer, send
+from crawler.demo_site.local_server import ROBOTS_ALLOW_ALL, LocalServer, send
 
 
 @dataclass

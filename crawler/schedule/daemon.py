@@ -276,6 +276,7 @@ class Daemon:
     def _recorded_status(self, run: Running, rc: int, ended: datetime) -> str:
         """The run's status from its document, after recording it as failed if the crawl died
         without completing it."""
+        # the database is reached only when a run ends badly (the scheduler holds no connection)
         from crawler.storage.store import Store
 
         try:
@@ -304,6 +305,7 @@ class Daemon:
                 "job": job.name, "trigger": "schedule"}
 
     def _record_failure(self, job: Job, run_id: str, started: datetime, error: str) -> None:
+        # the database is reached only when a run ends badly (the scheduler holds no connection)
         from crawler.storage.store import Store
 
         try:

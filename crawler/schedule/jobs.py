@@ -29,6 +29,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from croniter import croniter
 
+from crawler import settings as defaults
+from crawler.environment import setting
+
 JOB_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 SETTING_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
 TOP_KEYS = {"timezone", "timeout", "grace", "jobs"}
@@ -66,7 +69,7 @@ class Job:
 
 def default_path() -> Path:
     """--file, else CRAWLER_SCHEDULES, else ./schedules.yaml."""
-    return Path(os.environ.get("CRAWLER_SCHEDULES") or "schedules.yaml")
+    return Path(setting("CRAWLER_SCHEDULES") or defaults.CRAWLER_SCHEDULES)
 
 
 def check_cron(expr: Any) -> str | None:
@@ -212,6 +215,7 @@ def load(path: str | Path | None = None, check_spiders: bool = True) -> list[Job
 
 def known_spiders() -> set[str]:
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
+    # Scrapy loaded only to check spider names (start-up cost of `crawler schedule`)
     from scrapy.spiderloader import get_spider_loader
     from scrapy.utils.project import get_project_settings
 
@@ -219,9 +223,7 @@ def known_spiders() -> set[str]:
 
 
 def _setting_int(name: str, default: int) -> int:
-    from crawler import settings
-
     try:
-        return int(getattr(settings, name, default))
+        return int(setting(name) if setting(name) is not None else default)
     except (TypeError, ValueError):
         return default

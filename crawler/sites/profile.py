@@ -126,6 +126,7 @@ def _key_nodes(root: yaml.Node) -> dict[str, yaml.Node]:
 
 
 def _check_selector(value: str) -> None:
+    # parsel loaded only when a profile has selectors to check (start-up cost)
     from parsel import Selector
 
     sel = Selector(text="<html><body></body></html>")

@@ -115,9 +115,9 @@ def _listens(pid: int, port: int) -> bool:
 
 def ferretdb_binary() -> Path:
     """CRAWLER_FERRETDB, else the project's tool folder, else `ferretdb` on PATH."""
-    env = os.environ.get("CRAWLER_FERRETDB")
-    if env:
-        return Path(env)
+    chosen = config.ferretdb_path()
+    if chosen:
+        return Path(chosen)
     built = config.tools_dir() / "bin" / "ferretdb"
     if built.exists():
         return built
@@ -137,7 +137,7 @@ def _sync_mode() -> str:
     nothing, an operating-system crash or power cut may lose the last commits (the database
     stays consistent). It makes each update statement ~2.4x faster (2,100 -> 5,000/s measured
     on this machine). "full" fsyncs every commit."""
-    mode = (os.environ.get("CRAWLER_DB_SYNC") or "normal").strip().lower()
+    mode = config.db_sync_mode()
     if mode not in ("normal", "full", "extra", "off"):
         raise EmbeddedDBError(f"CRAWLER_DB_SYNC={mode!r}: use normal or full")
     return mode
@@ -240,7 +240,7 @@ def up(data_dir: Path | None = None, port: int | None = None) -> ServerState:
             _warn_if_rebuilt(home)
             return state
         binary = ferretdb_binary()
-        asked = port or int(os.environ.get("CRAWLER_DB_PORT") or 0) or None
+        asked = port or config.db_port() or None
         if asked is not None:
             port = asked
             if _port_answers(port):

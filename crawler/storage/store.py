@@ -3,7 +3,6 @@
 Writes are idempotent and keyed by the canonical-URL fingerprint (`_id`). What a batch does to a
 story is described by self-sufficient operations, so that they give the same result in any order
 and a re-run of the same batch (a replay after a crash) changes nothing but last_seen_at:
-
   A  upsert on _id: $setOnInsert every known field, updated_at, the first sighting;
      $min first_seen_at; $max last_seen_at.
   B  (full pages only) on _id with a different content_hash: $set the non-empty fields,
@@ -28,7 +27,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
-import os
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -41,6 +39,7 @@ from crawler import config
 from crawler.dedup import merge
 from crawler.items import SCHEMA_VERSION, Article, PageSnapshot, Teaser
 from crawler.storage import sanitize, write_plan
+from crawler.storage.embedded_db import resolve_uri
 from crawler.storage.write_plan import Op
 
 log = logging.getLogger(__name__)
@@ -181,7 +180,7 @@ def story_ops(items: list[Article | Teaser]) -> list[Op]:
     ops.extend(merge.extra_ops(_id, items))
     if primary.completeness == "full":
         ops.append((
-            {"_id": _id, "content_hash": {"$ne": primary.content_hash}, **merge.content_filter(primary)},
+            {"_id": _id, **merge.content_filter(primary)},
             {"$set": {**known, **merge.content_fields(primary), "completeness": "full",
                       "content_hash": primary.content_hash, "updated_at": primary.seen_at}},
             False,
@@ -205,8 +204,6 @@ class Store:
         ops_per_command: int | None = None,
     ):
         if uri is None:
-            from crawler.storage.embedded_db import resolve_uri
-
             uri = resolve_uri(start=start)
         self.uri = uri
         self.masked_uri = config.mask_uri(uri)
@@ -225,7 +222,7 @@ class Store:
         # on FerretDB, see crawler.distributed.write_lock).
         self.write_lock: contextlib.AbstractContextManager | None = None
         self.ops_per_command = ops_per_command or int(
-            os.environ.get("CRAWLER_STORE_OPS_PER_COMMAND") or OPS_PER_COMMAND
+            config.env("CRAWLER_STORE_OPS_PER_COMMAND") or OPS_PER_COMMAND
         )
 
     # -- lifecycle -------------------------------------------------------------------------

@@ -200,6 +200,7 @@ def create_app(cfg: WebConfig) -> Starlette:
         return page(request, "schedules.html", view=schedules.view(cfg.schedules_file))
 
     def metrics_route(request: Request) -> Response:
+        # optional/heavy, loaded on the request that needs it (start-up cost)
         from prometheus_client import CONTENT_TYPE_LATEST
 
         return Response(metrics.exposition(collector), media_type=CONTENT_TYPE_LATEST)
@@ -232,6 +233,7 @@ def create_app(cfg: WebConfig) -> Starlette:
 
 
 def _day_labels() -> list[str]:
+    # optional/heavy, loaded on the request that needs it (start-up cost)
     from crawler.web.storyindex import DAYS_CHARTED
 
     today = datetime.now(UTC).date()

@@ -163,6 +163,7 @@ class CrawlerCollector:
 
 
 def _redis(url: str):
+    # optional/heavy, loaded on the request that needs it (start-up cost)
     import redis
 
     return redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)

@@ -39,6 +39,7 @@ def timed(name: str) -> Iterator[None]:
 def open_database(uri: str | None = None) -> tuple[Any, Database]:
     """(closeable handle, database) through the project's store: the embedded database is
     started when MONGO_URI is unset, exactly as for a crawl."""
+    # optional/heavy, loaded on the request that needs it (start-up cost)
     from crawler.store import Store
 
     store = Store(uri)

@@ -30,7 +30,10 @@ def _doc(store):
 
 
 def _strip(doc):
-    return {k: v for k, v in doc.items() if k not in ("last_seen_at", "seen_on", "seen_on_pages")}
+    """Null and absent are the same (schema: "date or null"): a page without a modified time
+    leaves modified_at out of a new document and nulls a teaser's feed date."""
+    return {k: v for k, v in doc.items()
+            if k not in ("last_seen_at", "seen_on", "seen_on_pages") and v is not None}
 
 
 def test_teaser_then_full_page_and_full_page_then_teaser_agree(store, mongo_uri, db_name):

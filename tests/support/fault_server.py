@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler
 
-from crawler.local_server import ROBOTS_ALLOW_ALL, LocalServer, send
+from crawler.demo_site.local_server import ROBOTS_ALLOW_ALL, LocalServer, send
 
 Route = Callable[[BaseHTTPRequestHandler], None]
 

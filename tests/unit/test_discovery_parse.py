@@ -8,7 +8,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from crawler.discovery import parse_discovery
-from crawler.middlewares.incremental import Policy, decide, next_interval, parse_duration
+from crawler.durations import parse_duration
+from crawler.middlewares.incremental import Policy, decide, next_interval
 
 BASE = "https://paper.example/"
 

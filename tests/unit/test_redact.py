@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.redact import mask_setting, mask_settings, mask_uri, mongo_uri_problem, public_name
+from crawler.redact import mask_setting, mask_settings, mask_uri, public_name
+from crawler.storage.uri_check import mongo_uri_problem
 
 
 @pytest.mark.parametrize(("uri", "masked"), [

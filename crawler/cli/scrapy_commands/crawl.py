@@ -17,11 +17,12 @@ def preflight(settings=None) -> str | None:
     """None when the crawl can start; otherwise the one line that says why not: MONGO_URI
     unusable, data directory not writable (or, with `settings`, short of STORE_MIN_FREE_MB),
     database or Redis not answering."""
+    # loaded on use: a verb imports only what it needs, so `crawler timestamps` stays quick
     from crawler import config
-    from crawler.redact import mongo_uri_problem
     from crawler.storage import spill
     from crawler.storage.embedded_db import EmbeddedDBError
     from crawler.storage.store import Store, StoreUnavailable
+    from crawler.storage.uri_check import mongo_uri_problem
 
     uri = config.mongo_uri_from_env()
     problem = mongo_uri_problem(uri) if uri else None
@@ -48,9 +49,11 @@ def preflight(settings=None) -> str | None:
 
 def _redis_problem(url: str) -> str | None:
     """None when Redis at `url` answers a ping within 3 s."""
+    # loaded on use: Redis is needed only in distributed mode
     from redis import Redis
     from redis.exceptions import RedisError
 
+    # loaded on use, as above
     from crawler.redact import mask_uri, public_name
 
     try:
