@@ -57,6 +57,13 @@ STORE_BATCH_SIZE = 500
 STORE_FLUSH_INTERVAL = 5.0
 STORE_MAX_BATCH = 2000
 STORE_MAX_PENDING = 1
+# A story's last_seen_at is advanced when it moves by at least this many seconds (each advance
+# rewrites the story's document; the exact times are in the sightings collection). 0: every batch.
+STORE_SEEN_RESOLUTION = 300.0
+# Stories whose last known state the writer keeps in memory (a hint that saves reads; see
+# crawler/storage/store.py), and how long an entry is trusted. 0 stories: always read.
+STORE_STATE_CACHE = 20000
+STORE_STATE_TTL = 600.0
 # Crawl depth when neither the profile nor `-a max_depth=` says.
 CRAWLER_MAX_DEPTH = 3
 # Default page zone for times written without one, when the profile names none.
@@ -101,6 +108,10 @@ CRAWLER_RUN_JOB = ""
 # Overall bound in seconds of a scheduled crawl (a job's `timeout` overrides): the scheduler
 # passes it as CLOSESPIDER_TIMEOUT and kills the process CRAWLER_RUN_KILL_GRACE seconds later.
 CRAWLER_RUN_TIMEOUT = 3600
+# A run is partial (exit 1) when more than this share of its requests failed (network errors,
+# 5xx, unreadable bodies). Pages the site removed (404/410), refused or robots.txt disallows
+# are counted as policy, never failures (crawler/extensions/run_status.py).
+CRAWLER_MAX_FAILED_SHARE = 0.05
 CRAWLER_RUN_KILL_GRACE = 60
 # Schedules file read by `crawler schedule` when --file is not given.
 CRAWLER_SCHEDULES = "schedules.yaml"

@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from datetime import timedelta
 
 from pymongo.errors import PyMongoError
 
@@ -33,7 +34,7 @@ from crawler.redact import public_name
 from crawler.signals import store_flushed
 from crawler.storage import for_crawler, spill
 from crawler.storage.durable import DurableWriter
-from crawler.storage.store import Store, StoreUnavailable
+from crawler.storage.store import StateCache, Store, StoreUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +104,10 @@ class StorePipeline:
             self.stats.set_value("run/database_unreachable", True)
             raise
         self.store.ensure_indexes()
+        settings = self.crawler.settings
+        self.store.seen_resolution = timedelta(seconds=settings.getfloat("STORE_SEEN_RESOLUTION", 300.0))
+        self.store.cache = StateCache(settings.getint("STORE_STATE_CACHE", 20000),
+                                      settings.getfloat("STORE_STATE_TTL", 600.0))
         report = spill.replay_report(self.store)
         record_replay(self.store, report, files_left=bool(spill.pending()))
         replayed = report.stored
@@ -111,7 +116,6 @@ class StorePipeline:
             self.stats.set_value("store/replayed", replayed)
         self.run_id = run_id_for(self.crawler)
         spider.run_id = self.run_id
-        settings = self.crawler.settings
         self.writer = DurableWriter(
             self.store, self.stats, self.run_id,
             retry_interval=settings.getfloat("STORE_RETRY_INTERVAL", defaults.STORE_RETRY_INTERVAL),

@@ -164,6 +164,9 @@ class IncrementalMiddleware:
         self.retry_interval = settings.getfloat("STORE_RETRY_INTERVAL", defaults.STORE_RETRY_INTERVAL)
         self._paused_until = 0.0  # monotonic time before which state is not read
         self._unread = 0  # pages fetched without their state in the current outage (0: none)
+        # Reads waiting for the next batched query (Store.fetch_states), by key.
+        self._waiting: dict[str, list[asyncio.Future]] = {}
+        self._reader: asyncio.Future | None = None
         self.store = None
         self.policy = Policy()
         self.pending: dict[str, dict[str, Any]] = {}
@@ -285,7 +288,7 @@ class IncrementalMiddleware:
             self._unavailable()
             return None
         try:
-            state = await asyncio.to_thread(self._bounded, self.store.fetch_state, key)
+            state = await self._read_batched(key)
         except Exception as exc:
             self._paused_until = time.monotonic() + self.retry_interval
             if not self._unread:  # once per outage, not once per retry
@@ -303,6 +306,33 @@ class IncrementalMiddleware:
     def _unavailable(self) -> None:
         self._unread += 1
         self.stats.inc_value("incremental/state_unavailable")
+
+    def _read_batched(self, key: str) -> asyncio.Future:
+        """One query for every read asked for while the previous query was out: no added
+        wait, and as many reads per query as requests arrive meanwhile."""
+        future = asyncio.get_running_loop().create_future()
+        self._waiting.setdefault(key, []).append(future)
+        if self._reader is None or self._reader.done():
+            self._reader = asyncio.ensure_future(self._read_all())
+        return future
+
+    async def _read_all(self) -> None:
+        await asyncio.sleep(0)  # requests scheduled in the same turn join this query
+        while self._waiting:
+            waiting, self._waiting = self._waiting, {}
+            try:
+                states = await asyncio.to_thread(self._bounded, self.store.fetch_states, list(waiting))
+            except Exception as exc:
+                for futures in waiting.values():
+                    for future in futures:
+                        if not future.done():
+                            future.set_exception(exc)
+                continue
+            self.stats.inc_value("incremental/state_reads")
+            for key, futures in waiting.items():
+                for future in futures:
+                    if not future.done():
+                        future.set_result(states.get(key))
 
     def _bounded(self, method, *args):
         with pymongo.timeout(self.timeout):
