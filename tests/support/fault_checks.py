@@ -65,15 +65,10 @@ def check_fetched_pages_stored(db, demo_site, server) -> dict[str, int]:
     and every sighting it shows stored once. Returns the table's numbers (lost, twice)."""
     fetched = {server.url(p) for p in server.fetched_paths() if p in demo_site.expected}
     want = Counter({k: v for k, v in expected_sightings(demo_site, server).items() if k[1] in fetched})
-    got: Counter = Counter()
-    twice = 0
-    for doc in db.articles.find():
-        twice += len(doc["seen_on_pages"]) - len(set(doc["seen_on_pages"]))
-        for sighting in doc["seen_on"]:
-            if sighting["page_url"] in fetched:
-                got[(doc["_id"], sighting["page_url"], sighting["role"])] += 1
+    got: Counter = Counter((s["story_id"], s["page_url"], s["role"])
+                           for s in db.sightings.find() if s["page_url"] in fetched)
     snapshots = Counter(p["url"] for p in db.pages.find())
-    twice += sum(n - 1 for n in snapshots.values() if n > 1)
+    twice = sum(n - 1 for n in snapshots.values() if n > 1)
     twice += sum(n - 1 for n in got.values() if n > 1)
     lost = sum((want - got).values()) + len(fetched - set(snapshots))
     assert lost == 0, f"{lost} lost: {list(want - got)[:3]} {sorted(fetched - set(snapshots))[:3]}"
