@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -60,9 +61,50 @@ def _value(raw: str) -> Any:
         return raw
 
 
+APP_NAME = "news-aggregator-crawler"
+
+
 def data_dir() -> Path:
-    """CRAWLER_DATA_DIR, default ./var: the embedded database, spills and job state live here."""
-    return Path(env("CRAWLER_DATA_DIR") or "var").resolve()
+    """Where the embedded database, spills, job state and schedule state live: one place
+    whatever the current directory, so every command finds the same database.
+
+    CRAWLER_DATA_DIR wins. Otherwise a source checkout (the project root holds scrapy.cfg,
+    as after `git clone` and `make demo`) keeps them in <project>/var, beside .venv and
+    .tools, where `make clean` finds them; an installed package (no scrapy.cfg beside it)
+    uses the platform's user data directory, $XDG_DATA_HOME/news-aggregator-crawler
+    (default ~/.local/share/...), since site-packages is no place for data."""
+    chosen = env("CRAWLER_DATA_DIR")
+    if chosen:
+        return Path(chosen).expanduser().resolve()
+    return default_data_dir()
+
+
+def default_data_dir() -> Path:
+    if (PROJECT_ROOT / "scrapy.cfg").is_file():
+        return PROJECT_ROOT / "var"
+    return user_data_dir()
+
+
+def user_data_dir() -> Path:
+    """The platform's per-user data directory for this application (XDG on Linux and BSD,
+    ~/Library/Application Support on macOS, %LOCALAPPDATA% on Windows)."""
+    home = Path.home()
+    if sys.platform == "darwin":
+        base = home / "Library" / "Application Support"
+    elif os.name == "nt":
+        base = Path(os.environ.get("LOCALAPPDATA") or home / "AppData" / "Local")
+    else:
+        base = Path(os.environ.get("XDG_DATA_HOME") or home / ".local" / "share")
+    return base / APP_NAME
+
+
+def data_dir_origin() -> str:
+    """Why data_dir() is where it is, for `crawler db status`."""
+    if env("CRAWLER_DATA_DIR"):
+        return "CRAWLER_DATA_DIR"
+    if (PROJECT_ROOT / "scrapy.cfg").is_file():
+        return "the project checkout"
+    return "the user data directory"
 
 
 def mongo_uri_from_env() -> str | None:

@@ -18,8 +18,20 @@ COMMANDS_MODULE = "crawler.cli.scrapy_commands"
 
 USER_AGENT = "newscrawler/0.1 (+https://example.invalid/newscrawler)"
 ROBOTSTXT_OBEY = True
+# Politeness (crawler/politeness, docs/operations.md): the sites crawled are other people's, so
+# Scrapy's project template is the default: one request at a time per site, a delay between them,
+# AutoThrottle slowing down further when a site answers slowly. robots.txt's Crawl-delay is a floor
+# (capped at ROBOTSTXT_MAX_CRAWL_DELAY seconds). A profile's `politeness` raises the limits for a
+# site the user owns; `-s` and CRAWLER_<NAME> environment values win over a profile.
+DOWNLOADER = "crawler.politeness.downloader.PoliteDownloader"
 CONCURRENT_REQUESTS = 16
-CONCURRENT_REQUESTS_PER_DOMAIN = 8
+CONCURRENT_REQUESTS_PER_DOMAIN = 1
+DOWNLOAD_DELAY = 1
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 5
+AUTOTHROTTLE_MAX_DELAY = 60
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+ROBOTSTXT_MAX_CRAWL_DELAY = 60
 # Scrapy starts this many worker tasks for every response's output, however few objects it
 # yields (default 100). A page yields a few dozen objects and the pipelines do not wait on I/O
 # per item, so fewer workers lose nothing and spare the event loop (docs/operations.md).
@@ -29,7 +41,6 @@ CONCURRENT_ITEMS = 16
 # here, and fetching pauses at this size: a smaller bound keeps a long crawl's memory down
 # (docs/operations.md). Parsing is synchronous, so a fast database never comes near it.
 SCRAPER_SLOT_MAX_ACTIVE_SIZE = 1_000_000
-DOWNLOAD_DELAY = 0
 DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
@@ -57,6 +68,13 @@ STORE_BATCH_SIZE = 500
 STORE_FLUSH_INTERVAL = 5.0
 STORE_MAX_BATCH = 2000
 STORE_MAX_PENDING = 1
+# A story's last_seen_at is advanced when it moves by at least this many seconds (each advance
+# rewrites the story's document; the exact times are in the sightings collection). 0: every batch.
+STORE_SEEN_RESOLUTION = 300.0
+# Stories whose last known state the writer keeps in memory (a hint that saves reads; see
+# crawler/storage/store.py), and how long an entry is trusted. 0 stories: always read.
+STORE_STATE_CACHE = 20000
+STORE_STATE_TTL = 600.0
 # Crawl depth when neither the profile nor `-a max_depth=` says.
 CRAWLER_MAX_DEPTH = 3
 # Default page zone for times written without one, when the profile names none.
@@ -71,6 +89,8 @@ ADDONS = {
 }
 EXTENSIONS = {
     "crawler.extensions.jobstate.CrashSafeJobdir": -1,
+    # SIGTERM/SIGINT while the crawl starts up: the spider still closes (run recorded).
+    "crawler.extensions.early_stop.EarlyStop": 0,
     # Scrapy's memory checks, counting the browser's processes too (MEMUSAGE_* settings apply).
     "scrapy.extensions.memusage.MemoryUsage": None,
     "crawler.render.memory.BrowserMemoryUsage": 0,
@@ -101,6 +121,10 @@ CRAWLER_RUN_JOB = ""
 # Overall bound in seconds of a scheduled crawl (a job's `timeout` overrides): the scheduler
 # passes it as CLOSESPIDER_TIMEOUT and kills the process CRAWLER_RUN_KILL_GRACE seconds later.
 CRAWLER_RUN_TIMEOUT = 3600
+# A run is partial (exit 1) when more than this share of its requests failed (network errors,
+# 5xx, unreadable bodies). Pages the site removed (404/410), refused or robots.txt disallows
+# are counted as policy, never failures (crawler/extensions/run_status.py).
+CRAWLER_MAX_FAILED_SHARE = 0.05
 CRAWLER_RUN_KILL_GRACE = 60
 # Schedules file read by `crawler schedule` when --file is not given.
 CRAWLER_SCHEDULES = "schedules.yaml"
@@ -109,6 +133,10 @@ CRAWLER_SCHEDULES = "schedules.yaml"
 CRAWLER_SCHEDULE_GRACE = 600
 # On SIGTERM the scheduler forwards it to running crawls and waits this long before killing them.
 CRAWLER_SCHEDULE_STOP_TIMEOUT = 30
+# A job's log (<data dir>/logs/<job>.log) over this many bytes is rotated by the scheduler before
+# the job's next run, keeping this many older ones (<job>.log.1 ...); 0 bytes: never rotated.
+CRAWLER_JOB_LOG_MAX_BYTES = 10 * 1024 * 1024
+CRAWLER_JOB_LOG_BACKUPS = 3
 
 # -- Rendering pages that need JavaScript (crawler/render/) ------------------------------------
 # Requests with meta playwright=True are rendered in headless Chromium; every other request goes

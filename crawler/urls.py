@@ -49,6 +49,9 @@ TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "at_")
 AMP_PARAMS = {"outputtype": {"amp"}, "amp": {"1", "true", "yes", ""}}
 # Host prefixes of mobile/AMP copies of a site: m.example.com is example.com.
 MOBILE_HOST_PREFIXES = ("m.", "mobile.", "amp.")
+# www.example.com and example.com are one site; the key drops "www." (the fetched URL keeps it:
+# a bare host may not answer).
+WWW_PREFIX = "www."
 TRAILING_SLASH_MODES = ("strip", "keep")
 _AMP_SUFFIX = re.compile(r"\.amp(\.html?)$", re.IGNORECASE)
 
@@ -63,6 +66,8 @@ class UrlRules:
     site whose article id is `?ref=123`).
     trailing_slash: "strip" (default: /a/b/ == /a/b) or "keep" (the slash is significant).
     mobile_hosts / amp: fold m./mobile./amp. hosts and AMP paths (default on).
+    www: fold www.example.com onto example.com (default on; off for a site where the two
+    serve different stories).
     """
 
     domains: tuple[str, ...] = ()
@@ -72,6 +77,7 @@ class UrlRules:
     trailing_slash: str = "strip"
     mobile_hosts: bool = True
     amp: bool = True
+    www: bool = True
 
     def applies_to(self, host: str) -> bool:
         return not self.domains or any(host == d or host.endswith("." + d) for d in self.domains)
@@ -79,7 +85,8 @@ class UrlRules:
     @classmethod
     def from_mapping(cls, data: dict, domains: tuple[str, ...] = ()) -> UrlRules:
         """Build rules from a profile's mapping; ValueError names the bad key."""
-        known = {"drop_params", "drop_prefixes", "keep_params", "trailing_slash", "mobile_hosts", "amp"}
+        known = {"drop_params", "drop_prefixes", "keep_params", "trailing_slash", "mobile_hosts",
+                 "amp", "www"}
         if not isinstance(data, dict):
             raise ValueError("must be a mapping")
         for key in data:
@@ -92,7 +99,7 @@ class UrlRules:
         slash = data.get("trailing_slash", "strip")
         if slash not in TRAILING_SLASH_MODES:
             raise ValueError(f"trailing_slash must be one of {', '.join(TRAILING_SLASH_MODES)}, not {slash!r}")
-        for key in ("mobile_hosts", "amp"):
+        for key in ("mobile_hosts", "amp", "www"):
             if not isinstance(data.get(key, True), bool):
                 raise ValueError(f"{key} must be true or false")
         return cls(
@@ -103,6 +110,7 @@ class UrlRules:
             trailing_slash=slash,
             mobile_hosts=data.get("mobile_hosts", True),
             amp=data.get("amp", True),
+            www=data.get("www", True),
         )
 
 
@@ -134,7 +142,17 @@ def _fold_host(host: str) -> str:
     return host
 
 
+def _fold_www(host: str) -> str:
+    # Only a sub-domain: "www.example.com" -> "example.com", never "www.com" -> "com".
+    if host.startswith(WWW_PREFIX) and host.count(".") >= 2:
+        return host[len(WWW_PREFIX):]
+    return host
+
+
 def _fold_amp_path(path: str) -> str:
+    """/amp/story/x, /story/x/amp, /story/x/amp/ and /story/x.amp.html are /story/x."""
+    if path.lower().startswith("/amp/"):
+        path = path[4:]
     if path.endswith("/amp/") or path.endswith("/amp"):
         path = path[: path.rindex("/amp")] or "/"
     return _AMP_SUFFIX.sub(r"\1", path)
@@ -147,21 +165,25 @@ def _pick_rules(host: str, rules: UrlRules | None) -> UrlRules:
 
 
 @lru_cache(maxsize=65536)
-def canonical_url(url: str, rules: UrlRules | None = None, *, keep_slash: bool = False) -> str:
+def canonical_url(url: str, rules: UrlRules | None = None, *, keep_slash: bool = False,
+                  keep_www: bool = False) -> str:
     """The one spelling of `url` that keys its story. Memoised (UrlRules is frozen, so
     hashable): an aggregator repeats the same story links on many pages, and canonicalising
     them again cost 6 s per 1,500 pages.
 
     Drops tracking parameters and the fragment, lower-cases the host, removes default ports,
-    folds AMP forms (/amp/, /amp, .amp.html, ?outputType=amp, ?amp=1) and m./mobile./amp. hosts,
-    strips a trailing slash from non-root paths, and sorts the remaining query (w3lib). `rules`
-    (a profile's UrlRules) adds site-specific behaviour for the hosts it names. `keep_slash`
-    leaves the trailing slash alone: the spelling to *fetch*, since some servers answer only one.
+    folds AMP forms (/amp/ prefixes, /amp and /amp/ suffixes, .amp.html, ?outputType=amp,
+    ?amp=1) and m./mobile./amp./www. hosts, strips a trailing slash from non-root paths, and
+    sorts the remaining query (w3lib). `rules` (a profile's UrlRules) adds site-specific
+    behaviour for the hosts it names. `keep_slash` and `keep_www` leave the trailing slash and
+    a www. host alone: the spelling to *fetch*, since some servers answer only one.
     """
     parts = urlsplit(url.strip())
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower().rstrip(".")
     active = _pick_rules(host, rules)
+    if active.www and not keep_www:
+        host = _fold_www(host)
     if active.mobile_hosts:
         host = _fold_host(host)
     try:
@@ -184,8 +206,9 @@ def canonical_url(url: str, rules: UrlRules | None = None, *, keep_slash: bool =
 
 
 def fetch_url(url: str, rules: UrlRules | None = None) -> str:
-    """The spelling to request: canonical, except that the trailing slash is kept as linked."""
-    return canonical_url(url, rules, keep_slash=True)
+    """The spelling to request: canonical, except that the trailing slash and a www. host are
+    kept as linked."""
+    return canonical_url(url, rules, keep_slash=True, keep_www=True)
 
 
 def fingerprint(url: str, rules: UrlRules | None = None) -> str:
@@ -198,12 +221,19 @@ def key_of(canonical: str) -> str:
     return hashlib.sha1(canonical.encode("utf-8")).hexdigest()
 
 
+_INDEX_PAGE = re.compile(r"^(?:index|default|home)\.(?:html?|php|aspx?|jsp)$", re.IGNORECASE)
+
+
+def is_home_page(url: str) -> bool:
+    """True for a site's front page ("/", "/index.html", "/?ref=nav"): never one story."""
+    segments = [seg for seg in urlsplit(url).path.split("/") if seg]
+    return not segments or (len(segments) == 1 and bool(_INDEX_PAGE.match(segments[0])))
+
+
 def site_of(url: str) -> str:
     """The site a URL belongs to, for "same site" decisions: its host without www./m./mobile./amp."""
     host = (urlsplit(url).hostname or "").lower().rstrip(".")
-    if host.startswith("www.") and host.count(".") >= 2:
-        host = host[4:]
-    return _fold_host(host)
+    return _fold_host(_fold_www(host))
 
 
 def same_site(a: str, b: str) -> bool:

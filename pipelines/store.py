@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from datetime import timedelta
 
 from pymongo.errors import PyMongoError
 
@@ -27,7 +28,7 @@ from crawler.items import Article, PageSnapshot, Teaser
 from crawler.signals import store_flushed
 from crawler.storage import for_crawler, spill
 from crawler.storage.durable import DurableWriter
-from crawler.storage.store import Store, StoreUnavailable
+from crawler.storage.store import StateCache, Store, StoreUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -88,13 +89,16 @@ class StorePipeline:
             self.stats.set_value("run/database_unreachable", True)
             raise
         self.store.ensure_indexes()
+        settings = self.crawler.settings
+        self.store.seen_resolution = timedelta(seconds=settings.getfloat("STORE_SEEN_RESOLUTION", 300.0))
+        self.store.cache = StateCache(settings.getint("STORE_STATE_CACHE", 20000),
+                                      settings.getfloat("STORE_STATE_TTL", 600.0))
         replayed = spill.replay(self.store)
         if replayed:
             log.info("replayed %d spilled items from earlier runs", replayed)
             self.stats.set_value("store/replayed", replayed)
         self.run_id = run_id_for(self.crawler)
         spider.run_id = self.run_id
-        settings = self.crawler.settings
         self.writer = DurableWriter(
             self.store, self.stats, self.run_id,
             retry_interval=settings.getfloat("STORE_RETRY_INTERVAL", defaults.STORE_RETRY_INTERVAL),

@@ -14,15 +14,16 @@ from urllib.parse import urlsplit
 import scrapy
 from scrapy.http import Response
 
+from crawler.extensions.run_status import policy_kind
 from crawler.extract import PageExtraction, extract
 from crawler.items import Article, PageSnapshot, Teaser
 from crawler.middlewares.fetch_skips import NotModified
 from crawler.render import hook as render_hook
 from crawler.signals import links_found
 from crawler.sites import SiteProfile
-from crawler.urls import canonical_url, declared_canonical, fetch_url
+from crawler.urls import canonical_url, declared_canonical, fetch_url, is_home_page
 from spiders.discovery import DiscoveryMixin, incremental_skip
-from spiders.page_faults import NOT_FAILURES, describe_failure, looks_binary, page_text
+from spiders.page_faults import describe_failure, looks_binary, page_text
 from spiders.responses import response_time
 
 log = logging.getLogger(__name__)
@@ -31,12 +32,27 @@ log = logging.getLogger(__name__)
 LISTING_MIN_CARDS = 3
 
 
+def _depth_arg(value: str | int | None) -> int | None:
+    """`-a max_depth=` as a count of link hops; ValueError in words an operator reads."""
+    if value is None or value == "":
+        return None
+    try:
+        depth = int(str(value).strip())
+    except ValueError:
+        raise ValueError(f"max_depth must be a whole number >= 0, not {value!r}") from None
+    if depth < 0:
+        raise ValueError(f"max_depth must be a whole number >= 0, not {value!r}")
+    return depth
+
+
 class ProfileSpider(DiscoveryMixin, scrapy.Spider):
     """Base for spiders driven by a SiteProfile. Arguments (-a): start_url (comma-separated),
     max_depth, allowed_domains (comma-separated), feeds and sitemaps (comma-separated URLs that
     replace the profile's; see spiders.discovery)."""
 
     profile: SiteProfile
+    # The -a arguments these spiders accept (checked before a crawl starts).
+    ARGUMENTS = ("start_url", "max_depth", "allowed_domains", "feeds", "sitemaps")
 
     def __init__(
         self,
@@ -54,7 +70,7 @@ class ProfileSpider(DiscoveryMixin, scrapy.Spider):
         for url in self.start_urls_list:
             if urlsplit(url).scheme not in ("http", "https"):
                 raise ValueError(f"start_url must be an http(s) URL, not {url!r}")
-        self.max_depth = int(max_depth) if max_depth is not None else None
+        self.max_depth = _depth_arg(max_depth)
         domains = [d.strip().lower() for d in (allowed_domains or "").split(",") if d.strip()]
         if not domains:
             domains = list(self.profile.domains)
@@ -94,13 +110,25 @@ class ProfileSpider(DiscoveryMixin, scrapy.Spider):
         if incremental_skip(failure, self.crawler.stats):  # fresh, not due, or 304: not a fault
             return
         kind, message = describe_failure(failure, self.settings)
-        if kind in NOT_FAILURES:  # policy (robots.txt), not a fault: counted, run stays ok
-            self.crawler.stats.inc_value(f"pages/skipped/{kind}")
-            log.info("page skipped: %s: %s", request.url, message)
+        policy = policy_kind(kind)
+        if policy:  # the site's word about this page (gone, refused, robots): counted, not a fault
+            self.crawler.stats.inc_value(f"policy/{policy}")
+            log.info("page %s: %s: %s", policy, request.url, message)
+            response = getattr(failure.value, "response", None)
+            if response is not None:
+                yield self._answer_snapshot(request, response, policy)
             return
         self.crawler.stats.inc_value("pages/failed")
         self.crawler.stats.inc_value(f"pages/failed/{kind}")
         log.warning("page failed: %s: %s", request.url, message)
+
+    def _answer_snapshot(self, request, response: Response, policy: str) -> PageSnapshot:
+        """The fetch of a page the site answered with refused or gone, for `pages`. A gone page
+        names its story as `lead`, so the store marks that story withdrawn (gone_at)."""
+        return PageSnapshot(url=request.url, fetched_at=response_time(response),
+                            status=response.status, aggregator=self.profile.name,
+                            lead_url=request.url if policy == "gone" else None,
+                            problems=[policy], depth=int(request.meta.get("depth", 0) or 0))
 
     def _allowed(self, url: str) -> bool:
         parts = urlsplit(url)
@@ -177,6 +205,10 @@ class ProfileSpider(DiscoveryMixin, scrapy.Spider):
         lead = page.lead
         if lead is None:
             return None
+        if is_home_page(response.url):
+            # A front page's hero is a story of its own page, never the front page itself.
+            log.info("front page %s: its lead is not stored as a story", response.url)
+            return None
         self.crawler.stats.inc_value("pages/lead")
         own = declared_canonical(response.url, [lead.url], self.url_rules)
         fetched = canonical_url(response.url, self.url_rules)
@@ -213,7 +245,8 @@ class ProfileSpider(DiscoveryMixin, scrapy.Spider):
         teasers = [
             Teaser.from_card(card, page_url=response.url, seen_at=fetched_at, position=position,
                              aggregator=self.profile.name)
-            for position, card in enumerate(page.related, start=1) if card.url
+            for position, card in enumerate(page.related, start=1)
+            if card.url and not is_home_page(card.url)  # "See all top stories" is no story
         ]
         if teasers:
             self.crawler.stats.inc_value("items/teaser", len(teasers))

@@ -9,6 +9,8 @@ from __future__ import annotations
 import argparse
 import importlib
 import pkgutil
+import platform
+from importlib.metadata import PackageNotFoundError, version
 
 
 def _command_modules():
@@ -20,11 +22,25 @@ def _command_modules():
             yield module
 
 
+def version_text() -> str:
+    """The installed distribution's version, with Scrapy's and Python's, for bug reports."""
+    try:
+        own = version("news-aggregator-crawler")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        own = "unknown (not installed)"
+    try:
+        scrapy = version("scrapy")
+    except PackageNotFoundError:
+        scrapy = "?"
+    return f"crawler {own} (Scrapy {scrapy}, Python {platform.python_version()})"
+
+
 def build_parser() -> tuple[argparse.ArgumentParser, dict]:
     parser = argparse.ArgumentParser(
         prog="crawler",
         description="Crawl news aggregators into MongoDB: lead stories, related teasers, UTC times.",
     )
+    parser.add_argument("--version", action="version", version=version_text())
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     modules = {}
     for module in _command_modules():

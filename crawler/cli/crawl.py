@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
+
+from crawler.extensions.run_status import exit_codes_help
 
 NAME = "crawl"
-HELP = "run a spider (same as `scrapy crawl`); exit status non-zero when the run failed"
+HELP = "run a spider (same as `scrapy crawl`); the exit status says how the run went"
 
 
 def register(parser: argparse.ArgumentParser) -> None:
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    parser.epilog = ("exit status:\n" + exit_codes_help() + "\n`crawler runs` shows the same "
+                     "distinction: ok, partial, failed, with policy counts apart from problems.")
     parser.add_argument("spider", help="spider name (see `scrapy list`)")
     parser.add_argument("scrapy_args", nargs=argparse.REMAINDER,
                         help="-a NAME=VALUE spider arguments, -s NAME=VALUE settings, other "
@@ -32,12 +36,6 @@ def scrapy_main(argv: list[str]) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    # loaded on use: a verb imports only what it needs, so `crawler timestamps` stays quick
-    from crawler.cli.scrapy_commands.crawl import preflight
-
-    # Checked here too, before Scrapy logs anything, so a cron mail holds one clear line.
-    problem = preflight()
-    if problem:
-        print(f"crawl not started: {problem}", file=sys.stderr)
-        return 2
+    # crawler.cli.scrapy_commands.crawl checks the request, then the database, before Scrapy
+    # starts anything: a mistake is one line and exit 2, an unreachable database one line, exit 3.
     return scrapy_main(["crawl", args.spider, *args.scrapy_args])

@@ -1,9 +1,10 @@
-"""`crawler db up|down|status|replay`: the database the crawler uses."""
+"""`crawler db up|down|status|replay|migrate`: the database the crawler uses."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
 
 from crawler import config
 from crawler.storage import embedded_db, spill
@@ -12,8 +13,26 @@ NAME = "db"
 HELP = "start, stop or inspect the database (the embedded FerretDB unless MONGO_URI is set)"
 
 
+VERBS = {
+    "up": "start the embedded FerretDB in the data directory (bound to 127.0.0.1) if it is not "
+          "running; it stays up between crawls until `down`. Nothing to do when MONGO_URI is set",
+    "down": "stop the embedded FerretDB (its data stays on disk for the next `up`)",
+    "status": "print the connection URI in use (password masked) first, then whether the server "
+              "answers, the data directory and why it is that one, the database name, the "
+              "article count and pending spill files; exit 0 only when the server answers",
+    "replay": "store items that were spilled to disk while the database was away (idempotent: "
+              "replaying what is already stored changes nothing); exit 0 when nothing is left",
+    "migrate": "bring stored documents up to the current schema (e.g. re-key stories under "
+               "the current URL folding); idempotent, prints what each step did",
+}
+
+
 def register(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("action", choices=["up", "down", "status", "replay"])
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    parser.epilog = "actions:\n" + "\n".join(
+        textwrap.fill(text, width=96, initial_indent=f"  {name:<8}", subsequent_indent=" " * 10)
+        for name, text in VERBS.items())
+    parser.add_argument("action", choices=list(VERBS), help="what to do (see below)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -35,6 +54,8 @@ def run(args: argparse.Namespace) -> int:
             return 0
         if args.action == "status":
             return _status(external)
+        if args.action == "migrate":
+            return _migrate()
         return _replay()
     except embedded_db.EmbeddedDBError as exc:
         print(f"crawler db {args.action}: {exc}", file=sys.stderr)
@@ -52,10 +73,11 @@ def _status(external: str | None) -> int:
         if state is None:
             print("uri: (embedded database not running)")
             print("answers: no")
-            print(f"data dir: {config.data_dir()}")
+            print(f"data dir: {config.data_dir()} ({config.data_dir_origin()})")
             return 1
         uri, kind = state.uri, f"embedded FerretDB, pid {state.pid}"
     print(f"uri: {config.mask_uri(uri)} ({kind})")
+    print(f"data dir: {config.data_dir()} ({config.data_dir_origin()})")
     store = Store(uri)
     try:
         store.ping()
@@ -100,6 +122,36 @@ def _replay() -> int:
     except PyMongoError as exc:
         print(f"replay stopped: the database failed ({type(exc).__name__}); the rest stays in "
               f"{spill.spill_dir()} for the next try", file=sys.stderr)
+        return 1
+    finally:
+        store.close()
+
+
+def _migrate() -> int:
+    """Bring stored documents to the current schema (crawler.storage.migrations); idempotent."""
+    # loaded on use: a verb imports only what it needs, so `crawler timestamps` stays quick
+    from pymongo.errors import PyMongoError
+
+    # loaded on use: a verb imports only what it needs, so `crawler timestamps` stays quick
+    from crawler.storage import migrations
+    from crawler.storage.store import Store, StoreUnavailable
+
+    store = Store()
+    try:
+        store.ping()
+        print(f"uri: {store.masked_uri}")
+        print(f"database: {store.db.name}")
+        store.ensure_indexes()
+        for step, counts in migrations.migrate(store):
+            done = ", ".join(f"{k}={v}" for k, v in counts.items())
+            print(f"{step.name} (schema {step.version}): {step.summary}: {done}")
+        return 0
+    except StoreUnavailable as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    except PyMongoError as exc:
+        print(f"crawler db migrate: stopped, the database failed ({type(exc).__name__}); run it "
+              "again to finish (every step is idempotent)", file=sys.stderr)
         return 1
     finally:
         store.close()

@@ -9,7 +9,8 @@ import sys
 from datetime import datetime
 
 NAME = "runs"
-HELP = "show recent crawl runs (newest first): status, pages, new/updated/unchanged, errors"
+HELP = ("show recent crawl runs (newest first): status, pages, new/updated/unchanged, policy "
+        "counts (gone, refused, robots, fresh...) apart from real problems")
 
 
 def register(parser: argparse.ArgumentParser) -> None:
@@ -34,10 +35,24 @@ def _took(run: dict) -> str:
 
 
 def _problem(run: dict) -> str:
+    """Real failures only; policy outcomes have their own column."""
     if run.get("error"):
         return str(run["error"])[:80]
     errors = run.get("errors") or {}
-    return ", ".join(f"{k}={v}" for k, v in sorted(errors.items()) if v)[:80]
+    return _pairs(errors) if run.get("policy") is not None else _legacy_problems(errors)
+
+
+def _pairs(counts: dict) -> str:
+    return ", ".join(f"{k}={v}" for k, v in sorted(counts.items()) if v)[:80]
+
+
+# Kinds that runs recorded before policy had its own field listed among their errors.
+_LEGACY_POLICY = ("SkippedByPolicy", "NotModified", "IgnoreRequest", "http_404", "http_410",
+                  "http_401", "http_403", "http_451")
+
+
+def _legacy_problems(errors: dict) -> str:
+    return _pairs({k: v for k, v in errors.items() if k not in _LEGACY_POLICY})
 
 
 def row(run: dict) -> dict[str, str]:
@@ -55,7 +70,8 @@ def row(run: dict) -> dict[str, str]:
         "FOLDED": str(counts.get("duplicates_folded", "-")),
         "RENDERS": str(counts.get("renders", "-")),
         "FINISH": str(run.get("finish_reason") or "-"),
-        "PROBLEMS": _problem(run),
+        "POLICY": _pairs(run.get("policy") or {}) or "-",
+        "PROBLEMS": _problem(run) or "-",
     }
 
 

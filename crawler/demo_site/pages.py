@@ -105,6 +105,7 @@ def article_page(story: Story, stories: dict[str, Story]) -> str:
 <section class="related">
   <h2>Related Articles</h2>
   {"".join(cards)}
+  <p class="see-all"><a href="/">See all top stories</a> · <a href="/page/2.html">More stories</a></p>
 </section>
 """
     return _shell(story.headline, main, canonical=story.path)

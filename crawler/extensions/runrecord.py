@@ -24,7 +24,12 @@ from pymongo.errors import PyMongoError
 from scrapy import signals
 from scrapy.settings import SETTINGS_PRIORITIES
 
-from crawler.extensions.run_status import run_status
+from crawler.extensions.run_status import (
+    DEFAULT_MAX_FAILED_SHARE,
+    failure_counts,
+    policy_counts,
+    run_status,
+)
 from crawler.storage import for_crawler
 
 log = logging.getLogger(__name__)
@@ -70,25 +75,15 @@ def run_counts(stats: dict) -> dict[str, int]:
 
 
 def run_errors(stats: dict) -> dict[str, int]:
-    """Errors by kind: spider exceptions, download exceptions, HTTP error statuses, store
-    errors and the number of ERROR log lines."""
-    errors: dict[str, int] = {}
-    for key, value in stats.items():
-        if not value:
-            continue
-        if key.startswith(("spider_exceptions/", "downloader/exception_type_count/")):
-            if key == "spider_exceptions/count":
-                continue
-            name = key.split("/")[-1].rsplit(".", 1)[-1]
-            errors[name] = errors.get(name, 0) + int(value)
-        elif key.startswith("downloader/response_status_count/") and key[-3:].isdigit():
-            if int(key[-3:]) >= 400:
-                errors[f"http_{key[-3:]}"] = int(value)
-        elif key == "store/errors":
-            errors["store"] = int(value)
-        elif key == "log_count/ERROR":
-            errors["logged_errors"] = int(value)
-    return errors
+    """Failures by kind (crawler.extensions.run_status.failure_counts): never policy outcomes
+    such as fresh pages, robots.txt rules or a site's 404 for a withdrawn story."""
+    return failure_counts(stats)
+
+
+def run_policy(stats: dict) -> dict[str, int]:
+    """Policy outcomes by kind: pages not fetched by choice or answered with a fact about the
+    page (gone, refused, robots, fresh, not_modified...)."""
+    return policy_counts(stats)
 
 
 class RunRecorder:
@@ -130,7 +125,8 @@ class RunRecorder:
 
     def spider_closed(self, spider, reason: str) -> None:
         stats = self.crawler.stats.get_stats()
-        status = run_status(stats, reason)
+        share = self.crawler.settings.getfloat("CRAWLER_MAX_FAILED_SHARE", DEFAULT_MAX_FAILED_SHARE)
+        status = run_status(stats, reason, share)
         self.crawler.stats.set_value("run/status", status)
         if self.store is None:
             return
@@ -145,6 +141,7 @@ class RunRecorder:
                 finish_reason=reason,
                 counts=run_counts(stats),
                 errors=run_errors(stats),
+                policy=run_policy(stats),
             )
         except PyMongoError as exc:
             log.error("could not record the run's end (%s)", type(exc).__name__)

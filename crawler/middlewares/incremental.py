@@ -162,6 +162,9 @@ class IncrementalMiddleware:
         self.timeout = settings.getfloat("STORE_PROBE_TIMEOUT", defaults.STORE_PROBE_TIMEOUT)
         self.retry_interval = settings.getfloat("STORE_RETRY_INTERVAL", defaults.STORE_RETRY_INTERVAL)
         self._paused_until = 0.0  # monotonic time before which state is not read
+        # Reads waiting for the next batched query (Store.fetch_states), by key.
+        self._waiting: dict[str, list[asyncio.Future]] = {}
+        self._reader: asyncio.Future | None = None
         self.store = None
         self.policy = Policy()
         self.pending: dict[str, dict[str, Any]] = {}
@@ -283,13 +286,40 @@ class IncrementalMiddleware:
             self.stats.inc_value("incremental/state_unavailable")
             return None
         try:
-            return await asyncio.to_thread(self._bounded, self.store.fetch_state, key)
+            return await self._read_batched(key)
         except Exception as exc:
             self._paused_until = time.monotonic() + self.retry_interval
             self.stats.inc_value("incremental/state_unavailable")
             log.warning("could not read fetch state (%s): fetching pages unconditionally, "
                         "retrying in %.1fs (first: %s)", type(exc).__name__, self.retry_interval, url)
             return None
+
+    def _read_batched(self, key: str) -> asyncio.Future:
+        """One query for every read asked for while the previous query was out: no added
+        wait, and as many reads per query as requests arrive meanwhile."""
+        future = asyncio.get_running_loop().create_future()
+        self._waiting.setdefault(key, []).append(future)
+        if self._reader is None or self._reader.done():
+            self._reader = asyncio.ensure_future(self._read_all())
+        return future
+
+    async def _read_all(self) -> None:
+        await asyncio.sleep(0)  # requests scheduled in the same turn join this query
+        while self._waiting:
+            waiting, self._waiting = self._waiting, {}
+            try:
+                states = await asyncio.to_thread(self._bounded, self.store.fetch_states, list(waiting))
+            except Exception as exc:
+                for futures in waiting.values():
+                    for future in futures:
+                        if not future.done():
+                            future.set_exception(exc)
+                continue
+            self.stats.inc_value("incremental/state_reads")
+            for key, futures in waiting.items():
+                for future in futures:
+                    if not future.done():
+                        future.set_result(states.get(key))
 
     def _bounded(self, method, *args):
         with pymongo.timeout(self.timeout):

@@ -1,25 +1,42 @@
 """MongoDB: the only module that talks to the database.
 
-Writes are idempotent and keyed by the canonical-URL fingerprint (`_id`). What a batch does to a
-story is described by self-sufficient operations, so that they give the same result in any order
-and a re-run of the same batch (a replay after a crash) changes nothing but last_seen_at:
-  A  upsert on _id: $setOnInsert every known field, updated_at, the first sighting;
-     $min first_seen_at; $max last_seen_at.
+A sighting (a story seen on one fetch of one page, in one role and place) is its own record in
+`sightings`, inserted once: its `_id` is derived from (story, page URL, fetch time, role,
+position), so a replayed batch inserts nothing twice, and a story's document never grows with
+its popularity. Story documents are keyed by the canonical-URL fingerprint (`_id`) and written
+by self-sufficient operations, which give the same result in any order, and whose re-run (a
+replay after a crash) changes nothing:
+
+  A  upsert on _id: $setOnInsert every known field and updated_at; $min first_seen_at;
+     $max last_seen_at.
   B  (full pages only) on _id with a different content_hash: $set the non-empty fields,
      completeness "full", content_hash, updated_at. A known field is never overwritten by an
      empty one, and a teaser never overwrites a full page.
-  C  on _id when this page is not yet among seen_on_pages: $push the sighting.
 
-They are not sent as they are: the batch's stories are read with one query, the operations are
-evaluated on the stored documents (crawler.storage.write_plan), and each story costs one statement, an
-insert_many document for a new story or one guarded update for a known one. A story another
-writer changed between the read and the write fails its guard and gets the operations themselves.
+They are not sent as they are: the batch's stories are evaluated on their known state
+(crawler.storage.write_plan): one insert_many document per new story; for a known story, an
+update guarded by the values it was planned from only when a stored field changes, and a touch
+of last_seen_at only when it moves by at least the seen resolution (STORE_SEEN_RESOLUTION; 0
+touches every batch). Touches with the same time share one update_many. A guard another writer
+broke sends that story's operations themselves.
+
+Why a resolution: a MongoDB-wire server rewrites a whole document per update (FerretDB: about
+ten times the cost of inserting one), and a story re-seen on every page of a crawl would cost a
+rewrite per batch. The exact times are in `sightings`; last_seen_at lags the latest of them by
+less than the resolution.
+
+Known state comes from a bounded in-process cache (StateCache) of the stories this writer wrote
+recently, else from one read per batch. The cache is only a hint, right with several writers:
+the fields the plan skips a write on move one way only (summary rank, seen times, modified
+time, a joined cluster), so a stale entry makes the plan send what is already stored
+(harmless) or fail a guard (the story's operations are sent instead). The one judgement a
+stale entry can change is B's "same content as stored" when two writers store different
+versions of one page at the same moment, which the operations leave to the order of arrival
+anyway. Page snapshots and sightings are inserted, never updated, so two writers cannot lose
+each other's.
 
 crawler.dedup.merge adds the summary-rank, modified-time, near-duplicate cluster and alias rules
 (docs/schema.md, "Merge rules"); documents stored under an alias URL are folded into the story.
-
-seen_on_pages (page URLs) mirrors seen_on because FerretDB does not evaluate `$ne` on a dotted
-path into an array of documents the way MongoDB does; a scalar array works on both.
 """
 
 from __future__ import annotations
@@ -27,13 +44,16 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
+import threading
+import time
 import uuid
+from collections import OrderedDict
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pymongo import ASCENDING, DESCENDING, IndexModel, MongoClient, UpdateOne
-from pymongo.errors import BulkWriteError, PyMongoError
+from pymongo.errors import AutoReconnect, BulkWriteError, OperationFailure, PyMongoError
 
 from crawler import config
 from crawler.dedup import merge
@@ -53,10 +73,17 @@ OPS_PER_COMMAND = 50
 INSERTS_PER_COMMAND = 500
 READS_PER_QUERY = 1000
 # Fields left out when the write path reads a batch's stories. No operation's filter reads them
-# and they are only ever $set whole (body, minhash) or appended to (seen_on), so the planner
-# needs their new values, never the stored ones; they are most of a document's size, and
-# decoding them in the writer thread competed with the crawl for the interpreter.
-STATE_PROJECTION = {"body": 0, "seen_on": 0, "minhash": 0}
+# and they are only ever $set whole (body, minhash) or are what the migration moves out
+# (seen_on), so the planner needs their new values, never the stored ones; they are most of a
+# document's size, and decoding them in the writer thread competed with the crawl.
+STATE_PROJECTION = {"body": 0, "seen_on": 0, "seen_on_pages": 0, "minhash": 0}
+# What the state cache keeps of a story: every field a teaser-only batch's operations read or
+# may write (merge.extra_ops' summary rule, A's seen times) and the guarded fields.
+CACHED_FIELDS = ("summary_rank", "last_seen_at", "first_seen_at", "updated_at", *write_plan.GUARDED)
+# Seconds last_seen_at may lag the latest sighting (STORE_SEEN_RESOLUTION).
+DEFAULT_SEEN_RESOLUTION = 300.0
+DEFAULT_STATE_CACHE = 20000
+DEFAULT_STATE_TTL = 600.0
 
 # Story fields copied from items into documents.
 STORY_FIELDS = (
@@ -81,13 +108,19 @@ ARTICLE_INDEXES = [
     IndexModel([("updated_at", ASCENDING)], name="updated_at"),
     IndexModel([("source", ASCENDING), ("published_at", DESCENDING)], name="source_published"),
     IndexModel([("cluster_id", ASCENDING)], name="cluster"),
-    IndexModel([("seen_on_pages", ASCENDING)], name="seen_on_pages"),
+]
+SIGHTING_INDEXES = [
+    IndexModel([("story_id", ASCENDING), ("seen_at", DESCENDING)], name="story_seen"),
 ]
 PAGE_INDEXES = [
     IndexModel([("url", ASCENDING), ("fetched_at", DESCENDING)], name="url_fetched"),
     IndexModel([("run_id", ASCENDING)], name="run"),
 ]
 RUN_INDEXES = [IndexModel([("started_at", DESCENDING)], name="started_desc")]
+
+
+# HTTP answers that mean a story's page was withdrawn (recorded on the story as gone_at).
+GONE_STATUSES = (404, 410)
 
 
 class StoreUnavailable(RuntimeError):
@@ -138,17 +171,36 @@ def page_id(page: PageSnapshot) -> str:
     return hashlib.sha1(key.encode("utf-8")).hexdigest()
 
 
-def _sighting(item: Article | Teaser) -> dict[str, Any]:
-    return {"page_url": item.page_url, "role": item.role, "position": item.position,
-            "seen_at": item.seen_at}
+def _utc_ms(value: datetime | str) -> datetime:
+    """A time as the server keeps it: UTC, milliseconds."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    value = value.astimezone(UTC)
+    return value.replace(microsecond=value.microsecond // 1000 * 1000)
+
+
+def sighting_record(story_id: str, page_url: str, seen_at: datetime | str, role: str,
+                    position: int) -> dict[str, Any]:
+    """A sighting's record. Its _id is a function of what it records, so the same sighting
+    written twice (a replayed batch, two replayers, a migration run again) is one record."""
+    seen = _utc_ms(seen_at)
+    key = "\x1f".join((story_id or "", page_url or "", seen.isoformat(), role, str(position)))
+    return {"_id": hashlib.sha1(key.encode("utf-8")).hexdigest(), "story_id": story_id,
+            "page_url": page_url, "role": role, "position": position, "seen_at": seen}
+
+
+def sighting_doc(item: Article | Teaser) -> dict[str, Any]:
+    return sighting_record(item.fingerprint, item.page_url, item.seen_at, item.role, item.position)
 
 
 def story_ops(items: list[Article | Teaser]) -> list[Op]:
     """The operations, as (filter, update, upsert) in the order they apply, for sightings of ONE
-    story: A, one C per page, the merge rules, then B.
+    story: A, the merge rules, then B.
 
     The document is inserted from the fullest sighting (a full page beats a teaser, else the
-    first seen); every other page it was seen on is pushed once."""
+    first seen)."""
     primary = next((i for i in items if i.completeness == "full"), items[0])
     _id = primary.fingerprint
     known = _known_fields(primary)
@@ -160,23 +212,12 @@ def story_ops(items: list[Article | Teaser]) -> list[Op]:
         "updated_at": primary.seen_at,
         "cluster_id": getattr(primary, "cluster_id", None) or _id,
         "schema_version": SCHEMA_VERSION,
-        "seen_on": [_sighting(primary)],
-        "seen_on_pages": [primary.page_url],
     }
-    ops: list[Op] = [({"_id": _id},
-                      {"$setOnInsert": insert,
-                       "$max": {"last_seen_at": max(i.seen_at for i in items)},
-                       # $min, not $setOnInsert: a sighting replayed late still widens it.
-                       "$min": {"first_seen_at": min(i.seen_at for i in items)}},
-                      True)]
-    pages: set[str] = set()  # the primary's page too: the story may already exist
-    for item in items:
-        if item.page_url in pages:
-            continue
-        pages.add(item.page_url)
-        ops.append(({"_id": _id, "seen_on_pages": {"$ne": item.page_url}},
-                    {"$push": {"seen_on": _sighting(item), "seen_on_pages": item.page_url}},
-                    False))
+    first: dict[str, Any] = {"$setOnInsert": insert,
+                             "$max": {"last_seen_at": max(i.seen_at for i in items)},
+                             # $min, not $setOnInsert: a sighting replayed late still widens it.
+                             "$min": {"first_seen_at": min(i.seen_at for i in items)}}
+    ops: list[Op] = [({"_id": _id}, first, True)]
     ops.extend(merge.extra_ops(_id, items))
     if primary.completeness == "full":
         ops.append((
@@ -186,6 +227,51 @@ def story_ops(items: list[Article | Teaser]) -> list[Op]:
             False,
         ))
     return ops
+
+
+class StateCache:
+    """The last known state of recently written stories (CACHED_FIELDS only), least recently
+    used dropped first, each entry trusted for `ttl` seconds. A hint for the planner, never the
+    truth (see the module docstring); the time limit bounds how long a story deleted behind
+    the writer's back (a retention job) stays believed to exist."""
+
+    def __init__(self, size: int = DEFAULT_STATE_CACHE, ttl: float = DEFAULT_STATE_TTL):
+        self.size = max(0, size)
+        self.ttl = ttl
+        self._states: OrderedDict[str, tuple[float, dict]] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, story_id: str) -> dict | None:
+        with self._lock:
+            entry = self._states.get(story_id)
+            if entry is None or time.monotonic() - entry[0] > self.ttl:
+                self.misses += 1
+                return None
+            self.hits += 1
+            return entry[1]
+
+    def put(self, story_id: str, doc: dict) -> None:
+        if not self.size:
+            return
+        state = {"_id": story_id, **{k: doc[k] for k in CACHED_FIELDS if k in doc}}
+        with self._lock:
+            self._states[story_id] = (time.monotonic(), state)
+            self._states.move_to_end(story_id)
+            while len(self._states) > self.size:
+                self._states.popitem(last=False)
+
+    def drop(self, story_id: str) -> None:
+        with self._lock:
+            self._states.pop(story_id, None)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._states.clear()
+
+    def __len__(self) -> int:
+        return len(self._states)
 
 
 def _is_content_op(update: dict[str, Any]) -> bool:
@@ -216,8 +302,15 @@ class Store:
         )
         self.db = self.client[db_name or config.mongo_db_name()]
         self.articles = self.db["articles"]
+        self.sightings = self.db["sightings"]
         self.pages = self.db["pages"]
         self.runs = self.db["runs"]
+        self.cache = StateCache(int(config.env("CRAWLER_STORE_STATE_CACHE") or DEFAULT_STATE_CACHE))
+        self.seen_resolution = timedelta(seconds=float(
+            config.env("CRAWLER_STORE_SEEN_RESOLUTION") or DEFAULT_SEEN_RESOLUTION))
+        # Write commands sent by the write path (insert_many, update, read of states): the
+        # figure behind "statements per page".
+        self.statements = 0
         # Held around writes when several processes write the same stories (distributed mode
         # on FerretDB, see crawler.distributed.write_lock).
         self.write_lock: contextlib.AbstractContextManager | None = None
@@ -236,19 +329,33 @@ class Store:
             ) from None
 
     def ensure_indexes(self) -> None:
-        """Create the indexes consumers rely on; safe to call on every start.
+        """Create the indexes consumers rely on; safe to call on every start, and from several
+        processes starting at once.
 
         Only missing indexes are sent: FerretDB 1.24 drops the connection when createIndexes
-        names indexes that already exist, where MongoDB would answer "nothing to do"."""
+        names indexes that already exist, where MongoDB would answer "nothing to do". A
+        creator that lost the race to another (an error, or a dropped connection) looks again
+        and is done when the indexes are there."""
         for collection, models in (
             (self.articles, ARTICLE_INDEXES),
+            (self.sightings, SIGHTING_INDEXES),
             (self.pages, PAGE_INDEXES),
             (self.runs, RUN_INDEXES),
         ):
-            existing = set(collection.index_information())
-            missing = [m for m in models if m.document["name"] not in existing]
-            if missing:
-                collection.create_indexes(missing)
+            for attempt in range(5):
+                existing = set(collection.index_information())
+                missing = [m for m in models if m.document["name"] not in existing]
+                if not missing:
+                    break
+                try:
+                    collection.create_indexes(missing)
+                    break
+                except (OperationFailure, AutoReconnect) as exc:
+                    if attempt == 4:
+                        raise
+                    log.debug("index creation on %s raced another creator (%s); looking again",
+                              collection.name, type(exc).__name__)
+                    time.sleep(0.2 * (attempt + 1))
 
     def close(self) -> None:
         self.client.close()
@@ -263,20 +370,23 @@ class Store:
             return self._write_sightings(items)
 
     def _write_sightings(self, items: list[Article | Teaser]) -> WriteCounts:
-        """Read the batch's stories once, then one insert or one update per story
-        (crawler.storage.write_plan); stories another writer changed in between go through the
-        order-independent operations instead."""
+        """Sightings (insert_many, duplicates ignored), then per story what the plan says
+        (crawler.storage.write_plan): new stories in one insert_many, touches grouped into
+        update_many, guarded updates only for changed stories; stories another writer changed
+        in between go through the order-independent operations instead."""
         counts = WriteCounts()
         by_story: dict[str, list[Article | Teaser]] = {}
         for item in items:
             by_story.setdefault(item.fingerprint, []).append(item)
+        self._insert_sightings(items)
         ops = {story_id: story_ops(group) for story_id, group in by_story.items()}
-        states = self._states(list(ops))
+        states = self._known_states(by_story)
         plans: list[write_plan.StoryPlan] = []
         retry: list[str] = []
         for story_id, story in ops.items():
             try:
-                plans.append(write_plan.plan_story(story_id, states.get(story_id), story))
+                plans.append(write_plan.plan_story(story_id, states.get(story_id), story,
+                                                   self.seen_resolution))
             except write_plan.UnsupportedOperation as exc:  # a stored shape the planner does not know
                 log.warning("story %s written operation by operation: %s", story_id, exc)
                 retry.append(story_id)
@@ -286,26 +396,90 @@ class Store:
             inserted, lost = self._insert_new([p.insert for p in chunk])
             counts.new += inserted
             retry.extend(lost)
+        # A story gone since it was known (an alias folded away): the operations upsert it.
+        retry.extend(self._touch([p for p in plans if p.touch]))
         updates = [p for p in plans if p.filter is not None]
         for start in range(0, len(updates), self.ops_per_command):
             chunk = updates[start:start + self.ops_per_command]
+            self.statements += 1
             result = self.articles.bulk_write(
                 [UpdateOne(p.filter, p.update) for p in chunk], ordered=False)
             if result.matched_count == len(chunk):
                 counts.updated += sum(p.content_changed for p in chunk)
             else:  # a guard failed: which one is not reported, so redo the slice exactly
                 retry.extend(p.story_id for p in chunk)
+        uncertain = set(retry)
+        for plan in plans:
+            if plan.story_id in uncertain:
+                self.cache.drop(plan.story_id)
+            elif plan.result is not None:
+                self.cache.put(plan.story_id, plan.result)
         if retry:
-            counts += self._apply_ops([ops[story_id] for story_id in retry])
+            counts += self._apply_ops([ops[story_id] for story_id in dict.fromkeys(retry)])
         counts.unchanged = len(by_story) - counts.new - counts.updated
         self.fold_aliases(merge.alias_ids(items))
         return counts
+
+    def _insert_sightings(self, items: list[Article | Teaser]) -> int:
+        """insert_many of the batch's sightings; those already stored (a replay) are skipped.
+        Returns how many were new."""
+        docs: dict[str, dict] = {}
+        for item in items:
+            doc = sighting_doc(item)
+            docs.setdefault(doc["_id"], doc)
+        ordered = list(docs.values())
+        inserted = 0
+        for start in range(0, len(ordered), INSERTS_PER_COMMAND):
+            chunk = ordered[start:start + INSERTS_PER_COMMAND]
+            self.statements += 1
+            try:
+                inserted += len(self.sightings.insert_many(chunk, ordered=False).inserted_ids)
+            except BulkWriteError as exc:
+                errors = exc.details.get("writeErrors", [])
+                if any(e.get("code") != 11000 for e in errors):
+                    raise
+                inserted += exc.details.get("nInserted", 0)
+        return inserted
+
+    def _known_states(self, by_story: dict[str, list[Article | Teaser]]) -> dict[str, dict]:
+        """Each story's state: from the cache when it has it, else read (one query)."""
+        states: dict[str, dict] = {}
+        unknown: list[str] = []
+        for story_id in by_story:
+            hint = self.cache.get(story_id)
+            if hint is None:
+                unknown.append(story_id)
+            else:
+                states[story_id] = hint
+        if unknown:
+            states.update(self._states(unknown))
+        return states
+
+    def _touch(self, plans: list[write_plan.StoryPlan]) -> list[str]:
+        """Send the touches, stories with the same touch in one update_many; returns the
+        stories found missing (deleted since their state was known)."""
+        groups: dict[tuple, tuple[dict, list[str]]] = {}
+        for plan in plans:
+            key = tuple((op, tuple(sorted(f.items()))) for op, f in sorted(plan.touch.items()))
+            groups.setdefault(key, (plan.touch, []))[1].append(plan.story_id)
+        missing: set[str] = set()
+        size = max(1, self.ops_per_command)
+        for update, ids in groups.values():
+            for start in range(0, len(ids), size):
+                chunk = ids[start:start + size]
+                self.statements += 1
+                result = self.articles.update_many({"_id": {"$in": chunk}}, update)
+                if result.matched_count < len(chunk):
+                    found = {d["_id"] for d in self.articles.find({"_id": {"$in": chunk}}, {"_id": 1})}
+                    missing.update(set(chunk) - found)
+        return sorted(missing)
 
     def _states(self, ids: list[str]) -> dict[str, dict]:
         """The stored documents of these stories, by _id (one query per thousand), without the
         fields the planner never needs to read (STATE_PROJECTION)."""
         states: dict[str, dict] = {}
         for start in range(0, len(ids), READS_PER_QUERY):
+            self.statements += 1
             for doc in self.articles.find({"_id": {"$in": ids[start:start + READS_PER_QUERY]}},
                                           STATE_PROJECTION):
                 states[doc["_id"]] = doc
@@ -313,6 +487,7 @@ class Store:
 
     def _insert_new(self, docs: list[dict]) -> tuple[int, list[str]]:
         """insert_many of new stories: (inserted, ids another writer inserted first)."""
+        self.statements += 1
         try:
             return len(self.articles.insert_many(docs, ordered=False).inserted_ids), []
         except BulkWriteError as exc:
@@ -331,6 +506,7 @@ class Store:
         for chunk in self._chunks(first):
             counts.new += self._bulk(chunk, retry_duplicates=True)
         for chunk in self._chunks(content):
+            self.statements += 1
             counts.updated += self.articles.bulk_write(chunk, ordered=False).matched_count
         return counts
 
@@ -340,6 +516,7 @@ class Store:
             yield ops[start : start + size]
 
     def _bulk(self, ops: list[UpdateOne], retry_duplicates: bool) -> int:
+        self.statements += 1
         try:
             return self.articles.bulk_write(ops, ordered=False).upserted_count
         except BulkWriteError as exc:
@@ -380,6 +557,26 @@ class Store:
             errors = exc.details.get("writeErrors", [])
             if any(e.get("code") != 11000 for e in errors):
                 raise
+        self._record_withdrawals(pages)
+
+    def _record_withdrawals(self, pages: list[PageSnapshot]) -> None:
+        """A story whose own page answered 404/410 is marked withdrawn (gone_at, gone_status;
+        updated_at moves so incremental readers learn it); one that answers again with its
+        story loses the mark. Only stored stories are touched (no upsert), and a story already
+        gone keeps its first gone_at, so a replay changes nothing. Two statements per batch
+        at most, and none for a batch without such pages."""
+        now = datetime.now(UTC)
+        for page in pages:
+            if page.status in GONE_STATUSES and page.lead:
+                self.articles.update_one(
+                    {"_id": page.lead, "gone_at": {"$exists": False}},
+                    {"$set": {"gone_at": page.fetched_at, "gone_status": page.status,
+                              "updated_at": now}})
+        back = sorted({p.lead for p in pages if p.status == 200 and p.lead})
+        if back:
+            self.articles.update_many(
+                {"_id": {"$in": back}, "gone_at": {"$exists": True}},
+                {"$unset": {"gone_at": "", "gone_status": ""}, "$set": {"updated_at": now}})
 
     def start_run(self, spider: str, args: dict[str, Any], started_at: datetime | None = None,
                   run_id: str | None = None, **extra: Any) -> str:
@@ -438,22 +635,36 @@ class Store:
     # -- deduplication and incremental crawling (issue 6) ----------------------------------
     def fold_aliases(self, alias_ids: dict[str, list[str]]) -> int:
         """Fold documents stored under an alias URL (a teaser seen before the page revealed the
-        alias) into their story: sightings pushed once, first/last seen widened, alias deleted.
-        Idempotent: a folded alias no longer exists, so a replay finds nothing to do."""
+        alias) into their story: its sightings re-pointed at the story, first/last seen widened,
+        the count carried over, the alias deleted. Idempotent: a folded alias no longer exists,
+        so a replay finds nothing to do."""
         folded = 0
         for story_id, ids in alias_ids.items():
-            for doc in self.articles.find({"_id": {"$in": ids}}):
-                ops = [UpdateOne({"_id": story_id, "seen_on_pages": {"$ne": s["page_url"]}},
-                                 {"$push": {"seen_on": s, "seen_on_pages": s["page_url"]}})
-                       for s in doc.get("seen_on", [])]
-                bounds = {"$min": {"first_seen_at": doc["first_seen_at"]},
-                          "$max": {"last_seen_at": doc["last_seen_at"]}}
-                ops.append(UpdateOne({"_id": story_id}, bounds))
-                for chunk in self._chunks(ops):
-                    self.articles.bulk_write(chunk, ordered=False)
+            for doc in self.articles.find({"_id": {"$in": ids}}, STATE_PROJECTION):
+                self.sightings.update_many({"story_id": doc["_id"]}, {"$set": {"story_id": story_id}})
+                self.articles.update_one({"_id": story_id},
+                                         {"$min": {"first_seen_at": doc["first_seen_at"]},
+                                          "$max": {"last_seen_at": doc["last_seen_at"]}})
                 self.articles.delete_one({"_id": doc["_id"]})
+                self.cache.drop(doc["_id"])
+                self.cache.drop(story_id)
                 folded += 1
         return folded
+
+    def sighting_counts(self, story_ids: list[str]) -> dict[str, int]:
+        """How many sightings each of these stories has (stories with none are absent)."""
+        counts: dict[str, int] = {}
+        for start in range(0, len(story_ids), READS_PER_QUERY):
+            for row in self.sightings.aggregate([
+                {"$match": {"story_id": {"$in": story_ids[start:start + READS_PER_QUERY]}}},
+                {"$group": {"_id": "$story_id", "n": {"$sum": 1}}},
+            ]):
+                counts[row["_id"]] = row["n"]
+        return counts
+
+    def story_sightings(self, story_id: str, limit: int = 0):
+        """A story's sightings, newest first (served by the story_seen index)."""
+        return self.sightings.find({"story_id": story_id}).sort("seen_at", DESCENDING).limit(limit)
 
     def dedup_snapshot(self, limit: int):
         """The most recently updated stories' dedup keys (id, canonical_url, text_hash, minhash,
@@ -465,6 +676,16 @@ class Store:
     def fetch_state(self, key: str) -> dict | None:
         """The incremental-crawl state of one URL (key = its fingerprint), or None."""
         return self.db["fetch_state"].find_one({"_id": key})
+
+    def fetch_states(self, keys: list[str]) -> dict[str, dict]:
+        """The incremental-crawl states of many URLs at once, by key (one query per thousand);
+        URLs never fetched are absent."""
+        out: dict[str, dict] = {}
+        keys = list(dict.fromkeys(keys))
+        for start in range(0, len(keys), READS_PER_QUERY):
+            for doc in self.db["fetch_state"].find({"_id": {"$in": keys[start:start + READS_PER_QUERY]}}):
+                out[doc["_id"]] = doc
+        return out
 
     def save_fetch_state(self, states: dict[str, dict[str, Any]]) -> None:
         ops = [UpdateOne({"_id": key}, {"$set": fields}, upsert=True) for key, fields in states.items()]

@@ -1,19 +1,22 @@
 """One statement per story: the store's update operations, evaluated in Python on the stored
-document, turned into a single insert or a single update.
+document, turned into a single insert or a small update.
 
 Why: crawler.storage.store describes a story's write as several small order-independent operations
-(upsert, one guarded push per page, content update, merge rules). Sent as they are, a story seen
-on eleven pages costs a dozen update statements, and an update statement is the slowest thing a
+(upsert with the seen times and sighting count, content update, merge rules). Sent as they are, a
+story costs several update statements, and an update statement is the slowest thing a
 MongoDB-wire server does (FerretDB on SQLite: ~1,500/s against ~15,000 inserted documents/s).
-Reading the batch's stories once and applying the same operations here gives the document the
-server would end with; the difference from what is stored becomes one statement:
+Evaluating the same operations here on the story's known state gives the document the server
+would end with; the difference from what is stored becomes:
 
 * no stored document: the whole document, for insert_many;
-* a stored document: `$set` of the changed fields, `$push` of the new sightings, `$max`/`$min` of
-  last/first seen, `$addToSet` of new aliases, guarded by the values the plan was made from
-  (the fields the operations' filters test, and the new pages not yet in seen_on_pages). When a guard fails (another writer
-  changed the story in between) the caller falls back to the operations themselves, which are
-  correct in any order.
+* a stored document: a *touch* (`$max`/`$min` of last/first seen) that is correct whatever
+  another writer did meanwhile, so it needs no guard and stories with the same touch share one
+  update_many, sent only when last_seen_at moves by at least the seen resolution (or
+  first_seen_at moves at all); and, only when a stored field changes, a guarded
+  update (`$set` of the changed fields, `$addToSet` of new aliases) whose filter holds the values
+  the plan was made from (the fields the operations' filters test). When that guard fails
+  (another writer changed the story in between) the caller falls back to the operations
+  themselves, which are correct in any order.
 
 Only the operators and filter forms crawler.storage.store and crawler.dedup.merge use are implemented;
 anything else raises, so a new operation cannot be silently mis-planned.
@@ -22,16 +25,17 @@ anything else raises, so a new operation cannot be silently mis-planned.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 # (filter, update, upsert): one operation as crawler.storage.store builds it.
 Op = tuple[dict[str, Any], dict[str, Any], bool]
 
-# Fields written with an order-independent operator rather than $set.
-_MONOTONIC = {"last_seen_at": "$max", "first_seen_at": "$min"}
+# Fields the touch carries: each only moves one way, so its update is right in any order and
+# needs no guard.
+TOUCH_FIELDS = ("last_seen_at", "first_seen_at")
 # Lists the operations only ever append to, and the operator that appends.
-_APPENDED = {"seen_on": "$push", "seen_on_pages": "$push", "aliases": "$addToSet"}
+_APPENDED = {"aliases": "$addToSet"}
 # Fields the operations' filters test (content update, summary rank, cluster, modified rule).
 GUARDED = ("content_hash", "summary_rank", "cluster_id", "modified_at")
 
@@ -48,12 +52,14 @@ class StoryPlan:
     insert: dict[str, Any] | None = None
     filter: dict[str, Any] | None = None
     update: dict[str, Any] = field(default_factory=dict)
+    touch: dict[str, Any] = field(default_factory=dict)
     content_changed: bool = False
+    result: dict[str, Any] | None = None  # the document the plan leads to
 
 
 def _norm(value: Any) -> Any:
     """Datetimes as the server keeps them (milliseconds), so comparisons agree with it."""
-    if isinstance(value, datetime):
+    if isinstance(value, datetime) and value.microsecond % 1000:
         return value.replace(microsecond=value.microsecond // 1000 * 1000)
     return value
 
@@ -119,10 +125,11 @@ def matches(doc: dict, query: dict) -> bool:
     return True
 
 
-def apply_update(doc: dict, update: dict, inserting: bool, touched: set[str] | None = None) -> None:
+def apply_update(doc: dict, update: dict, inserting: bool,
+                 touched: dict[str, str] | None = None) -> None:
     """Apply `update` to `doc` in place, as the server would. Lists are replaced, never
     mutated, so a shallow copy of a stored document can be updated safely; `touched` collects
-    the fields written."""
+    the fields written and the operator that wrote each ($set wins over the others)."""
     for op, fields in update.items():
         for name, value in fields.items():
             if "." in name:
@@ -148,11 +155,11 @@ def apply_update(doc: dict, update: dict, inserting: bool, touched: set[str] | N
                 doc[name] = current
             else:
                 raise UnsupportedOperation(f"update operator {op}")
-            if touched is not None:
-                touched.add(name)
+            if touched is not None and touched.get(name) != "$set":
+                touched[name] = op
 
 
-def evaluate(state: dict | None, ops: list[Op], touched: set[str] | None = None) -> dict | None:
+def evaluate(state: dict | None, ops: list[Op], touched: dict[str, str] | None = None) -> dict | None:
     """The document after `ops` run in order on `state` (None: no stored document). `state`
     is not modified; the result shares unchanged values with it."""
     doc = dict(state) if state is not None else None
@@ -167,41 +174,53 @@ def evaluate(state: dict | None, ops: list[Op], touched: set[str] | None = None)
     return doc
 
 
-def plan_story(story_id: str, state: dict | None, ops: list[Op]) -> StoryPlan:
-    """One insert or one guarded update that takes `state` to what `ops` would make of it."""
-    touched: set[str] = set()
+def plan_story(story_id: str, state: dict | None, ops: list[Op],
+               seen_resolution: timedelta = timedelta(0)) -> StoryPlan:
+    """One insert, or a touch plus (only when a stored field changes) one guarded update, that
+    takes `state` to what `ops` would make of it; last_seen_at is left behind when it would move
+    by less than `seen_resolution`. `state` may be a cached hint holding only the fields the
+    operations read and write (not body, minhash): what it lacks is treated as changed, never
+    as unchanged."""
+    touched: dict[str, str] = {}
     result = evaluate(state, ops, touched)
-    plan = StoryPlan(story_id)
+    plan = StoryPlan(story_id, result=result)
     if result is None:
         return plan
     if state is None:
         plan.insert = result
         return plan
     update: dict[str, dict[str, Any]] = {}
-    query: dict[str, Any] = {"_id": story_id}
-    for name in sorted(touched):  # only what an operation wrote can differ
+    for name, op in sorted(touched.items()):  # only what an operation wrote can differ
         value = result[name]
         if name in state and _same(state[name], value):
             continue
-        if name in _MONOTONIC:
-            update.setdefault(_MONOTONIC[name], {})[name] = value
+        if name in TOUCH_FIELDS:
+            if op not in ("$max", "$min"):
+                raise UnsupportedOperation(f"{name} written with {op} rather than advanced")
+            if (name == "last_seen_at" and isinstance(state.get(name), datetime)
+                    and _norm(value) - _norm(state[name]) < seen_resolution):
+                result[name] = state[name]  # what stays stored, for the cache
+                continue
+            plan.touch.setdefault(op, {})[name] = value
         elif name in _APPENDED:
             old = state.get(name) or []
             if value[: len(old)] != old:
                 raise UnsupportedOperation(f"{name} changed other than by appending")
             update.setdefault(_APPENDED[name], {})[name] = {"$each": value[len(old):]}
         else:
-            update.setdefault("$set", {})[name] = value
+            update.setdefault(op if op in ("$max", "$min") else "$set", {})[name] = value
     if not update:
         return plan
-    new_pages = update.get("$push", {}).get("seen_on_pages", {}).get("$each")
-    if new_pages:
-        query["seen_on_pages"] = {"$nin": new_pages}
-    if "$set" in update:
-        # The fields the operations' own guards read: if another writer changed one of them,
-        # the plan may no longer be what the operations would do.
-        for name in GUARDED:
-            query[name] = state.get(name)
+    # The document is rewritten anyway: the touch rides along (a fallback to the operations
+    # repeats it harmlessly, $max and $min being idempotent).
+    for op, fields in plan.touch.items():
+        update.setdefault(op, {}).update(fields)
+    plan.touch = {}
+    query: dict[str, Any] = {"_id": story_id}
+    # The fields the operations' own guards read: if another writer changed one of them, the
+    # plan may no longer be what the operations would do.
+    for name in GUARDED:
+        query[name] = state.get(name)
     plan.filter = query
     plan.update = update
     plan.content_changed = state.get("content_hash") != result.get("content_hash")

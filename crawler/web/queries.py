@@ -94,10 +94,10 @@ def story_sightings(db: Database, article: dict) -> list[dict]:
     """Where and when a story was seen, oldest first: {page_url, role, position, seen_at}.
 
     Two stored shapes: sightings as records of their own in a `sightings` collection (keyed by
-    article_id) when that collection exists, else the `seen_on` array inside the story."""
+    story_id, docs/schema.md) when that collection exists, else the `seen_on` array inside the story."""
     with timed("sightings"):
         if "sightings" in db.list_collection_names(filter={"name": "sightings"}):
-            rows = list(db.sightings.find({"article_id": article["_id"]}, {"_id": 0})
+            rows = list(db.sightings.find({"story_id": article["_id"]}, {"_id": 0, "story_id": 0})
                         .sort("seen_at", ASCENDING).limit(SIGHTINGS_LIMIT))
             if rows:
                 return rows

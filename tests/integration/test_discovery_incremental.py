@@ -12,6 +12,7 @@ from pymongo import MongoClient
 from crawler.urls import fingerprint
 from tests.support.crawl import run_crawler
 from tests.support.news_site import ConditionalServer, NewsSite
+from tests.support.store_items import sightings_of
 
 
 @pytest.fixture
@@ -45,7 +46,7 @@ def test_second_run_fetches_listings_changed_and_stale_pages_only(news_server, c
     assert db.articles.count_documents({}) == site.count
     doc = db.articles.find_one({"_id": fingerprint(base + site.path(3))})
     assert doc["completeness"] == "full" and "district 3" in doc["body"]
-    assert {s["role"] for s in doc["seen_on"]} == {"lead", "feed", "sitemap", "related"}
+    assert {s["role"] for s in sightings_of(db, doc["_id"])} == {"lead", "feed", "sitemap", "related"}
     assert doc["modified_at"] == site.modified[3]
     stale_doc_before = db.articles.find_one({"_id": fingerprint(base + site.path(7))})
 

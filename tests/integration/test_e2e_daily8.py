@@ -6,6 +6,7 @@ from pymongo import MongoClient
 
 from crawler.urls import canonical_url, fingerprint
 from tests.support.crawl import run_crawler
+from tests.support.store_items import sightings_of
 
 NOISE = ("STORY CONTINUES BELOW THIS AD", "Try Our AI Features", "Comments", "No comments yet",
          "Advertisement", "Related Articles", "GET THE APP", "app-store")
@@ -47,10 +48,11 @@ def test_crawl_stores_every_story_once_with_roles_and_positions(
         assert doc["source"] == story.publisher
         assert doc["published_raw"] == story.age_text
         assert doc["published_at"] is not None
-        lead_sightings = [s for s in doc["seen_on"] if s["role"] == "lead"]
+        seen_on = sightings_of(db, doc["_id"])
+        lead_sightings = [s for s in seen_on if s["role"] == "lead"]
         assert [s["page_url"] for s in lead_sightings] == [url]
         assert lead_sightings[0]["position"] == 0
-        for sighting in doc["seen_on"]:
+        for sighting in seen_on:
             if sighting["role"] != "related":
                 continue
             path = sighting["page_url"].removeprefix(demo_server.base_url)
@@ -65,10 +67,13 @@ def test_crawl_stores_every_story_once_with_roles_and_positions(
 def test_recrawl_adds_nothing_and_only_advances_last_seen(
     demo_site, demo_server, crawl_env, mongo_uri, db_name
 ):
-    _crawl(demo_server, crawl_env)
+    # STORE_SEEN_RESOLUTION=0: the second crawl follows within seconds, and last_seen_at is to
+    # move however little time passed.
+    _crawl(demo_server, crawl_env, "-s", "STORE_SEEN_RESOLUTION=0")
     db = _db(mongo_uri, db_name)
     before = {d["_id"]: d for d in db.articles.find()}
-    _crawl(demo_server, crawl_env)
+    sightings = db.sightings.count_documents({})
+    _crawl(demo_server, crawl_env, "-s", "STORE_SEEN_RESOLUTION=0")
     after = {d["_id"]: d for d in db.articles.find()}
     assert after.keys() == before.keys()
     for key, old in before.items():
@@ -76,6 +81,7 @@ def test_recrawl_adds_nothing_and_only_advances_last_seen(
         assert new["last_seen_at"] > old["last_seen_at"]
         strip = lambda d: {k: v for k, v in d.items() if k != "last_seen_at"}  # noqa: E731
         assert strip(new) == strip(old)
+    assert db.sightings.count_documents({}) == 2 * sightings  # each fetch's own
     runs = list(db.runs.find())
     assert len(runs) == 2 and all(r["status"] == "ok" for r in runs)
     assert runs[1]["counts"]["new"] == 0
@@ -97,7 +103,7 @@ def test_teaser_later_crawled_is_one_full_document(demo_site, demo_server, crawl
     doc = docs[0]
     assert doc["completeness"] == "full"
     assert target.paragraphs[0] in doc["body"]
-    roles = sorted((s["role"], s["page_url"]) for s in doc["seen_on"])
+    roles = sorted((s["role"], s["page_url"]) for s in sightings_of(db, doc["_id"]))
     assert roles == [("lead", demo_server.url(target.path)), ("related", demo_server.url(story.path))]
     assert doc["first_seen_at"] < doc["updated_at"]
 

@@ -184,4 +184,4 @@ def test_redirect_loops_are_reported(hostile):
 def test_robots_txt_disallow_is_obeyed_and_said(hostile):
     assert hostile.server.hits("/private/secret.html") == 0
     assert "disallowed by the site's robots.txt" in hostile.log
-    assert hostile.stats["pages/skipped/robots"] == 1
+    assert hostile.stats["policy/robots"] == 1

@@ -11,6 +11,7 @@ import os
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import jsonschema
 import pytest
@@ -18,6 +19,7 @@ from pymongo import MongoClient
 
 from crawler.cli.export import CSV_COLUMNS, INTERNAL_FIELDS, iso, jsonable
 from crawler.demo_site import DemoSite, FixtureServer
+from crawler.urls import fingerprint
 from tests.support.crawl import ROOT, run_crawler
 
 SCHEMA = json.loads((ROOT / "docs" / "schema.json").read_text(encoding="utf-8"))
@@ -45,7 +47,8 @@ def crawled(mongo_uri, tmp_path_factory):
 
 def test_stored_documents_match_the_json_schema(crawled):
     db = crawled["db"]
-    for kind, collection in (("article", db.articles), ("page", db.pages), ("run", db.runs)):
+    for kind, collection in (("article", db.articles), ("sighting", db.sightings), ("page", db.pages),
+                             ("run", db.runs)):
         check = validator(kind)
         docs = list(collection.find())
         assert docs, kind
@@ -168,3 +171,18 @@ def test_updated_at_is_indexed(crawled):
 def test_schema_json_is_valid():
     jsonschema.Draft202012Validator.check_schema(SCHEMA)
     assert Path(ROOT / "docs" / "schema.json").exists()
+
+
+def test_no_home_section_or_listing_link_is_a_story_or_teaser(crawled):
+    """The demo site's article pages end their related list with "See all top stories" (the
+    home page) and "More stories" (a listing page): neither is ever stored as a story, nor in
+    any page's related list."""
+    db = crawled["db"]
+    site = DemoSite()
+    stories = {story.path for story in site.stories}
+    stored_paths = {urlsplit(doc["url"]).path for doc in db.articles.find({}, {"url": 1})}
+    assert stored_paths <= stories, sorted(stored_paths - stories)
+    listing_ids = {fingerprint(doc["url"]) for doc in db.pages.find({}, {"url": 1})
+                   if urlsplit(doc["url"]).path in set(site.listing_paths)}
+    for page in db.pages.find():
+        assert not listing_ids & set(page["related"]), page["url"]

@@ -98,9 +98,15 @@ def test_load_more_and_infinite_scroll_are_bounded_by_the_profile(site, crawl_en
     assert stat(err, "render/reason/infinite_scroll") == 1
 
 
-def test_no_browser_is_reported_once_and_the_crawl_goes_on(site, crawl_env, mongo_uri, db_name):
-    env = {**crawl_env, "CRAWLER_CHROMIUM": "/nonexistent"}
-    proc = crawl(site, ["shell.html", "injected.html", "hang.html", "static.html"], env)
+@pytest.mark.parametrize("how", ["environment", "-s"])
+def test_no_browser_is_reported_once_and_the_crawl_goes_on(how, site, crawl_env, mongo_uri,
+                                                           db_name):
+    # The browser path is read when the crawl starts, so `-s CRAWLER_CHROMIUM=` counts too.
+    pages = ["shell.html", "injected.html", "hang.html", "static.html"]
+    if how == "environment":
+        proc = crawl(site, pages, {**crawl_env, "CRAWLER_CHROMIUM": "/nonexistent"})
+    else:
+        proc = crawl(site, pages, crawl_env, "-s", "CRAWLER_CHROMIUM=/nonexistent")
     err = proc.stderr
     assert proc.returncode == 0, err[-3000:]
     lines = [ln for ln in err.splitlines() if "cannot render pages that need JavaScript" in ln]

@@ -125,8 +125,11 @@ def test_three_workers_fetch_every_page_once_and_store_every_story_once(
     # Every sighting merged exactly once whichever worker wrote it: a story's page list is its
     # own page, the listing page that lists it, and every page that relates it; no page twice.
     related_on: Counter = Counter(slug for story in site2000.stories for slug in story.related)
-    seen = {d["url"].rsplit("/", 1)[-1].removesuffix(".html"): d["seen_on_pages"]
-            for d in db.articles.find({}, {"url": 1, "seen_on_pages": 1})}
+    slug_of = {d["_id"]: d["url"].rsplit("/", 1)[-1].removesuffix(".html")
+               for d in db.articles.find({}, {"url": 1})}
+    seen: dict[str, list[str]] = {slug: [] for slug in slug_of.values()}
+    for sighting in db.sightings.find({}, {"story_id": 1, "page_url": 1}):
+        seen[slug_of[sighting["story_id"]]].append(sighting["page_url"])
     wrong = {slug: len(pages) for slug, pages in seen.items()
              if len(pages) != len(set(pages)) or len(pages) != 2 + related_on[slug]}
     assert wrong == {}

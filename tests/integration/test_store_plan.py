@@ -12,7 +12,7 @@ import pytest
 from crawler.items import Article, Teaser
 from crawler.storage import write_plan
 from crawler.storage.store import Store, story_ops
-from tests.support.store_items import prepared
+from tests.support.store_items import prepared, sightings_of
 
 T0 = datetime(2026, 3, 2, 8, 0, 0, 123456, tzinfo=UTC)
 STORIES = [f"https://wire{n}.example/2026/03/story-{n}" for n in range(4)]
@@ -56,6 +56,7 @@ def twin(mongo_uri, db_name):
 
 @pytest.mark.parametrize("seed", range(12))
 def test_plans_store_what_the_operations_store(store, twin, seed):
+    store.seen_resolution = timedelta(0)  # the operations advance last_seen_at exactly
     rng = random.Random(seed)
     for step in range(5):
         batch = [_random_item(rng, step) for _ in range(rng.randint(1, 12))]
@@ -78,9 +79,18 @@ def test_replaying_a_batch_sends_nothing_but_is_counted_unchanged(store):
     assert _docs(store) == before
 
 
-def test_a_plan_overtaken_by_another_writer_falls_back_to_the_operations(store, twin):
-    """The plan is made from a snapshot taken before another writer's batch: its guards no
-    longer hold, and the result is exactly what the operations give."""
+@pytest.fixture
+def other_writer(mongo_uri, store):
+    """A second writer on the same database, with its own state cache (another process)."""
+    other = Store(mongo_uri, store.db.name)
+    yield other
+    other.close()
+
+
+def test_a_plan_overtaken_by_another_writer_falls_back_to_the_operations(store, twin, other_writer):
+    """Our cached state predates another writer's batch: the plan's guard no longer holds,
+    and the result is exactly what the operations give."""
+    store.seen_resolution = other_writer.seen_resolution = timedelta(0)
     url = STORIES[0]
     first = [prepared(Teaser(url=url, page_url=PAGES[0], seen_at=T0, position=1, headline="H",
                           source="Wire", summary="short"))]
@@ -89,39 +99,31 @@ def test_a_plan_overtaken_by_another_writer_falls_back_to_the_operations(store, 
     late = [prepared(Teaser(url=url, page_url=PAGES[2], seen_at=T0 + timedelta(minutes=2), position=3,
                          headline="H", source="Wire", summary="a longer snippet"))]
     store.write_sightings(first)
-    stale = store._states([first[0].fingerprint])
-    store.write_sightings(other)  # the other writer
-    plan = write_plan.plan_story(first[0].fingerprint, stale[first[0].fingerprint], story_ops(late))
-    assert plan.update["$set"]["summary"] == "a longer snippet"  # what the stale snapshot implies
-    real_states = store._states
-    store._states = lambda ids: stale
-    try:
-        store.write_sightings(late)
-    finally:
-        store._states = real_states
+    stale = store.cache.get(first[0].fingerprint)
+    assert stale is not None  # the next batch is planned on the cache, without a read
+    other_writer.write_sightings(other)
+    plan = write_plan.plan_story(first[0].fingerprint, stale, story_ops(late))
+    assert plan.update["$set"]["summary"] == "a longer snippet"  # what the stale state implies
+    store.write_sightings(late)
     for batch in (first, other, late):
         _old_path(twin, batch)
     ours = store.article(first[0].fingerprint)
     assert ours == twin.article(first[0].fingerprint)
     assert ours["summary"] == "a much longer snippet of the story"
-    assert ours["seen_on_pages"] == PAGES[:3]
+    assert [s["page_url"] for s in sightings_of(store, ours["_id"])] == PAGES[:3]
 
 
-def test_a_story_inserted_by_another_writer_first_is_merged_not_lost(store):
+def test_a_story_inserted_by_another_writer_first_is_merged_not_lost(store, other_writer):
     item = prepared(Teaser(url=STORIES[1], page_url=PAGES[0], seen_at=T0, position=1, headline="H",
                         source="Wire", summary="snippet"))
     again = prepared(Teaser(url=STORIES[1], page_url=PAGES[3], seen_at=T0 + timedelta(minutes=5),
                          position=4, headline="H", source="Wire", summary="snippet"))
     store.write_sightings([item])
-    real_states = store._states
-    store._states = lambda ids: {}  # the plan believes the story is new
-    try:
-        counts = store.write_sightings([again])
-    finally:
-        store._states = real_states
+    other_writer._states = lambda ids: {}  # read before our insert: it plans a new story
+    counts = other_writer.write_sightings([again])
     doc = store.article(item.fingerprint)
     assert counts.new == 0
-    assert doc["seen_on_pages"] == [PAGES[0], PAGES[3]]
+    assert [s["page_url"] for s in sightings_of(store, doc["_id"])] == [PAGES[0], PAGES[3]]
     assert doc["last_seen_at"] == (T0 + timedelta(minutes=5)).replace(microsecond=123000)
 
 
@@ -138,7 +140,7 @@ def test_matches_follows_mongodb_on_the_forms_the_store_uses():
     with pytest.raises(write_plan.UnsupportedOperation):
         write_plan.matches(doc, {"pages": {"$size": 2}})
     with pytest.raises(write_plan.UnsupportedOperation):
-        write_plan.apply_update(doc, {"$inc": {"n": 1}}, inserting=False)
+        write_plan.apply_update(doc, {"$mul": {"n": 2}}, inserting=False)
 
 
 def test_a_story_the_planner_refuses_is_written_operation_by_operation(store, twin, monkeypatch,
@@ -151,10 +153,10 @@ def test_a_story_the_planner_refuses_is_written_operation_by_operation(store, tw
     refused = later[0].fingerprint
     real = write_plan.plan_story
 
-    def plan_story(story_id, state, ops):
+    def plan_story(story_id, state, ops, resolution=timedelta(0)):
         if story_id == refused and state is not None:
             raise write_plan.UnsupportedOperation("test: refused")
-        return real(story_id, state, ops)
+        return real(story_id, state, ops, resolution)
 
     monkeypatch.setattr(write_plan, "plan_story", plan_story)
     for batch in (first, later, later):

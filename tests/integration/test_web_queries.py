@@ -23,9 +23,9 @@ def test_sightings_from_the_story_or_from_their_own_collection(store):
     assert [s["page_url"] for s in queries.story_sightings(db, article)] == ["https://a/1",
                                                                               "https://a/2"]
     db.sightings.insert_many([
-        {"article_id": "s1", "page_url": f"https://a/{i}", "role": "related", "position": i,
+        {"story_id": "s1", "page_url": f"https://a/{i}", "role": "related", "position": i,
          "seen_at": NOW + timedelta(minutes=i), "run_id": "r"} for i in (3, 1, 2)])
-    db.sightings.insert_one({"article_id": "other", "page_url": "https://x/", "role": "lead",
+    db.sightings.insert_one({"story_id": "other", "page_url": "https://x/", "role": "lead",
                              "position": 0, "seen_at": NOW, "run_id": "r"})
     rows = queries.story_sightings(db, article)
     assert [r["position"] for r in rows] == [1, 2, 3]

@@ -12,3 +12,13 @@ def prepared(item):
     item.fingerprint = fingerprint(item.url)
     item.content_hash = content_hash(item)
     return item
+
+
+def sightings_of(db, story_id: str) -> list[dict]:
+    """A story's sighting records (docs/schema.md, `sightings`), oldest first; `db` is a
+    database or a Store."""
+    from crawler.storage.store import Store
+
+    db = db.db if isinstance(db, Store) else db
+    return sorted(db.sightings.find({"story_id": story_id}),
+                  key=lambda s: (s["seen_at"], s["page_url"], s["role"], s["position"]))

@@ -101,7 +101,7 @@ def test_same_site():
 def test_declared_canonical_is_honoured_on_the_same_site_only():
     page = "https://m.news.example/world/bridge?utm_source=feed"
     assert declared_canonical(page, ["https://www.news.example/world/bridge-full/"]) == (
-        "https://www.news.example/world/bridge-full"
+        "https://news.example/world/bridge-full"  # www. folds like m.
     )
     assert declared_canonical(page, ["/world/bridge-full"]) == "https://news.example/world/bridge-full"
     # A syndicated copy naming the original publisher keeps its own key.
@@ -111,3 +111,37 @@ def test_declared_canonical_is_honoured_on_the_same_site_only():
         "https://news.example/world/bridge-og"
     )
     assert declared_canonical(page, ["", "javascript:void(0)"]) == "https://news.example/world/bridge"
+
+
+def test_mobile_www_and_amp_copies_meet_on_one_key():
+    key = "https://example.in/india/story-123"
+    for url in ("https://m.example.in/india/story-123", "https://www.example.in/india/story-123",
+                "https://mobile.example.in/india/story-123/", "https://amp.example.in/india/story-123",
+                "https://example.in/amp/india/story-123", "https://www.example.in/AMP/india/story-123",
+                "https://www.example.in/india/story-123/amp", "https://m.example.in/india/story-123/amp/",
+                "https://www.example.in/india/story-123?outputType=amp"):
+        assert canonical_url(url) == key, url
+    assert canonical_url("https://www.com/a") == "https://www.com/a"  # a bare www. domain stays
+    # The spelling fetched keeps a www. host (the bare one may not answer).
+    assert fetch_url("https://www.example.in/amp/india/story-123/") == (
+        "https://www.example.in/india/story-123/")
+
+
+def test_a_profile_may_keep_www_hosts_apart():
+    rules = UrlRules.from_mapping({"www": False}, ("split.example",))
+    assert canonical_url("https://www.split.example/a", rules) == "https://www.split.example/a"
+    assert canonical_url("https://m.split.example/a", rules) == "https://split.example/a"
+    assert canonical_url("https://www.other.example/a", rules) == "https://other.example/a"
+    with pytest.raises(ValueError, match="www must be true or false"):
+        UrlRules.from_mapping({"www": "no"})
+
+
+def test_front_pages_are_recognised():
+    from crawler.urls import is_home_page
+
+    for url in ("https://example.in", "https://example.in/", "https://example.in/index.html",
+                "https://example.in/?ref=nav", "https://www.example.in/default.aspx"):
+        assert is_home_page(url), url
+    for url in ("https://example.in/story/x", "https://example.in/brexit",
+                "https://example.in/news/index.html"):
+        assert not is_home_page(url), url

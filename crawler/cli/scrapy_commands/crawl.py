@@ -1,5 +1,7 @@
-"""`scrapy crawl` for this project: checks the database first, and exits non-zero on a failed or
-partial run so cron mails the right thing. `crawler crawl` runs this same command."""
+"""`scrapy crawl` for this project: checks the request and the database before anything
+starts, and exits with a status that means one thing (crawler.extensions.run_status:
+0 ok, 1 partial, 2 bad usage, 3 database unreachable) so cron mails the right thing.
+`crawler crawl` runs this same command."""
 
 from __future__ import annotations
 
@@ -7,8 +9,18 @@ import logging
 import sys
 
 from scrapy.commands.crawl import Command as ScrapyCrawl
+from scrapy.exceptions import UsageError
+from scrapy.utils.conf import arglist_to_dict
 
-from crawler.extensions.run_status import exit_code, run_status
+from crawler.cli.scrapy_commands.usage import check_crawl, check_settings
+from crawler.extensions.run_status import (
+    EXIT_DATABASE,
+    EXIT_PARTIAL,
+    EXIT_USAGE,
+    exit_code,
+    exit_codes_help,
+    run_status,
+)
 
 log = logging.getLogger(__name__)
 
@@ -32,27 +44,56 @@ def preflight() -> str | None:
     return None
 
 
+def _stop(code: int, message: str) -> None:
+    """One line on stderr and the exit status; raised before Scrapy logs anything."""
+    print(f"crawl not started: {message}", file=sys.stderr)
+    raise SystemExit(code)
+
+
 class Command(ScrapyCrawl):
     def short_desc(self) -> str:
-        return "Run a spider into the database; exit status 1 when the run failed or was partial"
+        return "Run a spider into the database; exit status says how it went (see --help)"
+
+    def long_desc(self) -> str:
+        return (self.short_desc() + ". Exit status:\n" + exit_codes_help())
+
+    def process_options(self, args, opts) -> None:
+        # Runs before the crawler process exists: a mistake here starts nothing (no reactor,
+        # no log lines, no embedded database in the current directory).
+        try:
+            written = arglist_to_dict(opts.set)
+        except ValueError:
+            written = {}  # Scrapy's own message follows
+        problem = check_settings(written)
+        if problem:
+            _stop(EXIT_USAGE, problem)
+        try:
+            super().process_options(args, opts)
+        except UsageError as exc:
+            if exc.print_help or not str(exc):
+                raise
+            _stop(EXIT_USAGE, str(exc))
+        if len(args) != 1:
+            return  # Scrapy's own usage error follows in run()
+        problem = check_crawl(args[0], opts.spargs, self.settings)
+        if problem:
+            _stop(EXIT_USAGE, problem)
+        problem = preflight()
+        if problem:
+            _stop(EXIT_DATABASE, problem)
 
     def _create_crawler(self, spidercls):
         self._crawler = super()._create_crawler(spidercls)
         return self._crawler
 
     def run(self, args, opts) -> None:
-        problem = preflight()
-        if problem:
-            print(f"crawl not started: {problem}", file=sys.stderr)
-            self.exitcode = 2
-            return
         super().run(args, opts)
         if self.exitcode:
             return
         crawler = getattr(self, "_crawler", None)
         if crawler is None or crawler.stats is None:
-            self.exitcode = 1
+            self.exitcode = EXIT_PARTIAL
             return
         stats = crawler.stats.get_stats()
         status = stats.get("run/status") or run_status(stats, stats.get("finish_reason"))
-        self.exitcode = exit_code(status)
+        self.exitcode = exit_code(status, bool(stats.get("run/database_unreachable")))
