@@ -21,6 +21,7 @@ bare Scrapy fetches a few hundred. It keeps a request log (`fetched_paths()`) fo
 from __future__ import annotations
 
 import asyncio
+import json
 import random
 import threading
 import time
@@ -248,3 +249,13 @@ def _self_test(seconds: float = 3.0) -> None:
 
 if __name__ == "__main__":
     _self_test()
+
+
+def own_site_args() -> list[str]:
+    """`-s` options for a crawl of the benchmark's own site on 127.0.0.1: the polite defaults
+    (one request at a time per site, a delay, AutoThrottle) raised explicitly, as a user may for
+    a site they own."""
+    from crawler.politeness import OWN_SITE_SETTINGS
+
+    return [a for name, value in OWN_SITE_SETTINGS.items()
+            for a in ("-s", f"{name}={json.dumps(value)}")]

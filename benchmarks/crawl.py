@@ -35,7 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks._site import FastServer, GeneratedSite  # noqa: E402
+from benchmarks._site import FastServer, GeneratedSite, own_site_args  # noqa: E402
 
 BARE_SPIDER = r'''
 import json, sys, time
@@ -189,7 +189,7 @@ def run_project(url: str, seconds: float, uri: str, data_dir: str, db_pid: int,
     prof = ["-m", "cProfile", "-o", profile] if profile else []
     cmd = [sys.executable, *prof, "-m", "crawler.cli", "crawl", "daily8", "-a", f"start_url={url}",
            "-a", "max_depth=100000", "-s", "LOG_LEVEL=ERROR", "-s", f"CLOSESPIDER_TIMEOUT={seconds}",
-           "-s", "LOGSTATS_INTERVAL=0", "-s", "STATS_DUMP=True"]
+           "-s", "LOGSTATS_INTERVAL=0", "-s", "STATS_DUMP=True", *own_site_args()]
     start = time.perf_counter()
     db_cpu = _process_cpu(db_pid)
     out = subprocess.run([sys.executable, "-c", _MEASURE, *cmd], cwd=ROOT, env=env,

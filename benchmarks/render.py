@@ -32,6 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from crawler.politeness import OWN_SITE_SETTINGS  # noqa: E402
 from crawler.render.sample_site import Route, SampleServer  # noqa: E402
 
 IMAGES_PER_PAGE = 8
@@ -127,6 +128,7 @@ def _settings(extra: dict):
         "ROBOTSTXT_OBEY": False,
         "LOG_LEVEL": "ERROR",
         "CONCURRENT_REQUESTS": 8,
+        **OWN_SITE_SETTINGS,  # the benchmark's own site on 127.0.0.1
         **extra,
     }, priority="cmdline")
     return settings

@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks._site import FastServer, GeneratedSite  # noqa: E402
+from benchmarks._site import FastServer, GeneratedSite, own_site_args  # noqa: E402
 
 
 def _free_port() -> int:
@@ -60,7 +60,7 @@ def crawl(workers: int, url: str, redis_url: str, uri: str, data_dir: str, timeo
     env = dict(os.environ, MONGO_URI=uri, MONGO_DB=db, CRAWLER_DATA_DIR=data_dir)
     cmd = [sys.executable, "-m", "crawler.cli", "crawl", "daily8", "-a", f"start_url={url}",
            "-a", "max_depth=100000", "-s", f"REDIS_URL={redis_url}", "-s", "LOG_LEVEL=ERROR",
-           "-s", "CRAWLER_REDIS_IDLE_POLL=0.5"]
+           "-s", "CRAWLER_REDIS_IDLE_POLL=0.5", *own_site_args()]
     start = time.perf_counter()
     procs = [subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                               stderr=subprocess.PIPE, text=True) for _ in range(workers)]

@@ -18,8 +18,20 @@ COMMANDS_MODULE = "crawler.cli.scrapy_commands"
 
 USER_AGENT = "newscrawler/0.1 (+https://example.invalid/newscrawler)"
 ROBOTSTXT_OBEY = True
+# Politeness (crawler/politeness, docs/operations.md): the sites crawled are other people's, so
+# Scrapy's project template is the default: one request at a time per site, a delay between them,
+# AutoThrottle slowing down further when a site answers slowly. robots.txt's Crawl-delay is a floor
+# (capped at ROBOTSTXT_MAX_CRAWL_DELAY seconds). A profile's `politeness` raises the limits for a
+# site the user owns; `-s` and CRAWLER_<NAME> environment values win over a profile.
+DOWNLOADER = "crawler.politeness.downloader.PoliteDownloader"
 CONCURRENT_REQUESTS = 16
-CONCURRENT_REQUESTS_PER_DOMAIN = 8
+CONCURRENT_REQUESTS_PER_DOMAIN = 1
+DOWNLOAD_DELAY = 1
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 5
+AUTOTHROTTLE_MAX_DELAY = 60
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+ROBOTSTXT_MAX_CRAWL_DELAY = 60
 # Scrapy starts this many worker tasks for every response's output, however few objects it
 # yields (default 100). A page yields a few dozen objects and the pipelines do not wait on I/O
 # per item, so fewer workers lose nothing and spare the event loop (docs/operations.md).
@@ -29,7 +41,6 @@ CONCURRENT_ITEMS = 16
 # here, and fetching pauses at this size: a smaller bound keeps a long crawl's memory down
 # (docs/operations.md). Parsing is synchronous, so a fast database never comes near it.
 SCRAPER_SLOT_MAX_ACTIVE_SIZE = 1_000_000
-DOWNLOAD_DELAY = 0
 DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
@@ -78,6 +89,8 @@ ADDONS = {
 }
 EXTENSIONS = {
     "crawler.extensions.jobstate.CrashSafeJobdir": -1,
+    # SIGTERM/SIGINT while the crawl starts up: the spider still closes (run recorded).
+    "crawler.extensions.early_stop.EarlyStop": 0,
     # Scrapy's memory checks, counting the browser's processes too (MEMUSAGE_* settings apply).
     "scrapy.extensions.memusage.MemoryUsage": None,
     "crawler.render.memory.BrowserMemoryUsage": 0,
@@ -120,6 +133,10 @@ CRAWLER_SCHEDULES = "schedules.yaml"
 CRAWLER_SCHEDULE_GRACE = 600
 # On SIGTERM the scheduler forwards it to running crawls and waits this long before killing them.
 CRAWLER_SCHEDULE_STOP_TIMEOUT = 30
+# A job's log (<data dir>/logs/<job>.log) over this many bytes is rotated by the scheduler before
+# the job's next run, keeping this many older ones (<job>.log.1 ...); 0 bytes: never rotated.
+CRAWLER_JOB_LOG_MAX_BYTES = 10 * 1024 * 1024
+CRAWLER_JOB_LOG_BACKUPS = 3
 
 # -- Rendering pages that need JavaScript (crawler/render/) ------------------------------------
 # Requests with meta playwright=True are rendered in headless Chromium; every other request goes

@@ -6,4 +6,9 @@ from spiders.base import ProfileSpider
 
 class Daily8Spider(ProfileSpider):
     name = "daily8"
-    profile = get_profile("daily8")
+    profile_name = "daily8"
+
+    def __init__(self, *args, **kwargs):
+        # Read when the spider is built, not imported: a broken profile stops this spider only.
+        self.profile = get_profile(self.profile_name)
+        super().__init__(*args, **kwargs)

@@ -3,12 +3,21 @@ fixture sites served on 127.0.0.1."""
 
 from __future__ import annotations
 
+import json
 import os
 import uuid
 
 import pytest
 
 from crawler.demo_site import DemoSite, FixtureServer
+from crawler.politeness import OWN_SITE_SETTINGS
+
+# Every site the suite crawls is a fixture it serves itself on 127.0.0.1, so it raises the polite
+# defaults for them explicitly, as a user may for a site they own (environment values are applied
+# like -s, and crawler subprocesses inherit them). tests/integration/test_politeness.py drops
+# these to test the defaults.
+for _name, _value in OWN_SITE_SETTINGS.items():
+    os.environ.setdefault(f"CRAWLER_{_name}", json.dumps(_value))
 
 
 @pytest.hookimpl(tryfirst=True)

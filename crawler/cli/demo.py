@@ -40,6 +40,7 @@ def run(args: argparse.Namespace) -> int:
     from crawler.cli.scrapy_commands.crawl import preflight
     from crawler.demo_site import DemoSite, FixtureServer
     from crawler.extensions.run_status import exit_code
+    from crawler.politeness import OWN_SITE_SETTINGS
     from crawler.storage.store import Store
 
     problem = preflight()
@@ -53,6 +54,8 @@ def run(args: argparse.Namespace) -> int:
               f"{len(site.listing_paths)} listing pages); crawling...", flush=True)
         settings = get_project_settings()
         settings.set("LOG_LEVEL", args.loglevel, priority="cmdline")
+        # The demo's site is the crawler's own, on 127.0.0.1: no need to spare it.
+        settings.setdict(OWN_SITE_SETTINGS, priority="cmdline")
         process = CrawlerProcess(settings)
         crawler = process.create_crawler("daily8")
         process.crawl(crawler, start_url=server.url("/"))

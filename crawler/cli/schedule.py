@@ -48,6 +48,8 @@ def run(args: argparse.Namespace) -> int:
         if args.action == "run":
             print("crawler schedule run: not started", file=sys.stderr)
         return 2
+    for warning in profile_warnings(jobs):
+        print(f"crawler schedule {args.action}: {warning}", file=sys.stderr)
     if args.action == "run":
         return _run(jobs, path)
     if args.action == "crontab":
@@ -56,6 +58,18 @@ def run(args: argparse.Namespace) -> int:
         return _status(jobs)
     _list(jobs)
     return 0
+
+
+def profile_warnings(jobs) -> list[str]:
+    """A line per enabled job whose spider's profile is broken: those jobs will fail, the others
+    run."""
+    # loaded on use: a verb imports only what it needs, so `crawler timestamps` stays quick
+    from crawler.sites.registry import spider_class, spider_profile_problem
+
+    problems = {spider: spider_profile_problem(spider_class(spider))
+                for spider in {job.spider for job in jobs if job.enabled}}
+    return [f"job {job.name}: spider {job.spider} will not run: {problems[job.spider]}"
+            for job in jobs if job.enabled and problems.get(job.spider)]
 
 
 def _settings():
@@ -73,7 +87,9 @@ def _run(jobs, path: Path) -> int:
                         format="%(asctime)s [%(name)s] %(levelname)s: %(message)s")
     s = _settings()
     daemon = Daemon(jobs, path.resolve(), stop_timeout=s.getfloat("CRAWLER_SCHEDULE_STOP_TIMEOUT"),
-                    kill_grace=s.getfloat("CRAWLER_RUN_KILL_GRACE"))
+                    kill_grace=s.getfloat("CRAWLER_RUN_KILL_GRACE"),
+                    log_max_bytes=s.getint("CRAWLER_JOB_LOG_MAX_BYTES"),
+                    log_backups=s.getint("CRAWLER_JOB_LOG_BACKUPS"))
     return daemon.run()
 
 

@@ -7,11 +7,15 @@ CLOSESPIDER_TIMEOUT as the soft one, output appended to the job's log, and one l
 lock (exit 75).
 
 Cron has no seconds field: 6-field jobs are written as comments and reported. CRON_TZ sets the
-job's timezone; cronie and systemd-cron honour it, older crons run every line in the host's zone.
+job's timezone; cronie and systemd-cron honour it, but Debian's (and Ubuntu's) cron ignores it and
+runs every line in the host's zone: each CRON_TZ line says so, and a job whose zone is not the
+host's is reported on stderr. Job logs written by these lines grow until logrotate (or the like)
+rotates them; the header says so (the daemon rotates its own by size).
 """
 
 from __future__ import annotations
 
+import os
 import shlex
 import sys
 from pathlib import Path
@@ -49,14 +53,38 @@ def job_command(job: Job, kill_grace: int, python: str | None = None, workdir: P
             f"[ $rc -eq 0 ] || echo \"{message}\"; }}")
 
 
+def host_zone_name() -> str:
+    """The host's zone as cron sees it: TZ, else /etc/timezone, else /etc/localtime's link."""
+    zone = os.environ.get("TZ", "").lstrip(":")
+    if zone:
+        return zone
+    try:
+        zone = Path("/etc/timezone").read_text(encoding="utf-8").strip()
+        if zone:
+            return zone
+    except OSError:
+        pass
+    try:
+        target = os.readlink("/etc/localtime")
+        if "zoneinfo/" in target:
+            return target.split("zoneinfo/", 1)[1]
+    except OSError:
+        pass
+    return "UTC"
+
+
 def render(jobs: list[Job], schedules_file: Path, kill_grace: int = 60,
-           python: str | None = None) -> tuple[str, list[str]]:
+           python: str | None = None, host_zone: str | None = None) -> tuple[str, list[str]]:
     """(crontab text, warnings for stderr)."""
+    host_zone = host_zone or host_zone_name()
     warnings: list[str] = []
     out = [
         f"# News crawler jobs from {schedules_file}; install with: crawler schedule crontab | crontab -",
         "# flock -n: one run per job at a time (the same lock files as `crawler schedule run`);",
         "# timeout: hard bound per run; cron mails a line only for a failed or partial run.",
+        "# CRON_TZ lines: honoured by cronie and systemd-cron; Debian's cron IGNORES them and runs",
+        "# every line in the host's zone. Job logs grow until rotated: see docs/operations.md",
+        "# (logrotate).",
         "SHELL=/bin/sh",
         f"CRAWLER_DATA_DIR={config.data_dir()}",
         f"MONGO_DB={config.mongo_db_name()}",
@@ -80,6 +108,13 @@ def render(jobs: list[Job], schedules_file: Path, kill_grace: int = 60,
         if not job.enabled:
             out.append("# disabled in the schedules file:")
             line = "# " + line
+        if job.timezone != host_zone and job.enabled:
+            warnings.append(f"job {job.name}: runs in {job.timezone} through CRON_TZ, which "
+                            f"Debian's cron ignores (it would run in the host's zone, "
+                            f"{host_zone}); use cronie or `crawler schedule run`")
+        # A separate line: crontab allows no comment after a variable's value.
+        out.append(f"# Debian's cron ignores CRON_TZ: there the next line runs in the host's "
+                   f"zone ({host_zone})")
         out.append(f"CRON_TZ={job.timezone}")
         out.append(line)
     return "\n".join(out) + "\n", warnings

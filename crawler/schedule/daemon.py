@@ -96,12 +96,16 @@ class Daemon:
         stop_timeout: float = 30.0,
         kill_grace: float = 60.0,
         tick: float = 0.2,
+        log_max_bytes: int = 10 * 1024 * 1024,
+        log_backups: int = 3,
     ):
         self.jobs = [j for j in jobs if j.enabled]
         self.schedules_file = schedules_file
         self.stop_timeout = stop_timeout
         self.kill_grace = kill_grace
-        self.tick = tick
+        self.tick_seconds = tick
+        self.log_max_bytes = log_max_bytes
+        self.log_backups = log_backups
         self.running: dict[str, Running] = {}
         self.jobs_state = state.load_jobs_state()
         self.stopping = False
@@ -149,26 +153,33 @@ class Daemon:
             log.info("job %s: next run %s (%s)", job.name,
                      due[job.name].astimezone(job.zone).isoformat(), job.timezone)
         while not self.stopping:
-            now = datetime.now(UTC)
-            for job in self.jobs:
-                if now < due[job.name]:
-                    continue
-                fire = due[job.name]
-                if too_late(job, fire, now):
-                    log.warning("job %s: firing of %s missed by more than %ds; skipped",
-                                job.name, fire.isoformat(), job.grace)
-                    self._job_state(job)["last_fire"] = state.iso(fire)
-                    self._save_state()
-                else:
-                    self.launch(job, fire)
-                due[job.name] = next_run(job, now)
-            self.reap()
-            self.enforce_bounds()
-            self._heartbeat()
-            wait = min([self.tick] + [(d - datetime.now(UTC)).total_seconds() for d in due.values()])
+            self.tick(due)
+            wait = min([self.tick_seconds] + [(d - datetime.now(UTC)).total_seconds()
+                                              for d in due.values()])
             time.sleep(max(0.01, wait))
         self.shutdown()
         return 0
+
+    def tick(self, due: dict[str, datetime]) -> None:
+        """One pass: finished runs are collected first, so a firing due after a pause (the host
+        slept, the daemon was stopped) sees the crawl that ended meanwhile as ended, not as still
+        running; then the firings due, the time bounds and the heartbeat."""
+        self.reap()
+        now = datetime.now(UTC)
+        for job in self.jobs:
+            if now < due[job.name]:
+                continue
+            fire = due[job.name]
+            if too_late(job, fire, now):
+                log.warning("job %s: firing of %s missed by more than %ds; skipped",
+                            job.name, fire.isoformat(), job.grace)
+                self._job_state(job)["last_fire"] = state.iso(fire)
+                self._save_state()
+            else:
+                self.launch(job, fire)
+            due[job.name] = next_run(job, now)
+        self.enforce_bounds()
+        self._heartbeat()
 
     def _job_state(self, job: Job) -> dict:
         return self.jobs_state.setdefault(job.name, {})
@@ -220,6 +231,7 @@ class Daemon:
             self._save_state()
             return
         log_path = state.logs_dir() / f"{job.name}.log"
+        rotate_log(log_path, self.log_max_bytes, self.log_backups)
         cmd = crawl_command(job, run_id)
         env = dict(os.environ, CRAWLER_DATA_DIR=str(config.data_dir()))
         try:
@@ -332,13 +344,10 @@ class Daemon:
         if self.running:
             log.info("forwarding SIGTERM to %d running crawl(s); waiting up to %.0fs",
                      len(self.running), self.stop_timeout)
-            for run in self.running.values():
-                try:
-                    run.proc.send_signal(signal.SIGTERM)
-                except ProcessLookupError:
-                    pass
             deadline = time.monotonic() + self.stop_timeout
+            signalled: set[str] = set()
             while self.running and time.monotonic() < deadline:
+                self._forward_sigterm(signalled)
                 self.reap()
                 time.sleep(0.1)
             for run in self.running.values():
@@ -352,6 +361,63 @@ class Daemon:
         self._save_state()
         state.clear_daemon()
         log.info("scheduler stopped")
+
+
+    def _forward_sigterm(self, signalled: set[str]) -> None:
+        """SIGTERM to each running crawl once it handles SIGTERM. A crawl still starting up
+        (importing, checking the database) would die of it outright, its run unrecorded: it gets
+        the signal as soon as Scrapy's handler is in place, and then stops cleanly."""
+        for name, run in self.running.items():
+            if run.run_id in signalled:
+                continue
+            if handles_signal(run.proc.pid, signal.SIGTERM) is False:
+                extra = run.extra
+                if not extra.get("startup_noted"):
+                    extra["startup_noted"] = True
+                    log.info("job %s: run %s is starting up; SIGTERM follows once it can stop "
+                             "cleanly", name, run.run_id)
+                continue
+            signalled.add(run.run_id)
+            try:
+                run.proc.send_signal(signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+
+
+def handles_signal(pid: int, signum: int) -> bool | None:
+    """Whether process `pid` has a handler for `signum` (Linux: SigCgt in /proc/PID/status);
+    None when that cannot be read (another system, the process gone)."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("SigCgt:"):
+                    return bool(int(line.split()[1], 16) >> (signum - 1) & 1)
+    except (OSError, ValueError):
+        return None
+    return None
+
+
+def rotate_log(path: Path, max_bytes: int, backups: int) -> None:
+    """Before a run: a job log over `max_bytes` becomes <log>.1 (the older ones shift up to
+    <log>.<backups>, the oldest is dropped). 0 turns rotation off (logrotate's business then)."""
+    if max_bytes <= 0:
+        return
+    try:
+        if path.stat().st_size < max_bytes:
+            return
+    except FileNotFoundError:
+        return
+    try:
+        if backups <= 0:
+            path.unlink()
+            return
+        for n in range(backups - 1, 0, -1):
+            older = path.with_name(f"{path.name}.{n}")
+            if older.exists():
+                os.replace(older, path.with_name(f"{path.name}.{n + 1}"))
+        os.replace(path, path.with_name(f"{path.name}.1"))
+    except OSError as exc:
+        log.error("could not rotate %s: %s", path, exc)
 
 
 def _killpg(proc: subprocess.Popen, sig: int) -> None:

@@ -19,6 +19,7 @@ is refused whole: a daemon never starts on a schedule it only half understood.
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 from dataclasses import dataclass, field
@@ -138,8 +139,23 @@ def _scalars(value: Any, what: str, key_ok=None) -> tuple[dict[str, str], str | 
     return out, None
 
 
-def parse(data: Any, source: str = "schedules file", spiders: set[str] | None = None) -> list[Job]:
-    """Jobs from parsed YAML. Raises ScheduleError listing every problem found."""
+def parse(data: Any, source: str = "schedules file", spiders: set[str] | None = None,
+          arguments: dict[str, frozenset[str]] | None = None,
+          lines: dict[tuple, int] | None = None) -> list[Job]:
+    """Jobs from parsed YAML. Raises ScheduleError listing every problem found.
+
+    `arguments` maps a spider to the `-a` names it takes (spiders missing from it take any);
+    `lines` maps (job,), (job, key) and (job, "args", name) to their line in the file, so each
+    problem names the line to edit."""
+    lines = lines or {}
+
+    def where(name: Any, *path: str) -> str:
+        for depth in range(len(path), -1, -1):
+            line = lines.get((name, *path[:depth]))
+            if line:
+                return f"{source}:{line}: job {name!r}"
+        return f"{source}: job {name!r}"
+
     if not isinstance(data, dict):
         raise ScheduleError([f"{source}: expected a mapping with a `jobs:` section"])
     problems: list[str] = []
@@ -154,16 +170,17 @@ def parse(data: Any, source: str = "schedules file", spiders: set[str] | None = 
         raise ScheduleError(problems)
     jobs: list[Job] = []
     for name, spec in jobs_data.items():
-        where = f"{source}: job {name!r}"
         if not isinstance(name, str) or not JOB_NAME.match(name):
-            problems.append(f"{where}: job names use letters, digits, '.', '_' and '-' only")
+            problems.append(f"{where(name)}: job names use letters, digits, '.', '_' and '-' only")
             continue
         if not isinstance(spec, dict):
-            problems.append(f"{where}: expected a mapping with cron and spider")
+            problems.append(f"{where(name)}: expected a mapping with cron and spider")
             continue
         job_problems: list[str] = []
+        located: list[str] = []
         for key in sorted(set(spec) - JOB_KEYS, key=str):
-            job_problems.append(f"unknown key {key!r} (known: {', '.join(sorted(JOB_KEYS))})")
+            located.append(f"{where(name, key)}: unknown key {key!r} "
+                           f"(known: {', '.join(sorted(JOB_KEYS))})")
         if "cron" not in spec:
             job_problems.append("missing `cron`")
         else:
@@ -178,6 +195,9 @@ def parse(data: Any, source: str = "schedules file", spiders: set[str] | None = 
         args, problem = _scalars(spec.get("args"), "args")
         if problem:
             job_problems.append(problem)
+        elif arguments is not None and isinstance(spider, str) and spider in arguments:
+            located.extend(f"{where(name, 'args', arg)}: {msg}"
+                           for arg, msg in _unknown_arguments(args, spider, arguments[spider]))
         settings, problem = _scalars(spec.get("settings"), "settings", SETTING_NAME)
         if problem:
             job_problems.append(problem)
@@ -186,8 +206,9 @@ def parse(data: Any, source: str = "schedules file", spiders: set[str] | None = 
         enabled = spec.get("enabled", True)
         if not isinstance(enabled, bool):
             job_problems.append(f"enabled must be true or false, not {enabled!r}")
-        if job_problems:
-            problems.extend(f"{where}: {p}" for p in job_problems)
+        if job_problems or located:
+            problems.extend(located)
+            problems.extend(f"{where(name)}: {p}" for p in job_problems)
             continue
         jobs.append(Job(name=name, cron=" ".join(spec["cron"].split()), spider=spider, args=args,
                         settings=settings, enabled=enabled, **values))
@@ -203,14 +224,106 @@ def load(path: str | Path | None = None, check_spiders: bool = True) -> list[Job
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ScheduleError([f"schedules file {path}: cannot read it ({exc.strerror or exc})"]) from None
+    source = f"schedules file {path}"
     try:
+        root = yaml.compose(text)
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
-        raise ScheduleError([f"schedules file {path}: not valid YAML{where}: "
+        raise ScheduleError([f"{source}: not valid YAML{where}: "
                              f"{getattr(exc, 'problem', None) or exc}"]) from None
-    return parse(data, f"schedules file {path}", known_spiders() if check_spiders else None)
+    duplicates = duplicate_keys(root, source)
+    if duplicates:
+        raise ScheduleError(duplicates)
+    spiders = arguments = None
+    if check_spiders:
+        spiders = known_spiders()
+        arguments = spider_arguments(spiders)
+    return parse(data, source, spiders, arguments, job_lines(root))
+
+
+def _unknown_arguments(args: dict[str, str], spider: str, known: frozenset[str]):
+    for arg in args:
+        if arg not in known:
+            close = difflib.get_close_matches(arg, known, n=1)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            yield arg, (f"unknown argument {arg!r} for spider {spider} ({hint}"
+                        f"known: {', '.join(sorted(known))})")
+
+
+def _line(node: yaml.Node) -> int:
+    return node.start_mark.line + 1
+
+
+def duplicate_keys(root: yaml.Node | None, source: str) -> list[str]:
+    """One problem per key written twice in one mapping (YAML would keep the last silently),
+    a job name above all."""
+    found: list[tuple[int, str]] = []
+    stack = [(root, ())]
+    while stack:
+        node, path = stack.pop()
+        if not isinstance(node, yaml.MappingNode):
+            continue
+        first: dict[str, int] = {}
+        for key, value in node.value:
+            if not isinstance(key, yaml.ScalarNode):
+                continue
+            line = _line(key)
+            if key.value not in first:
+                first[key.value] = line
+            elif path == ("jobs",):
+                found.append((line, f"job {key.value!r} is defined twice (first at line "
+                                    f"{first[key.value]}); job names must be unique"))
+            else:
+                inside = f" in {'.'.join(map(str, path))}" if path else ""
+                found.append((line, f"key {key.value!r} is given twice{inside} (first at line "
+                                    f"{first[key.value]})"))
+            stack.append((value, (*path, key.value)))
+    return [f"{source}:{line}: {message}" for line, message in sorted(found)]
+
+
+def job_lines(root: yaml.Node | None) -> dict[tuple, int]:
+    """(job,), (job, key) and (job, "args", name) -> line, from the composed file."""
+    lines: dict[tuple, int] = {}
+
+    def mapping(node):
+        if not isinstance(node, yaml.MappingNode):
+            return []
+        return [(k.value, k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode)]
+
+    for key, _, jobs_node in mapping(root):
+        if key != "jobs":
+            continue
+        for job, job_key, spec in mapping(jobs_node):
+            lines.setdefault((job,), _line(job_key))
+            for field_name, field_key, value in mapping(spec):
+                lines.setdefault((job, field_name), _line(field_key))
+                if field_name == "args":
+                    for arg, arg_key, _ in mapping(value):
+                        lines.setdefault((job, "args", arg), _line(arg_key))
+    return lines
+
+
+def spider_arguments(spiders: set[str]) -> dict[str, frozenset[str]]:
+    """The `-a` names each spider takes, as `crawler crawl` checks them (a spider's ARGUMENTS
+    plus its constructors' parameters); a spider that declares none is left out (it may take
+    anything)."""
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
+    # Scrapy loaded only to check spider arguments (start-up cost of `crawler schedule`); the
+    # crawl command's own check, so a schedule and a crawl agree
+    from scrapy.spiderloader import get_spider_loader
+    from scrapy.utils.project import get_project_settings
+
+    from crawler.cli.scrapy_commands.usage import accepted_arguments  # loaded on use: see above
+
+    loader = get_spider_loader(get_project_settings())
+    out: dict[str, frozenset[str]] = {}
+    for name in spiders:
+        known = accepted_arguments(loader.load(name))
+        if known is not None:
+            out[name] = frozenset(known)
+    return out
 
 
 def known_spiders() -> set[str]:

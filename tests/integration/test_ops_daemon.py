@@ -222,3 +222,79 @@ def test_sigterm_during_a_crawl_stops_it_and_its_run_is_recorded(
         assert run["finish_reason"] == "crashed"
         assert "scheduler stopped" in run["error"] and "killed" in run["error"]
     assert holder.read_text() == ""  # released
+
+
+def test_sigterm_while_a_crawl_starts_up_lets_it_stop_cleanly(
+    tmp_path, crawl_env, demo_server, mongo_uri, db_name, daemon_factory
+):
+    from crawler.schedule.daemon import handles_signal
+
+    path = _write(tmp_path, {
+        "startup": {"cron": "* * * * * */1", "spider": "daily8",
+                    "args": {"start_url": demo_server.url("/")},
+                    "settings": {"DOWNLOAD_DELAY": 0.5, "CONCURRENT_REQUESTS": 1}},
+    })
+    env = _env(crawl_env)
+    daemon = daemon_factory(path, env)
+    holder = Path(env["CRAWLER_DATA_DIR"]) / "schedule" / "locks" / "startup.lock"
+
+    def child_pid():
+        try:
+            info = json.loads(holder.read_text() or "{}")
+        except (OSError, ValueError):
+            return None
+        return info["pid"] if "daemon_pid" in info else None  # the crawl's, once it is launched
+
+    child = _wait(child_pid, 90, "the first crawl to start", daemon)
+    # Still importing: SIGTERM's default action would kill it outright.
+    assert handles_signal(child, signal.SIGTERM) is False
+    assert daemon.terminate() == 0
+    runs = _runs(mongo_uri, db_name)
+    assert len(runs) == 1, runs
+    assert runs[0]["finish_reason"] == "shutdown", runs[0]
+    assert "starting up; SIGTERM follows" in daemon.output()
+
+
+def test_a_firing_after_a_pause_sees_the_crawl_that_ended_meanwhile(tmp_path, crawl_env,
+                                                                   monkeypatch):
+    """The daemon's tick collects finished runs before it looks at firings."""
+    from crawler.schedule import daemon as daemon_mod
+    from crawler.schedule.jobs import Job
+
+    monkeypatch.setenv("CRAWLER_DATA_DIR", crawl_env["CRAWLER_DATA_DIR"])
+    monkeypatch.setenv("MONGO_URI", crawl_env["MONGO_URI"])
+    monkeypatch.setenv("MONGO_DB", crawl_env["MONGO_DB"])
+    job = Job(name="paused", cron="* * * * * */1", spider="daily8", grace=600)
+    started: list[str] = []
+    monkeypatch.setattr(daemon_mod, "crawl_command",
+                        lambda job, run_id: started.append(run_id) or ["true"])
+    d = daemon_mod.Daemon([job], tmp_path / "schedules.yaml")
+    (Path(crawl_env["CRAWLER_DATA_DIR"]) / "logs").mkdir(parents=True)
+    now = datetime.now(UTC)
+    d.launch(job, now)
+    first = d.running["paused"]
+    first.proc.wait()  # the crawl ended while the daemon was paused
+    d.tick({"paused": now + timedelta(seconds=1) - timedelta(seconds=2)})
+    assert len(started) == 2, "the due firing was skipped as 'still running'"
+    d.running["paused"].proc.wait()
+    d.reap()
+    assert not d.running
+
+
+def test_job_logs_rotate_by_size(tmp_path):
+    from crawler.schedule.daemon import rotate_log
+
+    log = tmp_path / "job.log"
+    log.write_bytes(b"x" * 10)
+    rotate_log(log, max_bytes=100, backups=2)
+    assert log.exists() and not (tmp_path / "job.log.1").exists()  # under the size: kept
+    for generation in (b"a", b"b", b"c"):
+        log.write_bytes(generation * 200)
+        rotate_log(log, max_bytes=100, backups=2)
+        assert not log.exists()
+    assert (tmp_path / "job.log.1").read_bytes() == b"c" * 200
+    assert (tmp_path / "job.log.2").read_bytes() == b"b" * 200
+    assert not (tmp_path / "job.log.3").exists()  # the oldest dropped
+    log.write_bytes(b"d" * 200)
+    rotate_log(log, max_bytes=0, backups=2)  # off
+    assert log.exists()

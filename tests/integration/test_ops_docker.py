@@ -8,12 +8,16 @@ from __future__ import annotations
 import configparser
 import fnmatch
 import json
+import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
+import pytest
 import yaml
 
 from crawler.cli import build_parser
@@ -94,7 +98,7 @@ def test_install_script_is_the_makefiles_and_its_options_exist():
 
 def test_every_crawler_command_the_image_runs_exists():
     parser, _ = build_parser()
-    commands = [exec_form(a) for k, a in instructions() if k in ("CMD", "ENTRYPOINT")]
+    commands = [exec_form(a) for k, a in instructions() if k == "CMD"]
     health = [a for k, a in instructions() if k == "HEALTHCHECK"][0]
     commands.append(exec_form(health[health.index("CMD") + 3:].strip()))
     for cmd in commands:
@@ -141,3 +145,80 @@ def test_dockerignore_keeps_local_state_out():
     for path in (".venv", ".tools", "var", ".git"):
         assert ignored(path)
     assert Path(ROOT / ".dockerignore").exists()
+
+
+ENTRYPOINT = ROOT / "scripts" / "docker-entrypoint.sh"
+
+
+def test_pid1_is_an_init_that_reaps_and_the_entrypoint_is_in_the_image():
+    ins = instructions()
+    entry = exec_form([a for k, a in ins if k == "ENTRYPOINT"][-1])
+    assert entry == ["tini", "--", "crawler-entrypoint"]
+    debian = [c for k, a in ins if k == "RUN" for c in a.split("&&") if "--debian" in c]
+    assert any("tini" in shlex.split(c) for c in debian)  # Debian's tini: /usr/bin/tini
+    copies = [exec_form(a) for k, a in ins if k == "COPY"]
+    assert ["scripts/docker-entrypoint.sh", "/usr/local/bin/crawler-entrypoint"] in copies
+    assert ENTRYPOINT.stat().st_mode & 0o111, "the entrypoint must be executable"
+    assert [k for k, _ in ins].index("ENTRYPOINT") < [k for k, _ in ins].index("CMD")
+
+
+@pytest.fixture
+def fake_crawler(tmp_path):
+    """A `crawler` on PATH that prints its arguments: what the entrypoint execs."""
+    bindir = tmp_path / "bin"
+    bindir.mkdir()
+    stub = bindir / "crawler"
+    stub.write_text('#!/bin/sh\necho "ran crawler $*"\n', encoding="utf-8")
+    stub.chmod(0o755)
+    return bindir
+
+
+def entrypoint(args: list[str], env: dict, user: int | None = None):
+    cmd = ["sh", str(ENTRYPOINT), *args]
+    if user is not None:  # as the container's unprivileged user would run it
+        cmd = ["setpriv", f"--reuid={user}", f"--regid={user}", "--clear-groups", *cmd]
+    return subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=30)
+
+
+def test_without_mongo_uri_the_container_says_so_in_one_line_and_exits_2(tmp_path, fake_crawler):
+    env = {"PATH": f"{fake_crawler}:/usr/bin:/bin", "CRAWLER_DATA_DIR": str(tmp_path / "data")}
+    proc = entrypoint(["crawler", "schedule", "run"], env)
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert len(proc.stderr.splitlines()) == 1 and "MONGO_URI is not set" in proc.stderr
+    # Commands that need no database still run; with MONGO_URI every command does.
+    assert entrypoint(["crawler", "profile", "check", "x.yaml"], env).stdout == \
+        "ran crawler profile check x.yaml\n"
+    ok = entrypoint(["crawler", "schedule", "run"], {**env, "MONGO_URI": "mongodb://mongo:27017/"})
+    assert ok.returncode == 0 and ok.stdout == "ran crawler schedule run\n", ok.stderr
+
+
+@pytest.mark.skipif(not shutil.which("setpriv") or os.getuid() != 0,
+                    reason="needs root and setpriv to act as the image's user")
+def test_data_dir_bind_mounted_by_another_user_is_one_line_and_exit_2():
+    uid = 10001
+    with tempfile.TemporaryDirectory() as base:  # under /tmp: every user may pass through
+        tmp_path = Path(base)
+        tmp_path.chmod(0o755)
+        check_data_dirs(tmp_path, uid)
+
+
+def check_data_dirs(tmp_path: Path, uid: int) -> None:
+    bindir = tmp_path / "bin"
+    bindir.mkdir(mode=0o755)
+    (bindir / "crawler").write_text('#!/bin/sh\necho "ran crawler $*"\n', encoding="utf-8")
+    (bindir / "crawler").chmod(0o755)
+    env = {"PATH": f"{bindir}:/usr/bin:/bin", "MONGO_URI": "mongodb://mongo:27017/"}
+    root_owned = tmp_path / "root-owned"  # a bind mount of a host directory owned by root
+    root_owned.mkdir(mode=0o755)
+    proc = entrypoint(["crawler", "schedule", "run"], {**env, "CRAWLER_DATA_DIR": str(root_owned)},
+                      user=uid)
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert len(proc.stderr.splitlines()) == 1
+    assert f"{root_owned} is not writable by uid {uid}" in proc.stderr and "chown" in proc.stderr
+    own = tmp_path / "volume"  # a named volume: the image made it the crawler user's
+    own.mkdir()
+    os.chown(own, uid, uid)
+    proc = entrypoint(["crawler", "schedule", "run"], {**env, "CRAWLER_DATA_DIR": str(own)},
+                      user=uid)
+    assert proc.returncode == 0 and proc.stdout == "ran crawler schedule run\n", proc.stderr
+    assert list(own.iterdir()) == []  # the write probe is gone

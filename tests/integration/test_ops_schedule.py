@@ -148,16 +148,23 @@ def test_crontab_lines(tmp_path, monkeypatch):
         "fast": {"cron": "* * * * * */5", "spider": "daily8"},
         "off": {"cron": "0 0 * * *", "spider": "daily8", "enabled": False},
     }})
-    text, warnings = crontab.render(loaded, Path("s.yaml"), kill_grace=30, python="/venv/bin/python")
+    text, warnings = crontab.render(loaded, Path("s.yaml"), kill_grace=30, python="/venv/bin/python",
+                                    host_zone="UTC")
     lines = text.splitlines()
     news = next(x for x in lines if x.startswith("7 * * * *"))
     assert lines[lines.index(news) - 1] == "CRON_TZ=Asia/Kolkata"
+    # Said where it is printed, on a line of its own (crontab allows no comment after a value).
+    assert lines[lines.index(news) - 2] == ("# Debian's cron ignores CRON_TZ: there the next line "
+                                            "runs in the host's zone (UTC)")
+    assert any("Debian's cron IGNORES" in x for x in lines[:6])
     assert f"flock -n -E 75 {locks.lock_path('news')} timeout -k 30s 330s /venv/bin/python -m " \
            "crawler.cli crawl daily8" in news
     assert "CLOSESPIDER_TIMEOUT=300" in news and "50\\%" in news and "%'" not in news.replace("\\%", "")
     assert any(x.startswith("# 0 0 * * *") for x in lines)  # disabled: commented out
     assert not any(x.startswith("* * * * * */5") for x in lines)
-    assert len(warnings) == 1 and "fast" in warnings[0] and "seconds" in warnings[0]
+    assert len(warnings) == 2 and "fast" in warnings[1] and "seconds" in warnings[1]
+    assert warnings[0].startswith("job news: runs in Asia/Kolkata through CRON_TZ, which Debian's "
+                                  "cron ignores (it would run in the host's zone, UTC)")
     assert "secret" not in text and "# MONGO_URI=mongodb://u:***@db.internal" in text
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from crawler.sites import ProfileError, all_profiles, get_profile, load_profile, profile_for_url
@@ -66,3 +68,64 @@ def test_css_pseudo_elements_and_prefixes_accepted():
         "name: x\nselectors:\n  lead.headline: 'css:h1::text'\n"
         "  lead.image: 'img::attr(src)'\n  related.url: 'xpath:.//a/@href'\n", "x.yaml")
     assert p.selectors["related.url"] == "xpath:.//a/@href"
+
+
+def write(folder, name: str, text: str):
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_text(text, encoding="utf-8")
+    return folder / name
+
+
+def test_user_folders_come_first_and_a_broken_file_is_one_line(tmp_path):
+    from crawler.sites.registry import read_profiles
+
+    first, second = tmp_path / "a", tmp_path / "b"
+    write(first, "mine.yaml", "name: mine\ndomains: [mine.example]\n")
+    write(first, "daily8.yaml", "name: daily8\ndomains: [daily8.example]\n")  # replaces bundled
+    write(second, "mine.yaml", "name: mine\ndomains: [other.example]\n")      # later: ignored
+    bad = write(second, "broken.yaml", "name: broken\ndomains: [b.example]\nrender: sometimes\n")
+    found = read_profiles({"CRAWLER_PROFILES": os.pathsep.join(map(str, (first, tmp_path / "missing", second)))})
+    by_name = {p.name: p for p in found.loaded}
+    assert by_name["mine"].domains == ("mine.example",)
+    assert by_name["daily8"].domains == ("daily8.example",)
+    assert [(b.name, b.error) for b in found.broken] == [
+        ("broken", f"{bad}:3: render: must be one of never, always, auto, not 'sometimes'")]
+
+
+def test_bundled_profiles_without_user_folders():
+    from crawler.sites.registry import read_profiles
+
+    found = read_profiles({})
+    assert "daily8" in {p.name for p in found.loaded} and not found.broken
+    assert next(p for p in found.loaded if p.name == "daily8").path == "crawler/sites/daily8.yaml"
+
+
+def test_a_broken_profile_stops_only_its_own_spider(tmp_path, monkeypatch):
+    from crawler.sites import registry
+
+    write(tmp_path, "daily8.yaml", "name: daily8\nmax_depth: deep\n")
+    write(tmp_path, "ok.yaml", "name: ok\ndomains: [ok.example]\n")
+    monkeypatch.setenv("CRAWLER_PROFILES", str(tmp_path))
+    registry.reload()
+    try:
+        with pytest.raises(ProfileError, match=r"daily8.yaml:2: max_depth: must be a whole number"):
+            get_profile("daily8")
+        assert get_profile("ok").domains == ("ok.example",)
+        assert profile_for_url("https://ok.example/x").name == "ok"
+
+        class UsesDaily8:
+            profile_name = "daily8"
+
+        class PicksByUrl:
+            pass
+
+        assert "daily8.yaml:2:" in registry.spider_profile_problem(UsesDaily8)
+        assert registry.spider_profile_problem(PicksByUrl) is None
+    finally:
+        monkeypatch.delenv("CRAWLER_PROFILES")
+        registry.reload()
+
+
+def test_unknown_profile_names_where_it_looked():
+    with pytest.raises(ProfileError, match="no site profile named 'nope' .*CRAWLER_PROFILES"):
+        get_profile("nope")

@@ -15,6 +15,8 @@ from collections.abc import Mapping
 
 from scrapy.settings import Settings
 
+from crawler.sites.registry import spider_profile_problem
+
 # Spider arguments every spider accepts whatever it declares: Scrapyd passes `_job` (and may
 # pass other names starting with an underscore).
 _RESERVED_PREFIX = "_"
@@ -130,6 +132,10 @@ def check_crawl(spider: str, spargs: Mapping[str, str], settings: Settings) -> s
     """The spider and its arguments, checked before the crawl starts; the first problem, or
     None. (Command-line settings are checked earlier, with check_settings, as written.)"""
     spidercls, problem = load_spider_class(spider, settings)
+    if problem:
+        return problem
+    # A broken site profile stops the spiders that use it, and only them: its own line.
+    problem = spider_profile_problem(spidercls)
     if problem:
         return problem
     return check_spider_args(spidercls, spargs)
