@@ -71,10 +71,9 @@ def _file_routes(folder: Path):
 
 def _settings():
     # Scrapy loaded only when `crawler extract --render` asks for a browser (start-up cost)
-    from scrapy.settings import Settings
+    from crawler.environment import project_settings
 
-    settings = Settings()
-    settings.setmodule("crawler.settings", priority="project")
+    settings = project_settings()  # what a crawl would use, the environment's overrides included
     keep = "crawler.render.memory.BrowserMemoryUsage"
     # No run record or progress lines for a one-off render; memory checks stay.
     extensions = {k: (v if k == keep else None) for k, v in settings.getdict("EXTENSIONS").items()}

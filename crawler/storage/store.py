@@ -105,7 +105,9 @@ STORY_FIELDS = (
 ARTICLE_INDEXES = [
     IndexModel([("canonical_url", ASCENDING)], name="canonical_url_unique", unique=True),
     IndexModel([("published_at", DESCENDING)], name="published_at_desc"),
-    IndexModel([("updated_at", ASCENDING)], name="updated_at"),
+    # (updated_at, _id): the incremental read's filter and its tie-broken order in one index, so
+    # a consumer resuming from a (time, id) token never waits for an in-memory sort.
+    IndexModel([("updated_at", ASCENDING), ("_id", ASCENDING)], name="updated_at_id"),
     IndexModel([("source", ASCENDING), ("published_at", DESCENDING)], name="source_published"),
     IndexModel([("cluster_id", ASCENDING)], name="cluster"),
 ]
@@ -117,6 +119,9 @@ PAGE_INDEXES = [
     IndexModel([("run_id", ASCENDING)], name="run"),
 ]
 RUN_INDEXES = [IndexModel([("started_at", DESCENDING)], name="started_desc")]
+# Indexes an index above replaces (its key is a prefix of the new one's): dropped once the
+# replacement exists, so every write stops maintaining both.
+SUPERSEDED_INDEXES = {"articles": {"updated_at": "updated_at_id"}}
 
 
 # HTTP answers that mean a story's page was withdrawn (recorded on the story as gone_at).
@@ -356,6 +361,16 @@ class Store:
                     log.debug("index creation on %s raced another creator (%s); looking again",
                               collection.name, type(exc).__name__)
                     time.sleep(0.2 * (attempt + 1))
+            self._drop_superseded(collection)
+
+    def _drop_superseded(self, collection) -> None:
+        existing = set(collection.index_information())
+        for old, new in SUPERSEDED_INDEXES.get(collection.name, {}).items():
+            if old in existing and new in existing:
+                try:
+                    collection.drop_index(old)
+                except (OperationFailure, AutoReconnect):  # another process dropped it first
+                    log.debug("index %s on %s already dropped", old, collection.name)
 
     def close(self) -> None:
         self.client.close()

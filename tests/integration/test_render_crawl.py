@@ -8,19 +8,12 @@ import re
 import pytest
 from pymongo import MongoClient
 
-from crawler.render.sample_site import Route, SampleServer, routes_from_dir
-from tests.support.crawl import FIXTURES, run_crawler
+from crawler.render.sample_site import SampleServer
+from tests.support.crawl import run_crawler
+from tests.support.render_site import RENDER_FIXTURES as FIXTURES
+from tests.support.render_site import fixture_routes
 
-FIXTURES = FIXTURES / "render"
 TEST_SPIDERS = ["-s", "SPIDER_MODULES=spiders,tests.support.render_spider"]
-
-
-def fixture_routes() -> dict[str, Route]:
-    routes = routes_from_dir(FIXTURES)
-    routes["/never.js"] = Route(content_type="text/javascript", hang=True)
-    routes["/report.pdf"] = Route(b"%PDF-1.4 invented report\n", "application/pdf",
-                                  {"Content-Disposition": 'attachment; filename="report.pdf"'})
-    return routes
 
 
 @pytest.fixture

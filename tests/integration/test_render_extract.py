@@ -10,7 +10,8 @@ import sys
 from pathlib import Path
 
 from crawler.render.sample_site import SampleServer
-from tests.integration.test_render_crawl import FIXTURES, fixture_routes
+from tests.support.render_site import RENDER_FIXTURES as FIXTURES
+from tests.support.render_site import fixture_routes
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -98,7 +98,20 @@ def test_indexes_are_created_idempotently(store):
     store.ensure_indexes()
     store.ensure_indexes()
     names = set(store.articles.index_information())
-    assert {"canonical_url_unique", "published_at_desc", "updated_at", "source_published"} <= names
+    assert {"canonical_url_unique", "published_at_desc", "updated_at_id", "source_published"} <= names
+
+
+def test_a_superseded_index_is_dropped_once_its_replacement_exists(store):
+    """A database from before the (updated_at, _id) index keeps no redundant updated_at index."""
+    from pymongo import ASCENDING, IndexModel
+
+    store.articles.create_indexes([IndexModel([("updated_at", ASCENDING)], name="updated_at")])
+    assert "updated_at" in store.articles.index_information()
+    store.ensure_indexes()
+    names = set(store.articles.index_information())
+    assert "updated_at_id" in names and "updated_at" not in names
+    store.ensure_indexes()  # nothing left to drop: no error
+    assert store.articles.index_information()["updated_at_id"]["key"] == [("updated_at", 1), ("_id", 1)]
 
 
 def test_canonical_url_is_unique(store):

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from crawler.demo_site.site import DemoSite
 from crawler.extract import extract
 from crawler.sites.profile import load_profile
 from tests.support.crawl import FIXTURES
@@ -102,8 +103,7 @@ def test_profile_zone_and_language_are_defaults():
 
 def test_demo_site_zero_config():
     """The lead's daily8-style demo site, extracted with no profile at all."""
-    site_mod = pytest.importorskip("crawler.demo_site.site")
-    site = site_mod.DemoSite()
+    site = DemoSite()
     for path, expected in site.expected.items():
         result = extract(site.render(path), url="https://daily8.com" + path, fetched_at=NOW)
         slugs = [t.url.split("/story/")[-1].split("?")[0].removesuffix(".html") for t in result.related]
