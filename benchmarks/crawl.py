@@ -65,22 +65,114 @@ print(json.dumps({"pages": crawler.stats.get_value("response_received_count", 0)
 '''
 
 
+# The pipeline a Scrapy user would write instead: trafilatura on every page, and the MongoDB item
+# pipeline of Scrapy's documentation (docs/topics/item-pipeline.rst, "Write items to MongoDB"),
+# one insert_one per item, unchanged but for the settings it reads.
+PEER_SPIDER = r'''
+import json, sys, time
+import pymongo
+import scrapy
+import trafilatura
+from itemadapter import ItemAdapter
+from scrapy.crawler import CrawlerProcess
+from scrapy.linkextractors import LinkExtractor
+
+
+class MongoPipeline:
+    collection_name = "scrapy_items"
+
+    def __init__(self, mongo_uri, mongo_db):
+        self.mongo_uri = mongo_uri
+        self.mongo_db = mongo_db
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(
+            mongo_uri=crawler.settings.get("MONGO_URI"),
+            mongo_db=crawler.settings.get("MONGO_DATABASE", "items"),
+        )
+
+    def open_spider(self, spider=None):
+        self.client = pymongo.MongoClient(self.mongo_uri)
+        self.db = self.client[self.mongo_db]
+
+    def close_spider(self, spider=None):
+        self.client.close()
+
+    def process_item(self, item, spider=None):
+        self.db[self.collection_name].insert_one(ItemAdapter(item).asdict())
+        return item
+
+
+class Peer(scrapy.Spider):
+    name = "peer"
+    links = LinkExtractor(restrict_css=(".story-list", ".pager", ".related"))
+
+    async def start(self):
+        yield scrapy.Request(sys.argv[1])
+
+    def parse(self, response):
+        found = trafilatura.extract(response.text, url=response.url, output_format="json",
+                                    with_metadata=True)
+        if found:
+            item = json.loads(found)
+            item["url"] = response.url
+            yield item
+        for link in self.links.extract_links(response):
+            yield scrapy.Request(link.url.split("?")[0])
+
+
+settings = json.loads(sys.argv[2])
+settings["ITEM_PIPELINES"] = {"__main__.MongoPipeline": 300}
+process = CrawlerProcess(settings)
+crawler = process.create_crawler(Peer)
+start = time.perf_counter()
+process.crawl(crawler)
+process.start()
+print(json.dumps({"pages": crawler.stats.get_value("response_received_count", 0),
+                  "items": crawler.stats.get_value("item_scraped_count", 0),
+                  "seconds": time.perf_counter() - start}))
+'''
+
+
 def _child_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
 
-def run_bare(url: str, seconds: float) -> dict:
-    settings = {"LOG_LEVEL": "ERROR", "CONCURRENT_REQUESTS": 16,
+def _scrapy_settings(seconds: float) -> dict:
+    """Bare Scrapy and the peer: the project's concurrency, no project components."""
+    return {"LOG_LEVEL": "ERROR", "CONCURRENT_REQUESTS": 16,
                 "CONCURRENT_REQUESTS_PER_DOMAIN": 8, "CONCURRENT_ITEMS": 16, "ROBOTSTXT_OBEY": True,
                 "COOKIES_ENABLED": False, "TELNETCONSOLE_ENABLED": False,
                 "CLOSESPIDER_TIMEOUT": seconds,
                 "TWISTED_REACTOR": "twisted.internet.asyncioreactor.AsyncioSelectorReactor"}
+
+
+def run_bare(url: str, seconds: float) -> dict:
+    settings = _scrapy_settings(seconds)
     with tempfile.TemporaryDirectory() as tmp:
         # RUSAGE_CHILDREN is a running maximum: a fresh intermediate process isolates each crawl.
         out = subprocess.run(
             [sys.executable, "-c", _MEASURE, sys.executable, "-c", BARE_SPIDER, url,
              json.dumps(settings)], cwd=tmp, capture_output=True, text=True, timeout=seconds + 120)
     return _parse(out)
+
+
+def run_peer(url: str, seconds: float, uri: str, db_pid: int) -> dict:
+    settings = dict(_scrapy_settings(seconds), MONGO_URI=uri, MONGO_DATABASE="bench_peer")
+    db_cpu = _process_cpu(db_pid)
+    with tempfile.TemporaryDirectory() as tmp:
+        out = subprocess.run(
+            [sys.executable, "-c", _MEASURE, sys.executable, "-c", PEER_SPIDER, url,
+             json.dumps(settings)], cwd=tmp, capture_output=True, text=True, timeout=seconds + 240)
+    result = _parse(out)
+    result["db_cpu"] = _process_cpu(db_pid) - db_cpu
+    from pymongo import MongoClient
+
+    with MongoClient(uri) as client:
+        result["stored"] = client["bench_peer"].scrapy_items.count_documents({})
+        client.drop_database("bench_peer")
+    return result
 
 
 def _process_cpu(pid: int) -> float:
@@ -137,19 +229,26 @@ def _parse(out: subprocess.CompletedProcess, wall: float | None = None) -> dict:
     return result
 
 
-def measure(pages_total: int, seconds: float, profile: str | None = None) -> tuple[dict, dict, int]:
+def measure(pages_total: int, seconds: float, profile: str | None = None,
+            realistic: bool = False) -> tuple[dict, dict, dict, GeneratedSite]:
+    """Bare Scrapy, the peer and the project, one after the other, on one site and one FerretDB."""
     from crawler.storage import embedded_db
 
-    site = GeneratedSite(pages_total)
+    site = GeneratedSite(pages_total, realistic=realistic)
     with tempfile.TemporaryDirectory(prefix="bench-crawl-") as tmp, FastServer(site.html) as srv:
         bare = run_bare(srv.url("/"), seconds)
         server = embedded_db.up(Path(tmp))
         try:
+            peer = run_peer(srv.url("/"), seconds, server.uri, server.pid)
             ours = run_project(srv.url("/"), seconds, server.uri, str(Path(tmp) / "data"),
                                server.pid, profile)
         finally:
             embedded_db.down(Path(tmp))
-    return bare, ours, len(site)
+    return bare, peer, ours, site
+
+
+def _load() -> str:
+    return "/".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 def main() -> None:
@@ -157,6 +256,9 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=5000)
     parser.add_argument("--seconds", type=float, default=150,
                         help="stop each crawl after this long (CLOSESPIDER_TIMEOUT)")
+    parser.add_argument("--realistic", action="store_true",
+                        help="article pages of 100-200 kB built around the AEB news pages "
+                             "(benchmarks/_realistic.py) instead of ~10 kB generated ones")
     parser.add_argument("--flat", action="store_true",
                         help="also crawl a 20,000-page site and compare peak memory")
     parser.add_argument("--profile", metavar="FILE",
@@ -164,7 +266,10 @@ def main() -> None:
                              "print the project's 25 most expensive functions")
     args = parser.parse_args()
     profile = str(Path(args.profile).resolve()) if args.profile else None
-    bare, ours, size = measure(args.pages, args.seconds, profile)
+    load_before = _load()
+    bare, peer, ours, site = measure(args.pages, args.seconds, profile, args.realistic)
+    size = len(site)
+    kb = sorted(len(site.html[p]) / 1000 for p in site.article_paths)
     if profile:
         import pstats
 
@@ -173,31 +278,43 @@ def main() -> None:
             r"work/main/(crawler|spiders|pipelines)|/(crawler|spiders|pipelines)/", 25)
     bare_rate = bare["pages"] / bare["wall"]
     our_rate = ours["pages"] / ours["wall"]
-    print(f"site: {size} pages (lead + 10 teasers), served by benchmarks/_site.FastServer")
+    peer_rate = peer["pages"] / peer["wall"]
+    print(f"site: {size} pages (lead + 10 teasers), article pages {kb[0]:.0f}-{kb[-1]:.0f} kB "
+          f"(median {kb[len(kb) // 2]:.0f} kB), served by benchmarks/_site.FastServer")
     print(f"bare scrapy:   {bare['pages']} pages in {bare['wall']:.1f}s = {bare_rate:.1f} pages/s, "
           f"peak RSS {bare['rss_mb']:.0f} MB")
+    print(f"peer (trafilatura + insert_one): {peer['pages']} pages ({peer['stored']} items "
+          f"stored) in {peer['wall']:.1f}s = {peer_rate:.1f} pages/s, peak RSS "
+          f"{peer['rss_mb']:.0f} MB")
     print(f"full pipeline: {ours['pages']} pages stored ({ours['stories']} stories) in "
           f"{ours['wall']:.1f}s = {our_rate:.1f} pages/s, peak RSS {ours['rss_mb']:.0f} MB")
     bare_cpu = 1000 * bare["cpu"] / bare["pages"]
     crawler_cpu = 1000 * ours["cpu"] / ours["pages"]
     db_cpu = 1000 * ours["db_cpu"] / ours["pages"]
+    peer_cpu = 1000 * peer["cpu"] / peer["pages"]
+    peer_db_cpu = 1000 * peer["db_cpu"] / peer["pages"]
     cores = os.cpu_count() or 1
     bound = 1000 * cores / (crawler_cpu + db_cpu)
     print(f"CPU per page: bare Scrapy {bare_cpu:.1f} ms; full pipeline {crawler_cpu:.1f} ms in the "
           f"crawler + {db_cpu:.1f} ms in FerretDB. On {cores} cores, even with both processes "
           f"always busy, that is at most {bound:.0f} pages/s ({bound / bare_rate:.2f} of bare "
-          f"Scrapy), and at most {1000 / crawler_cpu:.0f} pages/s for the crawler's one thread")
+          f"Scrapy), and at most {1000 / crawler_cpu:.0f} pages/s for the crawler's one thread; "
+          f"peer {peer_cpu:.1f} ms + {peer_db_cpu:.1f} ms in FerretDB")
     flat = ""
     if args.flat:
-        big_bare, big, _n = measure(20000, args.seconds * 4)
+        big_bare, _peer, big, _site = measure(20000, args.seconds * 4, realistic=args.realistic)
         print(f"20,000-page site: peak RSS {big['rss_mb']:.0f} MB after {big['pages']} pages "
               f"(bare Scrapy: {big_bare['rss_mb']:.0f} MB)")
         flat = (f" peak_rss_20k_mb={big['rss_mb']:.0f} bare_peak_rss_20k_mb={big_bare['rss_mb']:.0f}")
-    print(f"bench crawl pages={size} pages_per_s={our_rate:.1f} bare_pages_per_s={bare_rate:.1f} "
+    kind = "realistic" if args.realistic else "generated"
+    print(f"load average before/after: {load_before} / {_load()}")
+    print(f"bench crawl site={kind} pages={size} page_kb={kb[len(kb) // 2]:.0f} pages_per_s={our_rate:.1f} bare_pages_per_s={bare_rate:.1f} "
           f"peak_rss_mb={ours['rss_mb']:.0f} bare_peak_rss_mb={bare['rss_mb']:.0f}{flat} "
           f"cpu_ms_per_page={crawler_cpu:.1f} db_cpu_ms_per_page={db_cpu:.1f} "
-          f"bare_cpu_ms_per_page={bare_cpu:.1f} cpu_bound_ratio={bound / bare_rate:.2f} "
-          f"ratio={our_rate / bare_rate:.2f}")
+          f"bare_cpu_ms_per_page={bare_cpu:.1f} peer_cpu_ms_per_page={peer_cpu:.1f} "
+          f"peer_db_cpu_ms_per_page={peer_db_cpu:.1f} cpu_bound_ratio={bound / bare_rate:.2f} "
+          f"peer_pages_per_s={peer_rate:.1f} peer_peak_rss_mb={peer['rss_mb']:.0f} "
+          f"peer_ratio={our_rate / peer_rate:.2f} ratio={our_rate / bare_rate:.2f}")
 
 
 if __name__ == "__main__":

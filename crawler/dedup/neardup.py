@@ -34,7 +34,7 @@ documents (Store.dedup_snapshot).
 
 from __future__ import annotations
 
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
@@ -46,6 +46,10 @@ DEFAULT_MAX_ITEMS = 20_000
 # A trimmed copy (the shorter text wholly inside the longer) is a copy whatever its Jaccard
 # similarity: the share of the shorter text's shingles found in the longer one at or above this.
 CONTAINMENT = 0.8
+# A story syndicated to hundreds of sites makes hundreds of candidates of one cluster; each new
+# copy is checked exactly against this many of them (its closest by signature), not all, so the
+# cost of a page does not grow with the size of the cluster it joins.
+EXACT_CHECKS_PER_CLUSTER = 8
 # Candidates must include pairs this far below the threshold (trimmed copies), with this chance.
 CANDIDATE_FLOOR = 0.7
 CANDIDATE_PROBABILITY = 0.98
@@ -92,7 +96,12 @@ def band_hashes(signature: np.ndarray, bands: int = 32, rows: int = 2) -> np.nda
 def exact_similarity(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
     """(Jaccard similarity, containment of the smaller in the larger) of two sorted, distinct
     shingle-hash arrays."""
-    common = len(np.intersect1d(a, b, assume_unique=True))
+    # Both arrays are sorted: a stable sort of the two runs side by side is a merge, and equal
+    # neighbours are the common values. np.intersect1d sorts from scratch and copies more; this
+    # runs once per near-duplicate candidate, hundreds of times per page in a large cluster.
+    joined = np.concatenate((a, b))
+    joined.sort(kind="stable")
+    common = int(np.count_nonzero(joined[1:] == joined[:-1]))
     union = len(a) + len(b) - common
     return (common / union if union else 0.0), (common / min(len(a), len(b)) if len(a) and len(b) else 0.0)
 
@@ -148,10 +157,17 @@ class NearDupIndex:
         best: tuple[float, str, str] | None = None
         if len(candidates):
             agree = np.count_nonzero(self._sigs[candidates] == signature, axis=1)
-            for index, equal in zip(candidates.tolist(), agree.tolist(), strict=True):
+            # Most similar by signature first, so a large cluster's exact checks go to the
+            # members most likely to match and stop after EXACT_CHECKS_PER_CLUSTER of them.
+            order = np.argsort(-agree, kind="stable")
+            checked: Counter[str] = Counter()
+            for index, equal in zip(candidates[order].tolist(), agree[order].tolist(), strict=True):
                 score = equal / NUM_PERM
                 theirs = self._shingles[index]
                 if shingles is not None and theirs is not None:
+                    if checked[self._clusters[index]] >= EXACT_CHECKS_PER_CLUSTER:
+                        continue
+                    checked[self._clusters[index]] += 1
                     score, contained = exact_similarity(shingles, theirs)
                     if score < self.threshold and contained >= CONTAINMENT:
                         score = max(score, self.threshold)  # a trimmed copy

@@ -123,3 +123,40 @@ def test_candidates_match_datasketch_lsh_including_eviction():
             lsh.remove(order.pop(0))
     assert checked > 100  # many lookups had candidates: the comparison was not vacuous
     assert len(index) == 150
+
+
+def test_exact_similarity_counts_common_values_of_sorted_arrays():
+    from crawler.dedup.neardup import exact_similarity
+
+    a = np.array([1, 3, 5, 7, 9], dtype=np.uint32)
+    b = np.array([3, 4, 5, 9, 11, 12], dtype=np.uint32)
+    jac, contained = exact_similarity(a, b)
+    assert (jac, contained) == (3 / 8, 3 / 5)
+    assert exact_similarity(a, a) == (1.0, 1.0)
+    empty = np.array([], dtype=np.uint32)
+    assert exact_similarity(a, empty) == (0.0, 0.0)
+
+
+def test_a_large_cluster_costs_a_bounded_number_of_exact_checks(monkeypatch):
+    """A wire story copied to hundreds of sites: each new copy joins the cluster after a fixed
+    number of exact checks, not one per copy already seen."""
+    from crawler.dedup import neardup
+
+    base = ("The harbour authority approved the new ferry terminal on Tuesday after a long "
+            "debate about costs, noise and the future of the fishing fleet in the old port. ")
+    calls = []
+    real = neardup.exact_similarity
+    monkeypatch.setattr(neardup, "exact_similarity", lambda a, b: calls.append(1) or real(a, b))
+    index = NearDupIndex()
+    clusters = set()
+    per_add = []
+    for n in range(300):
+        text = base * 3 + f"Copy number {n} adds a line of its own about edition {n}."
+        tokens = content_tokens(text)
+        before = len(calls)
+        match = index.add(f"s{n}", minhash_signature(text, tokens),
+                          shingle_hashes(tokens).astype(np.uint32))
+        per_add.append(len(calls) - before)
+        clusters.add(match.cluster_id)
+    assert clusters == {"s0"}
+    assert max(per_add) == neardup.EXACT_CHECKS_PER_CLUSTER
