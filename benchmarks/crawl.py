@@ -201,8 +201,19 @@ def run_project(url: str, seconds: float, uri: str, data_dir: str, db_pid: int,
     db = MongoClient(uri)["bench_crawl"]
     result["pages"] = db.pages.count_documents({})
     result["stories"] = db.articles.count_documents({})
+    result["story_bytes"] = _mean_bson_bytes(db.articles)
+    result["sighting_bytes"] = _mean_bson_bytes(db.sightings)
+    result["page_bytes"] = _mean_bson_bytes(db.pages)
     db.client.drop_database("bench_crawl")
     return result
+
+
+def _mean_bson_bytes(collection, sample: int = 2000) -> float:
+    """Mean BSON size of up to `sample` stored documents: the sizing figure per document."""
+    import bson
+
+    sizes = [len(bson.encode(doc)) for doc in collection.find().limit(sample)]
+    return sum(sizes) / len(sizes) if sizes else 0.0
 
 
 # Runs argv[1:] as a child, then prints its peak RSS and wall time as JSON on the last line.
@@ -307,6 +318,8 @@ def main() -> None:
               f"(bare Scrapy: {big_bare['rss_mb']:.0f} MB)")
         flat = (f" peak_rss_20k_mb={big['rss_mb']:.0f} bare_peak_rss_20k_mb={big_bare['rss_mb']:.0f}")
     kind = "realistic" if args.realistic else "generated"
+    print(f"stored: {ours['story_bytes']:.0f} bytes per story, {ours['sighting_bytes']:.0f} per "
+          f"sighting, {ours['page_bytes']:.0f} per page document (mean BSON size)")
     print(f"load average before/after: {load_before} / {_load()}")
     print(f"bench crawl site={kind} pages={size} page_kb={kb[len(kb) // 2]:.0f} pages_per_s={our_rate:.1f} bare_pages_per_s={bare_rate:.1f} "
           f"peak_rss_mb={ours['rss_mb']:.0f} bare_peak_rss_mb={bare['rss_mb']:.0f}{flat} "
@@ -314,6 +327,7 @@ def main() -> None:
           f"bare_cpu_ms_per_page={bare_cpu:.1f} peer_cpu_ms_per_page={peer_cpu:.1f} "
           f"peer_db_cpu_ms_per_page={peer_db_cpu:.1f} cpu_bound_ratio={bound / bare_rate:.2f} "
           f"peer_pages_per_s={peer_rate:.1f} peer_peak_rss_mb={peer['rss_mb']:.0f} "
+          f"story_bytes={ours['story_bytes']:.0f} sighting_bytes={ours['sighting_bytes']:.0f} "
           f"peer_ratio={our_rate / peer_rate:.2f} ratio={our_rate / bare_rate:.2f}")
 
 
