@@ -8,6 +8,9 @@ as its own process (a Twisted reactor cannot restart):
 
   baseline  a bare Scrapy spider that follows the same links with Scrapy's link extractor and
             parses nothing else (same concurrency settings, no pipelines);
+  peer      what a Scrapy user would write instead: the same link following, trafilatura.extract
+            on every page and the MongoDB item pipeline of Scrapy's documentation (one
+            insert_one per item), into the same embedded database;
   project   `crawler crawl daily8` with the project's settings: extraction, the three item
             pipelines and batched writes into the embedded database.
 
@@ -17,7 +20,11 @@ the crawler child's user + system time and the FerretDB process's (from /proc) o
 crawled: their sum over the cores is the most pages per second this machine could give the full
 pipeline (`cpu_bound_ratio`, against bare Scrapy's measured rate), whatever the code overlaps. `--flat` adds a
 run on a 20,000-page site to show memory does not grow with the crawl (not in the default
-5-minute budget). Last line: `bench crawl ... ratio=<project/bare pages per second>`.
+5-minute budget). `--realistic` builds the article pages around the AEB news pages
+(benchmarks/_realistic.py: 100-200 kB each, as real article pages are) instead of ~10 kB ones.
+The mean BSON size of the stored stories, sightings and page documents is the sizing figure per
+document. Last line: `bench crawl ... peer_ratio=<project/peer> ratio=<project/bare pages per
+second>`, with the load average before and after printed above it.
 """
 
 from __future__ import annotations
