@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
+
+from crawler import redact
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -137,9 +138,7 @@ def db_port() -> int:
     return int(env("CRAWLER_DB_PORT") or 0)
 
 
-_PASSWORD = re.compile(r"(?P<scheme>[a-z][a-z0-9+.-]*://)(?P<user>[^:/@]*):(?P<pw>[^@/]*)@", re.I)
-
-
 def mask_uri(uri: str) -> str:
-    """A connection string with its password replaced, safe for logs, errors and run records."""
-    return _PASSWORD.sub(lambda m: f"{m['scheme']}{m['user']}:***@", uri)
+    """A connection string with its password replaced, safe for logs, errors and run records
+    (crawler.redact is the one rule)."""
+    return redact.mask_uri(uri)

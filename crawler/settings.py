@@ -178,6 +178,15 @@ STORE_JOURNAL = True
 # replayed in the same run).
 STORE_RETRY_INTERVAL = 2.0
 STORE_PROBE_TIMEOUT = 1.0
+# The data directory must be writable with this much free before the first request; when the
+# disk refuses the journal mid-crawl the crawl stops, and items held in memory get
+# STORE_CLOSE_WAIT seconds for an absent database before they are counted lost (store/lost).
+STORE_MIN_FREE_MB = 50
+STORE_CLOSE_WAIT = 30.0
+# Longest stored text per field; a longer value is cut and the cut noted on the page's problems.
+CRAWLER_MAX_HEADLINE_CHARS = 1000
+CRAWLER_MAX_SUMMARY_CHARS = 10_000
+CRAWLER_MAX_BODY_CHARS = 2_000_000
 # Pause/resume: true puts JOBDIR under <data dir>/jobs/<spider> (an explicit -s JOBDIR=... wins).
 # A crawl stopped with Ctrl-C or SIGTERM resumes on the next run; after a kill the saved queue
 # is discarded and the crawl restarts from its start URLs (crawler.extensions.jobstate).

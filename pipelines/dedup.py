@@ -24,6 +24,7 @@ from crawler.dedup.aliases import AliasIndex
 from crawler.dedup.neardup import DEFAULT_MAX_ITEMS, THRESHOLD
 from crawler.dedup.text import shingle_hashes
 from crawler.items import Article, PageSnapshot, Teaser
+from crawler.redact import public_name
 from crawler.storage import for_crawler
 from crawler.storage.store import content_hash
 from crawler.urls import fingerprint, site_of
@@ -58,7 +59,7 @@ class DedupPipeline:
             self.rebuild()
         except Exception as exc:  # the store pipeline reports an unreachable database itself
             log.warning("dedup index not rebuilt from the database (%s); starting empty",
-                        type(exc).__name__)
+                        public_name(exc))
 
     def rebuild(self) -> int:
         """Load the recent stories' keys; returns how many were loaded."""

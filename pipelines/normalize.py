@@ -40,16 +40,45 @@ def as_utc(value: datetime | None) -> datetime | None:
     return value.astimezone(UTC)
 
 
+def cap(value: str | None, limit: int) -> tuple[str | None, int | None]:
+    """(value cut to `limit` characters, its original length when it was cut). A limit of 0
+    or less means no limit."""
+    if value is None or limit <= 0 or len(value) <= limit:
+        return value, None
+    return value[:limit], len(value)
+
+
 class NormalizePipeline:
-    def __init__(self, default_tz: str = "UTC"):
+    def __init__(self, default_tz: str = "UTC", limits: dict[str, int] | None = None,
+                 stats=None):
         self.default_tz = default_tz
+        self.limits = limits or {}
+        self.stats = stats
+        # page URL -> cuts made on its items, noted on its snapshot (which comes last).
+        self.cuts: dict[str, list[str]] = {}
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler.settings.get("CRAWLER_DEFAULT_TZ", "UTC"))
+        s = crawler.settings
+        limits = {"headline": s.getint("CRAWLER_MAX_HEADLINE_CHARS", 1000),
+                  "summary": s.getint("CRAWLER_MAX_SUMMARY_CHARS", 10_000),
+                  "body": s.getint("CRAWLER_MAX_BODY_CHARS", 2_000_000)}
+        return cls(s.get("CRAWLER_DEFAULT_TZ", "UTC"), limits, crawler.stats)
+
+    def _cap(self, item, name: str) -> None:
+        """Cut an oversized field; the cut is counted and noted on the page's snapshot."""
+        value, original = cap(getattr(item, name), self.limits.get(name, 0))
+        if original is None:
+            return
+        setattr(item, name, value)
+        if self.stats is not None:
+            self.stats.inc_value(f"normalize/truncated/{name}")
+        self.cuts.setdefault(item.page_url or item.url, []).append(
+            f"{name}_truncated: {original} chars cut to {len(value or '')}")
 
     def process_item(self, item, spider=None):
         if isinstance(item, PageSnapshot):
+            item.problems = [*item.problems, *self.cuts.pop(item.url, [])]
             item.fetched_at = as_utc(item.fetched_at)
             rules = getattr(spider, "url_rules", None)  # the profile's URL rules (crawler.urls)
             item.lead = fingerprint(item.lead_url, rules) if item.lead_url else None
@@ -63,6 +92,9 @@ class NormalizePipeline:
             if isinstance(item, Article):
                 item.body = clean_body(item.body)
                 item.authors = [a for a in (clean_text(x) for x in item.authors) if a]
+                self._cap(item, "body")
+            self._cap(item, "headline")
+            self._cap(item, "summary")
             item.seen_at = as_utc(item.seen_at)
             item.published_at = as_utc(item.published_at)
             if item.published_at is None and item.published_raw:

@@ -23,14 +23,28 @@ from datetime import timedelta
 from pymongo.errors import PyMongoError
 
 from crawler import settings as defaults
-from crawler.extensions.runrecord import run_counts, run_errors, run_id_for  # noqa: F401 (re-exported)
+from crawler.extensions.runrecord import (  # noqa: F401 (re-exported)
+    record_replay,
+    run_counts,
+    run_errors,
+    run_id_for,
+)
 from crawler.items import Article, PageSnapshot, Teaser
+from crawler.redact import public_name
 from crawler.signals import store_flushed
 from crawler.storage import for_crawler, spill
 from crawler.storage.durable import DurableWriter
 from crawler.storage.store import StateCache, Store, StoreUnavailable
 
 log = logging.getLogger(__name__)
+
+
+class DataDirUnusable(RuntimeError):
+    """The data directory cannot hold the journal: the crawl does not start."""
+
+
+def _min_free(settings) -> int:
+    return int(settings.getfloat("STORE_MIN_FREE_MB", 50) * 1_048_576)
 
 
 class _Batch:
@@ -70,6 +84,7 @@ class StorePipeline:
         self.run_id: str | None = None
         self.writer: DurableWriter | None = None
         self._lock = asyncio.Lock()
+        self._stopping = False
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -93,7 +108,9 @@ class StorePipeline:
         self.store.seen_resolution = timedelta(seconds=settings.getfloat("STORE_SEEN_RESOLUTION", 300.0))
         self.store.cache = StateCache(settings.getint("STORE_STATE_CACHE", 20000),
                                       settings.getfloat("STORE_STATE_TTL", 600.0))
-        replayed = spill.replay(self.store)
+        report = spill.replay_report(self.store)
+        record_replay(self.store, report, files_left=bool(spill.pending()))
+        replayed = report.stored
         if replayed:
             log.info("replayed %d spilled items from earlier runs", replayed)
             self.stats.set_value("store/replayed", replayed)
@@ -104,7 +121,15 @@ class StorePipeline:
             retry_interval=settings.getfloat("STORE_RETRY_INTERVAL", defaults.STORE_RETRY_INTERVAL),
             probe_timeout=settings.getfloat("STORE_PROBE_TIMEOUT", defaults.STORE_PROBE_TIMEOUT),
             journal=settings.getbool("STORE_JOURNAL", defaults.STORE_JOURNAL),
+            close_wait=settings.getfloat("STORE_CLOSE_WAIT", defaults.STORE_CLOSE_WAIT),
         )
+        self._stopping = False
+        if settings.getbool("STORE_JOURNAL", True):
+            problem = spill.data_dir_problem(_min_free(settings))
+            if problem:
+                log.error("%s", problem)
+                self.stats.set_value("run/data_dir_unusable", True)
+                raise DataDirUnusable(problem)
 
     async def process_item(self, item, spider=None):
         # Back-pressure before accepting: while the database is behind, every item waits here,
@@ -121,7 +146,9 @@ class StorePipeline:
         elif isinstance(item, Article | Teaser):
             self.sightings.append(item)
         if self.writer is not None and isinstance(item, Article | Teaser | PageSnapshot):
-            self.writer.accept(item)  # journaled before anything can lose it
+            # Journaled before anything can lose it; when the disk refuses, stop accepting.
+            if not self.writer.accept(item) and not self._stopping:
+                self._stop_for_disk()
         if (len(self.sightings) + len(self.pages) >= self.batch_size
                 or time.monotonic() - self._last_flush >= self.flush_interval):
             self._seal()
@@ -151,6 +178,17 @@ class StorePipeline:
                 waiting.add(sightings, pages, journal)
                 self._writes.append(asyncio.ensure_future(self._write_in_order(waiting)))
         self._prune()
+
+    def _stop_for_disk(self) -> None:
+        """The journal cannot be written: no more fetching, and say once why and what to do."""
+        self._stopping = True
+        failure = self.writer.disk_failure
+        self.stats.set_value("run/journal_unwritable", True)
+        log.error("stopping the crawl: %s", spill.describe_disk_error(
+            failure, spill.journal_dir(), _min_free(self.crawler.settings)))
+        # Closing makes the engine take no new request from the scheduler at once; responses in
+        # flight are still scraped, and their items held (DurableWriter).
+        asyncio.ensure_future(self.crawler.engine.close_spider_async(reason="journal_unwritable"))
 
     def _prune(self) -> None:
         self._writes = [w for w in self._writes if not w.done()]
@@ -187,7 +225,7 @@ class StorePipeline:
             self.stats.inc_value("store/errors")
             log.error(
                 "database write failed (%s); %d items kept in %s for replay",
-                type(exc).__name__, len(sightings) + len(pages), path,
+                public_name(exc), len(sightings) + len(pages), path,
             )
             return
         self.stats.inc_value("store/new", counts.new)

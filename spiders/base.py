@@ -16,6 +16,7 @@ from scrapy.http import Response
 
 from crawler.extensions.run_status import policy_kind
 from crawler.extract import PageExtraction, extract
+from crawler.extract.teasers import is_listing_url
 from crawler.items import Article, PageSnapshot, Teaser
 from crawler.middlewares.fetch_skips import NotModified
 from crawler.render import hook as render_hook
@@ -30,6 +31,13 @@ log = logging.getLogger(__name__)
 
 # A page with no lead story of its own and at least this many cards is a listing page.
 LISTING_MIN_CARDS = 3
+
+
+def names_a_listing(url: str) -> bool:
+    """A front page, or a section, topic, tag or category page by its address ("/",
+    "/section/world", "/topics/climate"): never a story, whatever its page shows. Only the
+    unambiguous forms: a short slug on its own may be a story."""
+    return is_home_page(url) or is_listing_url(url)
 
 
 def _depth_arg(value: str | int | None) -> int | None:
@@ -205,9 +213,9 @@ class ProfileSpider(DiscoveryMixin, scrapy.Spider):
         lead = page.lead
         if lead is None:
             return None
-        if is_home_page(response.url):
-            # A front page's hero is a story of its own page, never the front page itself.
-            log.info("front page %s: its lead is not stored as a story", response.url)
+        if names_a_listing(response.url):
+            # A front or section page's hero is a story of its own page, never the listing.
+            log.info("listing page %s: its lead is not stored as a story", response.url)
             return None
         self.crawler.stats.inc_value("pages/lead")
         own = declared_canonical(response.url, [lead.url], self.url_rules)
@@ -246,7 +254,7 @@ class ProfileSpider(DiscoveryMixin, scrapy.Spider):
             Teaser.from_card(card, page_url=response.url, seen_at=fetched_at, position=position,
                              aggregator=self.profile.name)
             for position, card in enumerate(page.related, start=1)
-            if card.url and not is_home_page(card.url)  # "See all top stories" is no story
+            if card.url and not names_a_listing(card.url)  # "See all top stories" is no story
         ]
         if teasers:
             self.crawler.stats.inc_value("items/teaser", len(teasers))

@@ -21,6 +21,8 @@ from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTi
 from twisted.internet.error import TimeoutError as TwistedTimeoutError
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom
 
+from crawler.error_names import public_name
+
 # Kinds that are policy, not failure: the run is not partial because of them.
 NOT_FAILURES = {"robots"}
 
@@ -53,7 +55,7 @@ def describe_failure(failure, settings=None) -> tuple[str, str]:
     if isinstance(exc, DNSLookupError):
         return "dns", f"host name not found{retried}"
     if isinstance(exc, IgnoreRequest):
-        text = str(exc) or type(exc).__name__
+        text = str(exc) or public_name(exc)
         if "robots.txt" in text:
             return "robots", "disallowed by the site's robots.txt (ROBOTSTXT_OBEY): not fetched"
         if "max redirections" in text:
@@ -62,20 +64,20 @@ def describe_failure(failure, settings=None) -> tuple[str, str]:
         if "redirect loop" in text:
             return "redirect_loop", text
         return "ignored", text
-    text = str(exc) or type(exc).__name__
-    return "error", f"{type(exc).__name__}: {text}"[:300]
+    text = str(exc) or public_name(exc)
+    return "error", f"{public_name(exc)}: {text}"[:300]
 
 
 def looks_binary(body: bytes, sample: int = 4096) -> bool:
-    """True for bodies that are not text whatever their Content-Type says: NUL bytes, or mostly
-    control characters, in the first `sample` bytes."""
+    """True for bodies that are not text whatever their Content-Type says: control characters
+    (NUL included) make up a real share of the first `sample` bytes. Random or compressed data
+    has about 11% of them, text next to none; a stray NUL in an article is text's, not a sign
+    of binary data, so no single byte decides."""
     head = body[:sample]
     if not head:
         return False
-    if b"\x00" in head:
-        return True
     control = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13))
-    return control / len(head) > 0.1
+    return control / len(head) > 0.05
 
 
 # Characters XML (and so lxml's tree API) cannot hold; a page with one next to a <script> made

@@ -29,6 +29,14 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.integration)
 
 
+def pytest_sessionfinish(session, exitstatus):
+    """The fault tests measured their rows: docs/operations.md's fault table is rewritten."""
+    from tests.support import fault_table
+
+    if fault_table.write_docs():
+        print(f"\n{fault_table.DOC} fault table updated from this run")
+
+
 @pytest.fixture(scope="session")
 def mongo_uri(tmp_path_factory):
     """A real server for the whole session; each test gets its own database on it."""

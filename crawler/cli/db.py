@@ -36,6 +36,10 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # loaded on use: a verb imports only what it needs, so `crawler timestamps` stays quick
+    from crawler.cli._database import EXIT_BAD_CONFIG
+    from crawler.storage.uri_check import mongo_uri_problem
+
     external = config.mongo_uri_from_env()
     try:
         if args.action == "up":
@@ -49,20 +53,33 @@ def run(args: argparse.Namespace) -> int:
             if external:
                 print(f"MONGO_URI is set ({config.mask_uri(external)}): nothing to stop")
                 return 0
-            stopped = embedded_db.down()
+            try:
+                stopped = embedded_db.down()
+            except embedded_db.NotOurs as exc:
+                print(f"embedded database was not running: {exc}")
+                return 0
             print("embedded database stopped" if stopped else "embedded database was not running")
             return 0
         if args.action == "status":
+            if external and mongo_uri_problem(external):
+                print(f"crawler db status: {mongo_uri_problem(external)}", file=sys.stderr)
+                return EXIT_BAD_CONFIG
             return _status(external)
         if args.action == "migrate":
             return _migrate()
         return _replay()
+    except embedded_db.PortTaken as exc:
+        print(f"crawler db {args.action}: {exc}", file=sys.stderr)
+        return EXIT_BAD_CONFIG
     except embedded_db.EmbeddedDBError as exc:
         print(f"crawler db {args.action}: {exc}", file=sys.stderr)
         return 1
 
 
 def _status(external: str | None) -> int:
+    # loaded on use: a verb imports only what it needs, so `crawler timestamps` stays quick
+    from crawler.cli._database import no_database_message
+
     # loaded on use: a verb imports only what it needs, so `crawler timestamps` stays quick
     from crawler.storage.store import Store, StoreUnavailable
 
@@ -74,6 +91,7 @@ def _status(external: str | None) -> int:
             print("uri: (embedded database not running)")
             print("answers: no")
             print(f"data dir: {config.data_dir()} ({config.data_dir_origin()})")
+            print(f"crawler db status: {no_database_message()}", file=sys.stderr)
             return 1
         uri, kind = state.uri, f"embedded FerretDB, pid {state.pid}"
     print(f"uri: {config.mask_uri(uri)} ({kind})")
@@ -96,35 +114,53 @@ def _status(external: str | None) -> int:
 
 def _replay() -> int:
     """Store what outages and killed crawls left on disk (spills, and journals whose crawler is
-    gone). Idempotent: replaying what is already stored changes nothing."""
+    gone), say exactly what was stored and what could not be, and bring the records of the runs
+    they belong to up to date. Idempotent: replaying what is already stored changes nothing."""
     # loaded on use: a verb imports only what it needs, so `crawler timestamps` stays quick
     from pymongo.errors import PyMongoError
 
-    # loaded on use: a verb imports only what it needs, so `crawler timestamps` stays quick
+    # loaded on use, as above
+    from crawler.extensions.runrecord import record_replay
+    from crawler.redact import public_name
     from crawler.storage.store import Store, StoreUnavailable
 
     files = spill.pending()
     if not files:
         print(f"nothing to replay in {spill.spill_dir()}")
         return 0
+    # A writing command: it starts the embedded database when it is not running.
+    from crawler.cli._database import EXIT_BAD_CONFIG  # loaded on use, as above
+    from crawler.storage.uri_check import mongo_uri_problem  # loaded on use, as above
+
+    problem = mongo_uri_problem(config.mongo_uri_from_env() or "mongodb://127.0.0.1/")
+    if problem:
+        print(f"crawler db replay: {problem}", file=sys.stderr)
+        return EXIT_BAD_CONFIG
     store = Store()
+    report = None
     try:
         store.ping()
         print(f"uri: {store.masked_uri}")
         print(f"pending spill files: {len(files)}")
-        count = spill.replay(store)
-        left = spill.pending()
-        print(f"replayed {count} items; {len(left)} spill files left")
-        return 0 if not left else 1
+        report = spill.replay_report(store)
     except StoreUnavailable as exc:
         print(str(exc), file=sys.stderr)
         return 1
     except PyMongoError as exc:
-        print(f"replay stopped: the database failed ({type(exc).__name__}); the rest stays in "
+        report = getattr(exc, "partial", None)
+        print(f"replay stopped: the database failed ({public_name(exc)}); the rest stays in "
               f"{spill.spill_dir()} for the next try", file=sys.stderr)
-        return 1
     finally:
+        if report is not None:
+            left = spill.pending()
+            print(f"stored {report.stored} items from {report.files_done} files; could not store "
+                  f"{report.unreadable} (unreadable lines, skipped); {len(left)} spill files left")
+            try:
+                record_replay(store, report, bool(left))
+            except PyMongoError:
+                pass
         store.close()
+    return 0 if report is not None and not spill.pending() and not report.unreadable else 1
 
 
 def _migrate() -> int:

@@ -104,17 +104,16 @@ def run(args: argparse.Namespace) -> int:
     from pymongo.errors import PyMongoError
 
     # loaded on use: a verb imports only what it needs, so `crawler timestamps` stays quick
-    from crawler.storage.embedded_db import EmbeddedDBError
-    from crawler.storage.store import Store, StoreUnavailable
+    from crawler.cli._database import open_for_reading
+    from crawler.redact import mask_uri, public_name
+    from crawler.storage.store import StoreUnavailable
 
     if args.until is not None and args.until <= args.since:
         print("crawler export: --until must be later than --since", file=sys.stderr)
         return 2
-    try:
-        store = Store()
-    except EmbeddedDBError as exc:
-        print(f"crawler export: database unavailable: {exc}", file=sys.stderr)
-        return 1
+    store, code = open_for_reading("export")
+    if store is None:
+        return code
     out = sys.stdout
     count = 0
     try:
@@ -139,8 +138,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"crawler export: {exc}", file=sys.stderr)
         return 1
     except PyMongoError as exc:
-        print(f"crawler export: database error after {count} articles: {type(exc).__name__}: "
-              f"{str(exc)[:200]}", file=sys.stderr)
+        print(f"crawler export: database error after {count} articles: {public_name(exc)}: "
+              f"{mask_uri(str(exc))[:200]}", file=sys.stderr)
         return 1
     except BrokenPipeError:
         # The reader (e.g. `head`) stopped reading: not an error of ours.

@@ -8,6 +8,8 @@ import json
 import sys
 from datetime import datetime
 
+from crawler.redact import mask_settings, mask_uri
+
 NAME = "runs"
 HELP = ("show recent crawl runs (newest first): status, pages, new/updated/unchanged, policy "
         "counts (gone, refused, robots, fresh...) apart from real problems")
@@ -34,10 +36,17 @@ def _took(run: dict) -> str:
     return f"{seconds:.0f}s" if seconds < 600 else f"{seconds / 60:.0f}m"
 
 
+def _masked(run: dict) -> dict:
+    settings = run.get("settings")
+    if isinstance(settings, dict):
+        run = {**run, "settings": mask_settings(settings)}
+    return run
+
+
 def _problem(run: dict) -> str:
     """Real failures only; policy outcomes have their own column."""
     if run.get("error"):
-        return str(run["error"])[:80]
+        return mask_uri(str(run["error"]))[:80]
     errors = run.get("errors") or {}
     return _pairs(errors) if run.get("policy") is not None else _legacy_problems(errors)
 
@@ -77,20 +86,20 @@ def row(run: dict) -> dict[str, str]:
 
 def run(args: argparse.Namespace) -> int:
     # loaded on use: a verb imports only what it needs, so `crawler timestamps` stays quick
+    from crawler.cli._database import open_for_reading
     from crawler.cli.export import jsonable
     from crawler.cli.schedule import print_table
-    from crawler.storage.embedded_db import EmbeddedDBError
-    from crawler.storage.store import Store, StoreUnavailable
+    from crawler.extensions.runrecord import mark_dead_runs
+    from crawler.storage.store import StoreUnavailable
 
     query = {k: v for k, v in {"spider": args.spider, "job": args.job,
                                "status": args.status}.items() if v}
-    try:
-        store = Store()
-    except EmbeddedDBError as exc:
-        print(f"crawler runs: database unavailable: {exc}", file=sys.stderr)
-        return 1
+    store, code = open_for_reading("runs")
+    if store is None:
+        return code
     try:
         store.ping()
+        mark_dead_runs(store)
         runs = store.recent_runs(max(1, args.limit), query)
     except StoreUnavailable as exc:
         print(f"crawler runs: {exc}", file=sys.stderr)
@@ -99,7 +108,8 @@ def run(args: argparse.Namespace) -> int:
         store.close()
     if args.json:
         for r in runs:
-            print(json.dumps(jsonable(r), ensure_ascii=False))
+            # Records written before secrets were masked at the source are masked here too.
+            print(mask_uri(json.dumps(jsonable(_masked(r)), ensure_ascii=False)))
         return 0
     if not runs:
         print("no runs recorded yet" + (f" matching {query}" if query else ""))

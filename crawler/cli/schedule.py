@@ -105,13 +105,16 @@ def _crontab(jobs, path: Path) -> int:
 
 
 def job_rows(jobs, now: datetime | None = None) -> list[dict[str, str]]:
-    """One row per job: next run (job's zone), lock, last run as the state file has it."""
+    """One row per job: next run (job's zone), lock, last run: the newest in the runs
+    collection (the daemon's or a crontab line's), else as the state file has it."""
     # loaded on use: a verb imports only what it needs, so `crawler timestamps` stays quick
+    from crawler.cli._database import last_runs_by_job
     from crawler.schedule import locks, state
     from crawler.schedule.timing import next_run
 
     now = now or datetime.now(UTC)
     saved = state.load_jobs_state()
+    recorded = last_runs_by_job([job.name for job in jobs])
     rows = []
     for job in jobs:
         held = locks.holder(locks.lock_path(job.name))
@@ -125,6 +128,11 @@ def job_rows(jobs, now: datetime | None = None) -> list[dict[str, str]]:
         last = "-"
         if js.get("last_start"):
             last = f"{js.get('last_status', '?')} {js['last_start'][:19]}"
+        run = recorded.get(job.name)
+        started = run.get("started_at") if run else None
+        if isinstance(started, datetime) and started.astimezone(UTC).isoformat()[:19] >= (
+                js.get("last_start") or "")[:19]:
+            last = f"{run.get('status', '?')} {started.astimezone(UTC).isoformat()[:19]}"
         nxt = next_run(job, now).astimezone(job.zone).isoformat(timespec="seconds")
         rows.append({"JOB": job.name, "SPIDER": job.spider, "CRON": job.cron,
                      "TIMEZONE": job.timezone, "NEXT RUN": nxt if job.enabled else "disabled",

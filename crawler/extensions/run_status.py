@@ -110,7 +110,11 @@ def run_status(stats: dict, finish_reason: str | None,
     """failed: the crawl did not finish, reached no page, or lost the database at start.
     partial: it finished, but a page raised, an item could not be stored, or more than
     `max_failed_share` of requests failed. ok: otherwise, whatever the policy counts say."""
-    if stats.get("run/database_unreachable"):
+    if stats.get("run/database_unreachable") or stats.get("run/data_dir_unusable"):
+        return FAILED
+    # Items left only on disk (the database did not come back) or lost: the run did not do
+    # its job, whatever else went well.
+    if stats.get("store/unstored") or stats.get("store/lost"):
         return FAILED
     # A distributed worker (crawler/distributed/) may rightly get no page: others drained the
     # shared queue first. Policy skips count as reaching the site: it answered or was asked.

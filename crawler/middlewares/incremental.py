@@ -44,6 +44,7 @@ from crawler import settings as defaults
 from crawler.durations import parse_duration
 from crawler.items import Article, PageSnapshot
 from crawler.middlewares.fetch_skips import NotModified, SkippedByPolicy
+from crawler.redact import public_name
 from crawler.signals import links_found
 from crawler.storage import for_crawler
 from crawler.urls import fingerprint
@@ -162,6 +163,7 @@ class IncrementalMiddleware:
         self.timeout = settings.getfloat("STORE_PROBE_TIMEOUT", defaults.STORE_PROBE_TIMEOUT)
         self.retry_interval = settings.getfloat("STORE_RETRY_INTERVAL", defaults.STORE_RETRY_INTERVAL)
         self._paused_until = 0.0  # monotonic time before which state is not read
+        self._unread = 0  # pages fetched without their state in the current outage (0: none)
         # Reads waiting for the next batched query (Store.fetch_states), by key.
         self._waiting: dict[str, list[asyncio.Future]] = {}
         self._reader: asyncio.Future | None = None
@@ -197,7 +199,7 @@ class IncrementalMiddleware:
         try:
             self.store = for_crawler(self.crawler)
         except Exception as exc:  # the store pipeline reports an unreachable database itself
-            log.warning("incremental state unavailable (%s): fetching everything", type(exc).__name__)
+            log.warning("incremental state unavailable (%s): fetching everything", public_name(exc))
             self.store = None
 
     async def spider_closed(self, spider):
@@ -283,16 +285,27 @@ class IncrementalMiddleware:
 
     async def _read(self, key: str, url: str) -> dict | None:
         if time.monotonic() < self._paused_until:
-            self.stats.inc_value("incremental/state_unavailable")
+            self._unavailable()
             return None
         try:
-            return await self._read_batched(key)
+            state = await self._read_batched(key)
         except Exception as exc:
             self._paused_until = time.monotonic() + self.retry_interval
-            self.stats.inc_value("incremental/state_unavailable")
-            log.warning("could not read fetch state (%s): fetching pages unconditionally, "
-                        "retrying in %.1fs (first: %s)", type(exc).__name__, self.retry_interval, url)
+            if not self._unread:  # once per outage, not once per retry
+                log.warning("could not read fetch state (%s): fetching pages unconditionally "
+                            "until the database answers, asking every %.1fs (first: %s)",
+                            public_name(exc), self.retry_interval, url)
+            self._unavailable()
             return None
+        if self._unread:
+            log.warning("fetch state readable again: %d pages were fetched unconditionally "
+                        "meanwhile", self._unread)
+            self._unread = 0
+        return state
+
+    def _unavailable(self) -> None:
+        self._unread += 1
+        self.stats.inc_value("incremental/state_unavailable")
 
     def _read_batched(self, key: str) -> asyncio.Future:
         """One query for every read asked for while the previous query was out: no added
@@ -349,7 +362,7 @@ class IncrementalMiddleware:
         except Exception as exc:
             self._paused_until = time.monotonic() + self.retry_interval
             log.warning("could not save fetch state (%s); those pages are fetched again next run",
-                        type(exc).__name__)
+                        public_name(exc))
 
 
 def _first(*values: Any) -> timedelta | None:

@@ -16,11 +16,12 @@ rotates them; the header says so (the daemon rotates its own by size).
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import sys
 from pathlib import Path
 
-from crawler import config
+from crawler import config, redact
 from crawler.schedule import locks, state
 from crawler.schedule.jobs import Job
 
@@ -32,14 +33,27 @@ def _cron_escape(text: str) -> str:
     return text.replace("%", "\\%")
 
 
+def secret_variable(job: Job, setting: str) -> str:
+    """The crontab variable a secret-bearing setting of a job is read from."""
+    return re.sub(r"[^A-Z0-9_]", "_", f"CRAWLER_SECRET_{job.name}_{setting}".upper())
+
+
+def secret_settings(job: Job) -> dict[str, str]:
+    """Settings of `job` that hold a password: never written into a crontab line."""
+    return {name: str(value) for name, value in job.settings.items()
+            if redact.mask_setting(name, value) != str(value)}
+
+
 def job_command(job: Job, kill_grace: int, python: str | None = None, workdir: Path | None = None) -> str:
-    """The shell command of one job's line (without the schedule fields)."""
+    """The shell command of one job's line (without the schedule fields). A setting holding a
+    password is passed from a crontab variable (secret_variable), set by the user."""
     python = python or sys.executable
     crawl = [python, "-m", "crawler.cli", "crawl", job.spider]
     for name, value in job.args.items():
         crawl += ["-a", f"{name}={value}"]
+    secrets = secret_settings(job)
     for name, value in job.settings.items():
-        crawl += ["-s", f"{name}={value}"]
+        crawl += ["-s", f"{name}=__CRAWLER_SECRET__" if name in secrets else f"{name}={value}"]
     crawl += ["-s", f"CLOSESPIDER_TIMEOUT={job.timeout}", "-s", f"CRAWLER_RUN_JOB={job.name}"]
     lock = locks.lock_path(job.name)
     logfile = state.logs_dir() / f"{job.name}.log"
@@ -48,8 +62,12 @@ def job_command(job: Job, kill_grace: int, python: str | None = None, workdir: P
     message = (f"crawl job {job.name} failed or was partial (exit $rc; {LOCK_BUSY_EXIT}: previous "
                f"run still holds {lock}); log: {logfile}")
     cd = f"cd {shlex.quote(str(workdir or Path.cwd()))} && "
+    command = shlex.join(guarded)
+    for name in secrets:
+        command = command.replace(f"{shlex.quote(name + '=__CRAWLER_SECRET__')}",
+                                  f'"{name}=${secret_variable(job, name)}"')
     return (f"{cd}mkdir -p {shlex.quote(str(lock.parent))} {shlex.quote(str(logfile.parent))} && "
-            f"{{ {shlex.join(guarded)} >>{shlex.quote(str(logfile))} 2>&1; rc=$?; "
+            f"{{ {command} >>{shlex.quote(str(logfile))} 2>&1; rc=$?; "
             f"[ $rc -eq 0 ] || echo \"{message}\"; }}")
 
 
@@ -108,6 +126,9 @@ def render(jobs: list[Job], schedules_file: Path, kill_grace: int = 60,
         if not job.enabled:
             out.append("# disabled in the schedules file:")
             line = "# " + line
+        for name, value in secret_settings(job).items():
+            out.append(f"# {secret_variable(job, name)}={redact.mask_setting(name, value)}  <- set "
+                       "it here with its password (not printed)")
         if job.timezone != host_zone and job.enabled:
             warnings.append(f"job {job.name}: runs in {job.timezone} through CRON_TZ, which "
                             f"Debian's cron ignores (it would run in the host's zone, "

@@ -7,6 +7,8 @@ component's spider_closed work). A test or a tool that already has a Store hands
 
 from __future__ import annotations
 
+import asyncio
+
 from scrapy import signals
 
 from crawler.signals import store_opened
@@ -22,9 +24,14 @@ class _CrawlStore:
         self.store = store
         self.owned = owned
 
-    def close(self) -> None:
+    async def close(self) -> None:
+        """Closed in a worker thread: with the database away, pymongo's close waits for a server
+        (the selection timeout) before giving up on ending its sessions. On the reactor thread
+        that wait would stall the other engine_stopped work running beside it; Scrapy's HTTP
+        handler then sees its own disconnect timeout fire after its connections already closed,
+        and Twisted logs an AlreadyCalledError."""
         if self.owned:
-            self.store.close()
+            await asyncio.to_thread(self.store.close)
 
 
 def for_crawler(crawler) -> Store:

@@ -14,6 +14,12 @@ write-ahead journal, crawler.storage.spill.Journal) and every batch to :meth:`Du
 
 So an outage in the middle of a run costs nothing when the database returns before the run ends;
 otherwise the next run (or ``crawler db replay``) replays what is left.
+
+When the disk refuses the journal (no space, no permission), an item is no longer crash-safe:
+:meth:`accept` says so (the pipeline stops the crawl), and such items are held in memory until
+the database takes them. At close the writer waits up to STORE_CLOSE_WAIT seconds for an absent
+database before it gives up on them; whatever is then neither stored nor on disk is counted
+(``store/lost``) and said in one line, never reported as kept.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ import pymongo
 from pymongo.errors import PyMongoError
 
 from crawler.items import Article, PageSnapshot, Teaser
+from crawler.redact import public_name
 from crawler.storage import spill
 
 log = logging.getLogger(__name__)
@@ -36,7 +43,7 @@ class DurableWriter:
     threads (serialised by the caller); `accept` and `seal` on the reactor thread."""
 
     def __init__(self, store, stats, run_id: str, retry_interval: float = 2.0,
-                 probe_timeout: float = 1.0, journal: bool = True):
+                 probe_timeout: float = 1.0, journal: bool = True, close_wait: float = 30.0):
         self.store = store
         self.stats = stats
         self.run_id = run_id
@@ -49,12 +56,21 @@ class DurableWriter:
         self._probing: threading.Thread | None = None
         self.pending = bool(spill.pending())
         self._lock = threading.Lock()
+        self.close_wait = close_wait
+        self.memory: list = []  # items neither in the database nor on disk (the disk refused)
 
     # -- reactor thread ----------------------------------------------------------------------
-    def accept(self, item: Article | Teaser | PageSnapshot) -> None:
-        """Journal an accepted item before it is buffered."""
-        if self.journal is not None:
-            self.journal.append(item)
+    def accept(self, item: Article | Teaser | PageSnapshot) -> bool:
+        """Journal an accepted item before it is buffered. False when the disk refused it: the
+        item is held in memory only, and the caller must stop accepting more."""
+        if self.journal is None or self.journal.append(item):
+            return True
+        self.stats.inc_value("store/unjournaled")
+        return False
+
+    @property
+    def disk_failure(self) -> OSError | None:
+        return self.journal.failure if self.journal is not None else None
 
     def seal(self) -> spill.JournalBatch | None:
         return self.journal.seal() if self.journal is not None else None
@@ -68,7 +84,10 @@ class DurableWriter:
 
     def _write(self, sightings: list, pages: list, journal: list[spill.JournalBatch]) -> None:
         for batch in journal:
-            batch.sync()
+            try:
+                batch.sync()
+            except OSError:
+                pass  # the database may still take the batch; a spill says what was kept
         if self.down and not self.back.is_set():
             self._probe_later()
             self._spill(sightings, pages, journal, reason="database still away")
@@ -80,9 +99,11 @@ class DurableWriter:
                 self._replay()
             counts = self.store.write_sightings(sightings)
             self.store.insert_pages(pages)
+            if self.memory:
+                self._write_memory()
         except PyMongoError as exc:
             self._went_away(exc)
-            self._spill(sightings, pages, journal, reason=type(exc).__name__)
+            self._spill(sightings, pages, journal, reason=public_name(exc))
             return
         for batch in journal:
             batch.commit()
@@ -101,10 +122,22 @@ class DurableWriter:
                     self._replay()
                 except PyMongoError as exc:
                     self._went_away(exc)
+            if self.memory:
+                self._keep_memory_at_close()
             mine = self.journal.prefix if self.journal is not None else self.run_id
             left = sum(len(spill.read(p)) for p in spill.pending() if p.name.startswith(mine))
-            self.stats.set_value("store/unstored", left)
-            if left:
+            self.stats.set_value("store/unstored", left + len(self.memory))
+            if self.memory:
+                self.stats.set_value("store/lost", len(self.memory))
+                self.stats.set_value("store/errors", left + len(self.memory))
+                log.error(
+                    "%d items were lost: the disk refused them (%s) and the database did not "
+                    "answer within STORE_CLOSE_WAIT=%.0fs; their pages are fetched again next run",
+                    len(self.memory), self._disk_reason(), self.close_wait)
+                if left:
+                    log.error("%d other items of this run are kept in %s; `crawler db replay` "
+                              "stores them", left, spill.spill_dir())
+            elif left:
                 self.stats.set_value("store/errors", left)
                 log.error(
                     "%d items of this run are kept in %s: the database did not come back before "
@@ -114,6 +147,45 @@ class DurableWriter:
             else:
                 # Items spilled during an outage were all stored again: nothing is missing.
                 self.stats.set_value("store/errors", 0)
+
+    # -- items the disk refused -----------------------------------------------------------------
+    def _write_memory(self) -> None:
+        items, self.memory = self.memory, []
+        try:
+            self.store.write_sightings([i for i in items if isinstance(i, Article | Teaser)])
+            self.store.insert_pages([i for i in items if isinstance(i, PageSnapshot)])
+        except PyMongoError:
+            self.memory = items + self.memory
+            raise
+        self.stats.inc_value("store/from_memory", len(items))
+
+    def _keep_memory_at_close(self) -> None:
+        """The database gets STORE_CLOSE_WAIT seconds to take the held items; else the disk
+        gets one more try (space may have been freed)."""
+        deadline = time.monotonic() + self.close_wait
+        log.warning("%d items are held in memory only (%s): waiting up to %.0fs for the "
+                    "database", len(self.memory), self._disk_reason(), self.close_wait)
+        while self.memory:
+            try:
+                self._probe()
+                if self.pending:
+                    self._replay()
+                self._write_memory()
+                return
+            except PyMongoError:
+                if time.monotonic() >= deadline:
+                    break
+                time.sleep(min(self.retry_interval, max(0.0, deadline - time.monotonic())))
+        try:
+            spill.write(self.memory, self.run_id)
+        except OSError:
+            return
+        self.stats.inc_value("store/spilled", len(self.memory))
+        self.memory = []
+
+    def _disk_reason(self) -> str:
+        failure = self.disk_failure
+        return f"{failure.strerror or failure} in {spill.journal_dir()}" if failure else "disk"
 
     # -- helpers -----------------------------------------------------------------------------
     def _probe(self) -> None:
@@ -152,7 +224,7 @@ class DurableWriter:
         if not self.down:
             self.stats.inc_value("store/outages")
             log.error("database unreachable (%s): spilling batches to %s and retrying every %.1fs",
-                      type(exc).__name__, spill.spill_dir(), self.retry_interval)
+                      public_name(exc), spill.spill_dir(), self.retry_interval)
         self.down = True
         self.pending = True
         self.back.clear()
@@ -163,9 +235,25 @@ class DurableWriter:
         items = sightings + pages
         if not items:
             return
-        paths = [batch.to_spill() for batch in journal] or [spill.write(items, self.run_id)]
-        path = paths[0] if len(paths) == 1 else f"{len(paths)} files in {paths[0].parent}"
+        if journal:
+            held = [i for batch in journal for i in batch.held]
+            paths = [p for p in (batch.to_spill() for batch in journal) if p is not None]
+        else:
+            held, paths = items, []
+        in_memory = 0
+        if held:
+            try:
+                paths.append(spill.write(held, self.run_id))
+            except OSError:
+                self.memory.extend(held)  # neither stored nor on disk: retried, or counted lost
+                in_memory = len(held)
+        kept = len(items) - in_memory
         self.pending = True
-        self.stats.inc_value("store/spilled", len(items))
+        self.stats.inc_value("store/spilled", kept)
         self.stats.inc_value("store/errors")
-        log.warning("%s: %d items kept in %s for replay", reason, len(items), path)
+        if paths:
+            path = paths[0] if len(paths) == 1 else f"{len(paths)} files in {paths[0].parent}"
+            log.warning("%s: %d items kept in %s for replay", reason, kept, path)
+        if in_memory:
+            log.warning("%s: %d items held in memory only (%s)", reason, in_memory,
+                        self._disk_reason())

@@ -34,6 +34,14 @@ class EmbeddedDBError(RuntimeError):
     """The embedded server cannot be used; the message says what to do."""
 
 
+class PortTaken(EmbeddedDBError):
+    """The port asked for belongs to another program."""
+
+
+class NotOurs(EmbeddedDBError):
+    """server.json names a process that is not this data directory's FerretDB."""
+
+
 @dataclass
 class ServerState:
     pid: int
@@ -46,6 +54,63 @@ class ServerState:
 
 def _home(data_dir: Path | None = None) -> Path:
     return (data_dir or config.data_dir()) / "ferretdb"
+
+
+server_home = _home
+
+
+def _cmdline(pid: int) -> list[str] | None:
+    try:
+        raw = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return None
+    return [part.decode(errors="replace") for part in raw.split(b"\0") if part]
+
+
+def is_our_server(pid: int, home: Path) -> bool:
+    """True when `pid` is FerretDB serving this data directory: its executable is a ferretdb
+    and its arguments name this home's state directory. A pid alone proves nothing (after a
+    reboot it may be any program's)."""
+    argv = _cmdline(pid)
+    if not argv:
+        return False
+    try:
+        exe = os.readlink(f"/proc/{pid}/exe")
+    except OSError:
+        exe = argv[0]
+    named_ferretdb = "ferretdb" in Path(exe).name.lower() or "ferretdb" in Path(argv[0]).name.lower()
+    return named_ferretdb and f"--state-dir={home / 'state'}" in argv
+
+
+def describe_process(pid: int) -> str:
+    argv = _cmdline(pid)
+    return " ".join(argv)[:80] if argv else "no such process"
+
+
+def _listening_inodes(port: int) -> set[str]:
+    """Socket inodes listening on 127.0.0.1:`port` (from /proc/net/tcp)."""
+    inodes = set()
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+            cols = line.split()
+            local, state, inode = cols[1], cols[3], cols[9]
+            if state == "0A" and int(local.split(":")[1], 16) == port:
+                inodes.add(inode)
+    return inodes
+
+
+def _listens(pid: int, port: int) -> bool:
+    """True when process `pid` holds the socket listening on `port`."""
+    inodes = _listening_inodes(port)
+    if not inodes:
+        return False
+    with contextlib.suppress(OSError):
+        for fd in Path(f"/proc/{pid}/fd").iterdir():
+            with contextlib.suppress(OSError):
+                link = os.readlink(fd)
+                if link.startswith("socket:[") and link[8:-1] in inodes:
+                    return True
+    return False
 
 
 def ferretdb_binary() -> Path:
@@ -113,6 +178,15 @@ def _read_state(home: Path) -> ServerState | None:
         return None
 
 
+def last_port(home: Path) -> int | None:
+    """The port the server of this home last listened on (kept after `db down`), so a server
+    started again comes back where running crawls look for it."""
+    try:
+        return int(json.loads((home / SERVER_FILE).read_text())["port"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
 @contextlib.contextmanager
 def _locked(home: Path):
     home.mkdir(parents=True, exist_ok=True)
@@ -149,8 +223,10 @@ def _warn_if_rebuilt(home: Path) -> None:
 
 def running(data_dir: Path | None = None) -> ServerState | None:
     """The server this data directory owns, if it is up and answering."""
-    state = _read_state(_home(data_dir))
-    if state and _pid_alive(state.pid) and _port_answers(state.port):
+    home = _home(data_dir)
+    state = _read_state(home)
+    if state and _pid_alive(state.pid) and is_our_server(state.pid, home) \
+            and _port_answers(state.port):
         return state
     return None
 
@@ -164,13 +240,17 @@ def up(data_dir: Path | None = None, port: int | None = None) -> ServerState:
             _warn_if_rebuilt(home)
             return state
         binary = ferretdb_binary()
-        if port is None:
-            port = config.db_port() or _free_port()
-        elif _port_answers(port):
-            raise EmbeddedDBError(
-                f"port {port} on 127.0.0.1 is in use by another program: stop it, or start the "
-                "embedded database on another port (CRAWLER_DB_PORT), or set MONGO_URI."
-            )
+        asked = port or config.db_port() or None
+        if asked is not None:
+            port = asked
+            if _port_answers(port):
+                raise PortTaken(
+                    f"port {port} on 127.0.0.1 is in use by another program: stop it, or start "
+                    "the embedded database on another port (CRAWLER_DB_PORT), or set MONGO_URI."
+                )
+        else:
+            previous = last_port(home)
+            port = previous if previous and not _port_answers(previous) else _free_port()
         sqlite_dir = home / "sqlite"
         sqlite_dir.mkdir(parents=True, exist_ok=True)
         (home / "state").mkdir(exist_ok=True)
@@ -200,12 +280,16 @@ def up(data_dir: Path | None = None, port: int | None = None) -> ServerState:
         deadline = time.monotonic() + START_TIMEOUT
         while time.monotonic() < deadline:
             if proc.poll() is not None:
+                if _port_answers(port):
+                    raise PortTaken(
+                        f"port {port} on 127.0.0.1 was taken by another program as FerretDB "
+                        "started: set CRAWLER_DB_PORT to a free port, or set MONGO_URI.")
                 tail = _tail(log_path)
                 raise EmbeddedDBError(
                     f"FerretDB exited at start (status {proc.returncode}); its log {log_path} ends:"
                     f"\n{tail}\nIf the port was taken, set CRAWLER_DB_PORT; or set MONGO_URI."
                 )
-            if _port_answers(port, 0.2):
+            if _port_answers(port, 0.2) and _listens(proc.pid, port) and proc.poll() is None:
                 state = ServerState(proc.pid, port)
                 (home / SERVER_FILE).write_text(json.dumps(
                     {"pid": proc.pid, "port": port, "binary": _binary_stamp(binary)}))
@@ -219,14 +303,21 @@ def up(data_dir: Path | None = None, port: int | None = None) -> ServerState:
 
 
 def down(data_dir: Path | None = None, timeout: float = 10.0) -> bool:
-    """Stop the server; True if one was running."""
+    """Stop the server; True if one was running. Only a process that is this home's FerretDB
+    is signalled (NotOurs otherwise); the port is kept for the next start."""
     home = _home(data_dir)
     with _locked(home):
         state = _read_state(home)
-        with contextlib.suppress(FileNotFoundError):
-            (home / SERVER_FILE).unlink()
-        if not state or not _pid_alive(state.pid):
+        if state is None:
             return False
+        with contextlib.suppress(OSError):
+            (home / SERVER_FILE).write_text(json.dumps({"port": state.port}))
+        if not _pid_alive(state.pid):
+            return False
+        if not is_our_server(state.pid, home):
+            raise NotOurs(
+                f"the recorded pid {state.pid} is not this data directory's FerretDB (it is: "
+                f"{describe_process(state.pid)}): left alone; the stale record was cleared")
         with contextlib.suppress(ProcessLookupError):
             os.kill(state.pid, signal.SIGTERM)
         deadline = time.monotonic() + timeout

@@ -24,7 +24,8 @@ import json
 import logging
 import os
 import uuid
-from dataclasses import fields
+from dataclasses import dataclass, fields
+from dataclasses import field as dc_field
 from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
@@ -101,44 +102,87 @@ def write(items: list, run_id: str) -> Path:
     directory = spill_dir()
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / f"{run_id}.jsonl"
+    data = "".join(_encode(i) + "\n" for i in items).encode("utf-8")
     with _open_locked_for_append(path) as fh:
-        fh.write("".join(_encode(i) + "\n" for i in items))
-        fh.flush()
-        os.fsync(fh.fileno())
+        fd = fh.fileno()
+        start = os.lseek(fd, 0, os.SEEK_END)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+            os.fsync(fd)
+        except OSError:
+            with contextlib.suppress(OSError):  # no torn line left behind
+                os.ftruncate(fd, start)
+            raise
     return path
 
 
 class JournalBatch:
-    """One batch's journal file, locked by this process until it is committed or spilled."""
+    """One batch's journal file, locked by this process until it is committed or spilled.
+
+    Items the disk refused (no space, no permission) are `held` in memory instead: they are not
+    durable, and the writer keeps them until the database takes them or says they are lost."""
 
     def __init__(self, path: Path):
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._fh: IO[str] | None = open(path, "a", encoding="utf-8")
-        fcntl.flock(self._fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        self._fd: int | None = None
         self.count = 0
+        self.held: list = []
+
+    def _open(self) -> int:
+        if self._fd is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                os.close(fd)
+                raise
+            self._fd = fd
+        return self._fd
 
     def append(self, item: Article | Teaser | PageSnapshot) -> None:
-        assert self._fh is not None
-        self._fh.write(_encode(item) + "\n")
-        self._fh.flush()  # in the kernel: survives the process being killed
+        """Write one line (into the kernel: survives the process being killed). Raises OSError
+        when the disk refuses it; a partly written line is cut off again, so the file never
+        holds a torn line that is not a crash's."""
+        fd = self._open()
+        data = (_encode(item) + "\n").encode("utf-8")
+        start = os.lseek(fd, 0, os.SEEK_END)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.ftruncate(fd, start)
+            raise
         self.count += 1
 
     def sync(self) -> None:
         """On the disk, not only in the kernel: done once per batch, before it is written."""
-        if self._fh is not None:
-            os.fsync(self._fh.fileno())
+        if self._fd is not None:
+            os.fsync(self._fd)
 
     def commit(self) -> None:
         """The batch is in the database: forget it."""
-        with contextlib.suppress(FileNotFoundError):
-            self.path.unlink()
+        if self._fd is not None:
+            with contextlib.suppress(FileNotFoundError):
+                self.path.unlink()
+        self.held = []
         self._close()
 
-    def to_spill(self) -> Path:
-        """The database refused the batch: make it durable and hand it to replay."""
-        assert self._fh is not None
-        os.fsync(self._fh.fileno())
+    def to_spill(self) -> Path | None:
+        """The database refused the batch: make its file durable and hand it to replay (None
+        when no line reached the file). Held items are the caller's to keep."""
+        if self._fd is None:
+            return None
+        if not self.count:
+            with contextlib.suppress(FileNotFoundError):
+                self.path.unlink()
+            self._close()
+            return None
+        os.fsync(self._fd)
         target = spill_dir() / self.path.name
         os.replace(self.path, target)
         _fsync_dir(target.parent)
@@ -146,13 +190,14 @@ class JournalBatch:
         return target
 
     def _close(self) -> None:
-        if self._fh is not None:
-            self._fh.close()  # releases the lock
-            self._fh = None
+        if self._fd is not None:
+            os.close(self._fd)  # releases the lock
+            self._fd = None
 
 
 class Journal:
-    """The write-ahead journal of one run: a new file per batch."""
+    """The write-ahead journal of one run: a new file per batch. Once the disk refused a line
+    (`failure`), later items are held in memory without trying it again: the crawl is stopping."""
 
     def __init__(self, run_id: str):
         self.run_id = run_id
@@ -160,18 +205,77 @@ class Journal:
         self.prefix = f"{run_id}-{uuid.uuid4().hex[:8]}"
         self.seq = 0
         self.current: JournalBatch | None = None
+        self.failure: OSError | None = None
 
-    def append(self, item: Article | Teaser | PageSnapshot) -> None:
+    def append(self, item: Article | Teaser | PageSnapshot) -> bool:
+        """True when the item is in the journal; False when it is only held in memory."""
         if self.current is None:
             self.seq += 1
             self.current = JournalBatch(journal_dir() / f"{self.prefix}-{self.seq:06d}.jsonl")
-        self.current.append(item)
+        if self.failure is None:
+            try:
+                self.current.append(item)
+                return True
+            except OSError as exc:
+                self.failure = exc
+        self.current.held.append(item)
+        return False
 
     def seal(self) -> JournalBatch | None:
         """The items appended since the last seal, as one batch; the next append starts a new
         file."""
         batch, self.current = self.current, None
         return batch
+
+
+def free_bytes(directory: Path) -> int | None:
+    """Free space for this user in `directory` (or its nearest existing parent)."""
+    for candidate in (directory, *directory.parents):
+        try:
+            st = os.statvfs(candidate)
+        except OSError:
+            continue
+        return st.f_bavail * st.f_frsize
+    return None
+
+
+def data_dir_problem(min_free_bytes: int = 0) -> str | None:
+    """None when the journal directory can be written (a line written, fsynced and removed)
+    and has `min_free_bytes` free; otherwise one line naming the directory and what it needs."""
+    directory = journal_dir()
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        probe = directory / f".probe-{os.getpid()}-{uuid.uuid4().hex[:6]}"
+        fd = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        try:
+            os.write(fd, b"{}\n")
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+            with contextlib.suppress(OSError):
+                probe.unlink()
+    except OSError as exc:
+        return (f"the data directory {directory} cannot be written ({exc.strerror}): crash-safe "
+                f"storage needs it writable with at least {_mb(min_free_bytes)} free "
+                "(CRAWLER_DATA_DIR, STORE_MIN_FREE_MB)")
+    free = free_bytes(directory)
+    if free is not None and free < min_free_bytes:
+        return (f"the data directory {directory} has {_mb(free)} free; crash-safe storage needs "
+                f"at least {_mb(min_free_bytes)} (STORE_MIN_FREE_MB): free some space or set "
+                "CRAWLER_DATA_DIR elsewhere")
+    return None
+
+
+def _mb(n: int | None) -> str:
+    return "?" if n is None else f"{n / 1_048_576:.1f} MB"
+
+
+def describe_disk_error(exc: OSError, directory: Path, min_free_bytes: int) -> str:
+    """One line for a journal the disk refused: what, where, how much room it needs."""
+    free = free_bytes(directory)
+    return (f"cannot write the journal in {directory} ({exc.strerror or exc}; {_mb(free)} free): "
+            f"free at least {_mb(max(min_free_bytes, 1_048_576))} there (STORE_MIN_FREE_MB) or "
+            "make it writable")
 
 
 def _adopt_orphans() -> int:
@@ -207,6 +311,11 @@ def pending() -> list[Path]:
 
 def read(path: Path) -> list:
     """Items of one spill file; a torn last line (a crash mid-write) is skipped and said."""
+    return read_counted(path)[0]
+
+
+def read_counted(path: Path) -> tuple[list, int]:
+    """(items, unreadable lines) of one spill file."""
     items = []
     bad = 0
     with open(path, encoding="utf-8", errors="replace") as fh:
@@ -219,34 +328,71 @@ def read(path: Path) -> list:
             except (ValueError, KeyError, TypeError):
                 bad += 1
     if bad:
-        log.warning("%s: %d unreadable line(s) skipped (torn by a crash?)", path, bad)
-    return items
+        log.warning("%s: %d unreadable line(s) skipped (a crash while writing it?)", path, bad)
+    return items, bad
+
+
+@dataclass
+class ReplayReport:
+    """What one replay did: items stored, lines that could not be read, files left."""
+
+    stored: int = 0
+    unreadable: int = 0
+    files_done: int = 0
+    runs: dict = dc_field(default_factory=dict)  # run id -> items of that run stored
 
 
 def replay(store, batch_size: int = 500) -> int:
+    """Send every pending spill to `store` (see replay_report); the number of items stored."""
+    return replay_report(store, batch_size).stored
+
+
+def replay_report(store, batch_size: int = 500) -> ReplayReport:
     """Send every pending spill to `store`; files are removed once their items are written.
 
     Small spill files (one per batch) are gathered into writes of about `batch_size` items, as
     one bulk write costs much less than many small ones. Raises the store's error when the
-    database goes away again; what was not yet removed stays for the next try. A file another
+    database goes away again; what was not yet removed stays for the next try (the report
+    passed in `partial` of the exception holds what was stored before). A file another
     replayer holds is left to it."""
-    total = 0
-    with contextlib.ExitStack() as held:
-        group: list[Path] = []
-        items: list = []
-        for path in pending():
-            fh = _lock_for_replay(path)
-            if fh is None:
-                continue
-            held.enter_context(fh)
-            group.append(path)
-            items.extend(read(path))
-            if len(items) >= batch_size:
-                total += _store_group(store, group, items, batch_size)
-                group, items = [], []
-        if group:
-            total += _store_group(store, group, items, batch_size)
-    return total
+    report = ReplayReport()
+    try:
+        with contextlib.ExitStack() as held:
+            group: list[tuple[Path, int]] = []
+            items: list = []
+            for path in pending():
+                fh = _lock_for_replay(path)
+                if fh is None:
+                    continue
+                held.enter_context(fh)
+                got, bad = read_counted(path)
+                group.append((path, len(got)))
+                items.extend(got)
+                report.unreadable += bad
+                if len(items) >= batch_size:
+                    _store_into(report, store, group, items, batch_size)
+                    group, items = [], []
+            if group:
+                _store_into(report, store, group, items, batch_size)
+    except Exception as exc:
+        exc.partial = report  # type: ignore[attr-defined]
+        raise
+    return report
+
+
+def _store_into(report: ReplayReport, store, group: list[Path], items: list,
+                batch_size: int) -> None:
+    """Store one group of files and count what each run got back."""
+    per_file = [(run_of(p), n) for p, n in group]
+    report.stored += _store_group(store, [p for p, _ in group], items, batch_size)
+    report.files_done += len(group)
+    for run, n in per_file:
+        report.runs[run] = report.runs.get(run, 0) + n
+
+
+def run_of(path: Path) -> str:
+    """The run id a spill or journal file belongs to (its name starts with it)."""
+    return path.name.split("-", 1)[0].removesuffix(".jsonl")
 
 
 def _lock_for_replay(path: Path) -> IO[str] | None:

@@ -37,7 +37,7 @@ TOUCH_FIELDS = ("last_seen_at", "first_seen_at")
 # Lists the operations only ever append to, and the operator that appends.
 _APPENDED = {"aliases": "$addToSet"}
 # Fields the operations' filters test (content update, summary rank, cluster, modified rule).
-GUARDED = ("content_hash", "summary_rank", "cluster_id", "modified_at")
+GUARDED = ("content_hash", "summary_rank", "cluster_id", "modified_at", "completeness")
 
 
 class UnsupportedOperation(ValueError):

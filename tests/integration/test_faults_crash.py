@@ -17,6 +17,7 @@ from crawler.demo_site import FixtureServer
 from crawler.storage import spill
 from tests.support.crawl import CRAWLER, ROOT, run_crawler
 from tests.support.fault_checks import check_stored_exactly_once
+from tests.support.fault_table import record
 
 
 def test_sigkill_mid_crawl_then_rerun_loses_nothing_and_stores_nothing_twice(
@@ -57,7 +58,11 @@ def test_sigkill_mid_crawl_then_rerun_loses_nothing_and_stores_nothing_twice(
         assert "journal file(s) of crawls that were killed" in again.stderr
 
         db = MongoClient(mongo_uri, tz_aware=True)[db_name]
-        assert check_stored_exactly_once(db, demo_site, server) == {"lost": 0, "twice": 0}
+        numbers = check_stored_exactly_once(db, demo_site, server)
+        assert numbers == {"lost": 0, "twice": 0}
+        line = next(x for x in again.stderr.splitlines() if "journal file(s)" in x)
+        record("crawler SIGKILLed mid-crawl, then run again", numbers, again.returncode,
+               line.split("WARNING: ")[-1])
         # What the killed run had accepted was stored under its own run id, once.
         assert db.pages.count_documents({"run_id": killed_run}) == journaled_pages
     assert list((data / "spill").rglob("*.jsonl")) == []

@@ -27,6 +27,7 @@ from crawler.urls import canonical_url, fingerprint
 from tests.support.crawl import CRAWLER, ROOT, run_crawler
 from tests.support.fault_checks import check_stored_exactly_once
 from tests.support.fault_db import OwnFerretDB
+from tests.support.fault_table import record
 
 SECRET = "outage-Pa55"
 SLOW = 0.06  # seconds per page: the 50-page crawl lasts a few seconds at 2 requests at once
@@ -55,10 +56,10 @@ def _env(tmp_path, port):
                 MONGO_URI=f"mongodb://crawler:{SECRET}@127.0.0.1:{port}/?authMechanism=PLAIN")
 
 
-def _start_crawl(server, env):
+def _start_crawl(server, env, *extra: str):
     args = ["crawl", "daily8", "-a", f"start_url={server.url('/')}",
             "-s", "CONCURRENT_REQUESTS=2", "-s", "STORE_BATCH_SIZE=8",
-            "-s", "STORE_RETRY_INTERVAL=0.3", "-s", "CRAWLER_PROGRESS_INTERVAL=0"]
+            "-s", "STORE_RETRY_INTERVAL=0.3", "-s", "CRAWLER_PROGRESS_INTERVAL=0", *extra]
     return subprocess.Popen([*CRAWLER, *args], env=env, cwd=ROOT, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
 
@@ -127,6 +128,9 @@ def test_outage_mid_crawl_is_spilled_and_replayed_in_the_same_run(
     assert _on_disk(tmp_path) == []
     run = db.runs.find_one()
     assert run["status"] == "ok" and SECRET not in json.dumps(run, default=str)
+    line = next(x for x in err.splitlines() if "database is back: replayed" in x)
+    record("database killed mid-crawl, back before the end (same port)", numbers,
+           proc.returncode, line.split("] ")[-1].split(": ", 1)[-1])
 
 
 def test_outage_until_the_end_is_replayed_by_crawler_db_replay(
@@ -156,9 +160,18 @@ def test_outage_until_the_end_is_replayed_by_crawler_db_replay(
     assert replay.returncode == 0, replay.stderr
     assert "0 spill files left" in replay.stdout and SECRET not in replay.stdout + replay.stderr
     db = MongoClient(f"mongodb://127.0.0.1:{port}/", tz_aware=True)["outage"]
-    assert check_stored_exactly_once(db, demo_site, slow_demo) == {"lost": 0, "twice": 0}
+    numbers = check_stored_exactly_once(db, demo_site, slow_demo)
+    assert numbers == {"lost": 0, "twice": 0}
     again = run_crawler(["db", "replay"], env)
     assert again.returncode == 0 and "nothing to replay" in again.stdout
+    # The run ended by the outage is recorded failed, with its counts, and the replay noted.
+    run = db.runs.find_one()
+    assert run["status"] == "failed" and run["counts"]["pages"] > 0, run
+    assert run["counts"]["unstored"] == 0 and run["replay"]["complete"] is True
+    assert run["replay"]["stored"] == stats["store/unstored"]
+    line = next(x for x in err.splitlines() if "the next run or `crawler db replay`" in x)
+    record("database killed mid-crawl until the run ended, then `crawler db replay`", numbers,
+           proc.returncode, line.split("ERROR: ")[-1])
 
 
 # -- the spill itself ------------------------------------------------------------------------

@@ -78,7 +78,9 @@ def test_defaults_one_request_at_a_time_with_a_delay(polite_env):
     arrivals = site.page_arrivals()
     assert len(arrivals) == 4 and peak(site) == 1
     gaps = [b - a for a, b in zip(arrivals, arrivals[1:], strict=False)]
-    assert min(gaps) >= 0.9, gaps
+    # 1 s apart when they leave the crawler; the slack is for a loaded machine (without the
+    # delay they arrive milliseconds apart).
+    assert min(gaps) >= 0.7, gaps
 
 
 def test_robots_crawl_delay_is_a_floor(polite_env, mongo_uri, db_name):
@@ -88,4 +90,4 @@ def test_robots_crawl_delay_is_a_floor(polite_env, mongo_uri, db_name):
     arrivals = site.page_arrivals()
     assert len(arrivals) == 4 and peak(site) == 1
     gaps = [b - a for a, b in zip(arrivals, arrivals[1:], strict=False)]
-    assert min(gaps) >= 1.9, gaps
+    assert min(gaps) >= 1.6, gaps  # 2 s apart when they leave, as for the delay above

@@ -210,3 +210,76 @@ def test_every_update_document_names_each_path_once(store, monkeypatch, seed):
                 _check(plan.update)
             if plan.touch:
                 _check(plan.touch)
+
+
+def _spy_updates(monkeypatch) -> list[tuple[dict, dict]]:
+    """Every (filter, update) sent through any collection's update methods from now on."""
+    from pymongo.collection import Collection
+
+    seen: list[tuple[dict, dict]] = []
+    real_bulk, real_many, real_one = Collection.bulk_write, Collection.update_many, Collection.update_one
+
+    def bulk_write(self, requests, *a, **kw):
+        requests = list(requests)
+        seen.extend((r._filter, r._doc) for r in requests if hasattr(r, "_doc"))
+        return real_bulk(self, requests, *a, **kw)
+
+    def update_many(self, query, update, *a, **kw):
+        seen.append((query, update))
+        return real_many(self, query, update, *a, **kw)
+
+    def update_one(self, query, update, *a, **kw):
+        seen.append((query, update))
+        return real_one(self, query, update, *a, **kw)
+
+    monkeypatch.setattr(Collection, "bulk_write", bulk_write)
+    monkeypatch.setattr(Collection, "update_many", update_many)
+    monkeypatch.setattr(Collection, "update_one", update_one)
+    return seen
+
+
+def test_migrations_withdrawals_runs_and_fetch_state_name_each_path_once(store, monkeypatch):
+    """The update documents outside the write path: both migration steps (sightings out of
+    seen_on; re-keying, moved and merged), withdrawn stories marked and restored, 304 touches,
+    alias folds, fetch state, run records."""
+    from crawler.items import PageSnapshot
+
+    _old_shape(store, 3)
+    # Stored under a www. host: fold_url_keys re-keys one and merges the other into a story
+    # already under the folded key.
+    for n, merged in ((1, False), (2, True)):
+        url = f"https://www.wire.example/fold/{n}"
+        store.articles.insert_one({"_id": f"{n:x}" * 40, "url": url, "canonical_url": url,
+                                   "cluster_id": f"{n:x}" * 40, "first_seen_at": T0,
+                                   "last_seen_at": T0, "updated_at": T0, "schema_version": 2})
+        if merged:
+            store.write_sightings([prepared(Teaser(url=f"https://wire.example/fold/{n}",
+                                                   page_url="https://agg.example/", seen_at=T0,
+                                                   position=1, headline="Folded"))])
+    seen = _spy_updates(monkeypatch)
+    report = dict((s.name, counts) for s, counts in migrations.migrate(store))
+    assert report["sightings"]["articles_converted"] == 3
+    assert report["fold_url_keys"]["rekeyed"] >= 1 and report["fold_url_keys"]["merged"] == 1
+
+    story = _teaser(0, T0)
+    store.write_sightings([story])
+    page = dict(url=URL, lead=story.fingerprint, related=[], run_id="r1", aggregator="x", depth=1)
+    store.insert_pages([PageSnapshot(fetched_at=T0 + timedelta(hours=1), status=410, **page)])
+    assert store.article(story.fingerprint)["gone_status"] == 410
+    store.insert_pages([PageSnapshot(fetched_at=T0 + timedelta(hours=2), status=200, **page)])
+    assert "gone_at" not in store.article(story.fingerprint)
+    store.touch_seen({story.fingerprint: T0 + timedelta(hours=3)})
+    store.save_fetch_state({"k" * 40: {"etag": '"v1"', "fetched_at": T0}})
+    alias = _teaser(9, T0)
+    alias.url = "https://wire.example/amp/harbour-plan"
+    store.write_sightings([prepared(alias)])
+    store.fold_aliases({story.fingerprint: [prepared(alias).fingerprint]})
+    run_id = store.start_run("daily8", {})
+    store.finish_run(run_id, status="ok", finished_at=T0)
+    store.mark_run_failed(store.start_run("daily8", {}), "killed", {})
+
+    operators = {op for _, update in seen for op in update}
+    assert {"$set", "$unset", "$max", "$min", "$addToSet"} <= operators, operators
+    for query, update in seen:
+        _check(update)
+        assert _query_ops(query) <= QUERY_OPERATORS, query

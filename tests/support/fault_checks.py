@@ -58,3 +58,19 @@ def check_stored_exactly_once(db, demo_site, server) -> dict[str, int]:
     missing_pages = {server.url(p) for p in demo_site.expected} - page_urls
     assert not missing_pages, sorted(missing_pages)[:3]
     return {"lost": lost + len(missing), "twice": twice + len(doubled)}
+
+
+def check_fetched_pages_stored(db, demo_site, server) -> dict[str, int]:
+    """For a crawl that stopped early: every demo page the server answered has its snapshot
+    and every sighting it shows stored once. Returns the table's numbers (lost, twice)."""
+    fetched = {server.url(p) for p in server.fetched_paths() if p in demo_site.expected}
+    want = Counter({k: v for k, v in expected_sightings(demo_site, server).items() if k[1] in fetched})
+    got: Counter = Counter((s["story_id"], s["page_url"], s["role"])
+                           for s in db.sightings.find() if s["page_url"] in fetched)
+    snapshots = Counter(p["url"] for p in db.pages.find())
+    twice = sum(n - 1 for n in snapshots.values() if n > 1)
+    twice += sum(n - 1 for n in got.values() if n > 1)
+    lost = sum((want - got).values()) + len(fetched - set(snapshots))
+    assert lost == 0, f"{lost} lost: {list(want - got)[:3]} {sorted(fetched - set(snapshots))[:3]}"
+    assert twice == 0, f"{twice} stored twice"
+    return {"lost": lost, "twice": twice}

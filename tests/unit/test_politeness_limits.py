@@ -92,3 +92,30 @@ def test_profile_politeness_errors_name_file_and_line():
             assert str(exc).startswith(expected), str(exc)
         else:
             raise AssertionError(f"accepted: {text!r}")
+
+
+def test_a_request_leaving_the_queue_counts_as_transferring_at_once():
+    from crawler.politeness.downloader import PoliteSlot
+
+    slot = PoliteSlot(concurrency=2, delay=0.0, jitter=0.0)
+    for n in range(5):
+        slot.queue.append((f"request {n}", None))
+    taken = []
+    # Scrapy's own loop (Downloader._process_queue): its transfers start later, as tasks.
+    while slot.queue and slot.free_transfer_slots() > 0:
+        taken.append(slot.queue.popleft()[0])
+    assert taken == ["request 0", "request 1"] and len(slot.queue) == 3
+
+
+def test_slot_delay_floor_and_autothrottle_off():
+    from crawler.politeness.downloader import PoliteSlot
+
+    fixed = PoliteSlot(concurrency=1, delay=0.25, jitter=0.0, throttled=False)
+    fixed.delay = 7.0  # what AutoThrottle does after a slow response
+    assert fixed.delay == 0.25 and fixed.download_delay() == 0.25
+    throttled = PoliteSlot(concurrency=1, delay=1.0, jitter=0.5, floor=3.0)
+    throttled.delay = 2.0
+    assert throttled.delay == 2.0
+    assert all(throttled.download_delay() >= 3.0 for _ in range(50))  # robots.txt Crawl-delay
+    throttled.raise_floor(1.0)
+    assert throttled.floor == 3.0

@@ -44,6 +44,50 @@ def preflight() -> str | None:
     return None
 
 
+def _redis_problem(url: str) -> str | None:
+    """None when Redis at `url` answers a ping within 3 s."""
+    # loaded on use: Redis is needed only in distributed mode
+    from redis import Redis
+    from redis.exceptions import RedisError
+
+    # loaded on use, as above
+    from crawler.redact import mask_uri, public_name
+
+    try:
+        client = Redis.from_url(url, socket_connect_timeout=3, socket_timeout=3)
+    except (ValueError, RedisError) as exc:
+        return f"REDIS_URL {mask_uri(url)} is not usable: {mask_uri(str(exc))}"
+    try:
+        client.ping()
+    except RedisError as exc:
+        return (f"Redis at {mask_uri(url)} does not answer ({public_name(exc)}): start it, or "
+                "unset REDIS_URL to crawl without distributed mode")
+    finally:
+        client.close()
+    return None
+
+
+def setup_problem(settings) -> str | None:
+    """None when what the crawl needs besides the database is usable; otherwise one line:
+    MONGO_URI unusable, data directory not writable or short of STORE_MIN_FREE_MB, Redis
+    (REDIS_URL) not answering."""
+    # loaded on use: a verb imports only what it needs, so `crawler timestamps` stays quick
+    from crawler import config
+    from crawler.storage import spill
+    from crawler.storage.uri_check import mongo_uri_problem
+
+    uri = config.mongo_uri_from_env()
+    problem = mongo_uri_problem(uri) if uri else None
+    if problem:
+        return problem
+    if settings.getbool("STORE_JOURNAL", True):
+        problem = spill.data_dir_problem(int(settings.getfloat("STORE_MIN_FREE_MB", 50) * 1_048_576))
+        if problem:
+            return problem
+    redis_url = settings.get("REDIS_URL")
+    return _redis_problem(str(redis_url)) if redis_url else None
+
+
 def _stop(code: int, message: str) -> None:
     """One line on stderr and the exit status; raised before Scrapy logs anything."""
     print(f"crawl not started: {message}", file=sys.stderr)
@@ -76,6 +120,9 @@ class Command(ScrapyCrawl):
         if len(args) != 1:
             return  # Scrapy's own usage error follows in run()
         problem = check_crawl(args[0], opts.spargs, self.settings)
+        if problem:
+            _stop(EXIT_USAGE, problem)
+        problem = setup_problem(self.settings)
         if problem:
             _stop(EXIT_USAGE, problem)
         problem = preflight()
