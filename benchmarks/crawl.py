@@ -1,6 +1,6 @@
 """End-to-end throughput: the full pipeline next to bare Scrapy on the same generated site.
 
-Starts, in this run: a generated daily8-style aggregator (benchmarks/_site.py: >= 5,000 pages,
+Starts, in this run: a generated daily8-style aggregator (crawler/demo_site/generated.py: >= 5,000 pages,
 lead + 10 teasers each, pre-rendered in memory and served by a raw asyncio server in a thread of
 this process: it only looks a path up and writes prepared bytes, so it is far faster than the
 crawler) and an embedded FerretDB of its own in a temporary data directory. Then it runs, each
@@ -21,7 +21,7 @@ crawled: their sum over the cores is the most pages per second this machine coul
 pipeline (`cpu_bound_ratio`, against bare Scrapy's measured rate), whatever the code overlaps. `--flat` adds a
 run on a 20,000-page site to show memory does not grow with the crawl (not in the default
 5-minute budget). `--realistic` builds the article pages around the AEB news pages
-(benchmarks/_realistic.py: 100-200 kB each, as real article pages are) instead of ~10 kB ones.
+(crawler/demo_site/realistic.py: 100-200 kB each, as real article pages are) instead of ~10 kB ones.
 The mean BSON size of the stored stories, sightings and page documents is the sizing figure per
 document. Last line: `bench crawl ... peer_ratio=<project/peer> ratio=<project/bare pages per
 second>`, with the load average before and after printed above it.
@@ -42,7 +42,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks._site import FastServer, GeneratedSite, own_site_args  # noqa: E402
+from crawler.demo_site.generated import FastServer, GeneratedSite, own_site_args  # noqa: E402
 
 BARE_SPIDER = r'''
 import json, sys, time
@@ -276,7 +276,7 @@ def main() -> None:
                         help="stop each crawl after this long (CLOSESPIDER_TIMEOUT)")
     parser.add_argument("--realistic", action="store_true",
                         help="article pages of 100-200 kB built around the AEB news pages "
-                             "(benchmarks/_realistic.py) instead of ~10 kB generated ones")
+                             "(crawler/demo_site/realistic.py) instead of ~10 kB generated ones")
     parser.add_argument("--flat", action="store_true",
                         help="also crawl a 20,000-page site and compare peak memory")
     parser.add_argument("--profile", metavar="FILE",

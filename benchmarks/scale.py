@@ -1,7 +1,7 @@
 """Scaling out: 1, 2 and 3 distributed workers (scrapy-redis) on one generated site.
 
 Starts a redis-server (Debian's /usr/bin/redis-server) on a free port with a temporary directory,
-an embedded FerretDB of its own, and the generated aggregator of benchmarks/_site.py. For each
+an embedded FerretDB of its own, and the generated aggregator of crawler/demo_site/generated.py. For each
 worker count it crawls the whole site with `crawler crawl daily8 -s REDIS_URL=...` processes
 started together (fresh Redis keys and database each time) and reports pages per second over
 the wall time until the last worker has ended by itself (queue drained, everyone idle).
@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks._site import FastServer, GeneratedSite, own_site_args  # noqa: E402
+from crawler.demo_site.generated import FastServer, GeneratedSite, own_site_args  # noqa: E402
 
 
 def _free_port() -> int:

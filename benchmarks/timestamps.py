@@ -1,6 +1,6 @@
 """Benchmark: `crawler timestamps` vs plain dateparser.parse, same corpus, same hints, one run.
 
-The mixed corpus is the hand-written test corpus (tests/support/timestamps_cases/corpus.yaml:
+The mixed corpus is the hand-written test corpus (crawler/timestamps/corpus.yaml:
 relative phrases in 23 languages, glued labels and publisher names, dot-separated clock times, zone labels, DST edges, ISO/RFC/epoch, non-times, a long
 tail outside the tables). The project is measured through the command's batch path
 (crawler.cli.timestamps.convert_lines: JSON Lines in, JSON Lines out); the baseline is
@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from crawler.cli.timestamps import convert_lines  # noqa: E402
-from tests.support.timestamps_cases.loader import load_cases  # noqa: E402
+from crawler.timestamps.corpus import load_cases  # noqa: E402
 
 ENGLISH_COMMON = [
     "8 hours ago", "an hour ago", "42 minutes ago", "time42 minutes ago", "timean hour ago",

@@ -39,7 +39,7 @@ from pymongo import DESCENDING, MongoClient
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.support.web_server import WebServer  # noqa: E402
+from crawler.web.process import WebServer  # noqa: E402
 
 STORIES = int(os.environ.get("BENCH_WEB_STORIES") or 100_000)
 REPEAT = int(os.environ.get("BENCH_WEB_REPEAT") or 5)

@@ -18,7 +18,7 @@ sys.path.insert(0, str(ROOT))
 
 from crawler.demo_site import DemoSite, FixtureServer  # noqa: E402
 from crawler.storage import embedded_db  # noqa: E402
-from tests.support.web_server import WebServer  # noqa: E402
+from crawler.web.process import WebServer  # noqa: E402
 
 CHROMIUM = os.environ.get("CRAWLER_CHROMIUM") or "/usr/bin/chromium"
 

@@ -4,7 +4,7 @@ background thread, that logs every request it receives.
 Tests read the log to count fetches (what reached the server, not what the crawler thinks it
 did). Subclasses answer GET requests in `handle`; `send` writes a whole response. Python's
 threading HTTP server is enough for fixture sites; the throughput benchmarks use their own faster
-server (benchmarks/_site.py).
+server (crawler/demo_site/generated.py).
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ from collections import Counter
 import pytest
 from pymongo import MongoClient
 
-from benchmarks._site import FastServer, GeneratedSite
+from crawler.demo_site.generated import FastServer, GeneratedSite
 from tests.support.crawl import CRAWLER, ROOT
 
 REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"

@@ -118,7 +118,7 @@ def test_indian_languages_stay_in_the_fast_path():
     code = (
         "import sys;"
         "from crawler.timestamps import parse_with_reason;"
-        "from tests.support.timestamps_cases.loader import load_cases;"
+        "from crawler.timestamps.corpus import load_cases;"
         "langs = {'ta', 'bn', 'mr', 'te', 'kn', 'ml', 'gu', 'pa', 'ur'};"
         "cases = [c for c in load_cases() if c.lang in langs];"
         "assert len(cases) > 150, len(cases);"

@@ -20,8 +20,8 @@ from pymongo import MongoClient
 
 from crawler.demo_site import DemoSite, FixtureServer
 from crawler.schedule import locks
+from crawler.web.process import WebServer, http
 from tests.support.crawl import run_crawler
-from tests.support.web_server import WebServer, http
 
 CHROMIUM = "/usr/bin/chromium"
 HOSTILE = ('<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2"> '

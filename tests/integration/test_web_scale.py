@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from pymongo import MongoClient
 
-from tests.support.web_server import WebServer
+from crawler.web.process import WebServer
 
 N = 100_000
 CHROMIUM = "/usr/bin/chromium"

@@ -1,12 +1,12 @@
-"""The realistic benchmark pages (benchmarks/_realistic.py): real-size, readable by the daily8
+"""The realistic benchmark pages (crawler/demo_site/realistic.py): real-size, readable by the daily8
 profile, and with no link that would take a crawler off 127.0.0.1."""
 
 from __future__ import annotations
 
 import lxml.html
 
-from benchmarks._realistic import MAX_BYTES, MIN_BYTES
-from benchmarks._site import GeneratedSite
+from crawler.demo_site.generated import GeneratedSite
+from crawler.demo_site.realistic import MAX_BYTES, MIN_BYTES
 from crawler.extract import extract
 from crawler.sites import get_profile
 

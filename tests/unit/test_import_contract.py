@@ -205,3 +205,20 @@ def test_imports_inside_functions_say_why():
             if "#" not in lines[line - 1] and not lines[row - 1].strip().startswith("#"):
                 unexplained.append(f"{path.relative_to(ROOT)}:{line}: {lines[line - 1].strip()}")
     assert not sorted(set(unexplained)), "\n".join(sorted(set(unexplained)))
+
+
+@pytest.mark.parametrize("folder, forbidden", [("benchmarks", "tests"), ("tests", "benchmarks")])
+def test_benchmarks_and_tests_stay_apart(folder, forbidden):
+    """Benchmarks measure the product and tests check it: what both need (generated sites, the
+    timestamps corpus) lives in the package, so neither reaches into the other's internals."""
+    offenders = []
+    for path in sorted((ROOT / folder).rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                names = [node.module]
+            offenders += [f"{path.relative_to(ROOT)}:{node.lineno}: {n}" for n in names
+                          if n == forbidden or n.startswith(forbidden + ".")]
+    assert not offenders, offenders

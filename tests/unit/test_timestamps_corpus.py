@@ -1,11 +1,11 @@
-"""Every case of the hand-written corpus (tests/support/timestamps_cases/corpus.yaml), asserted."""
+"""Every case of the hand-written corpus (crawler/timestamps/corpus.yaml), asserted."""
 
 from __future__ import annotations
 
 import pytest
 
 from crawler.timestamps import parse_with_reason
-from tests.support.timestamps_cases.loader import load_cases
+from crawler.timestamps.corpus import load_cases
 
 CASES = load_cases()
 

@@ -1,4 +1,6 @@
-"""Loads tests/timestamps_cases/corpus.yaml for the corpus test and the benchmark.
+"""The hand-written corpus of times as news pages write them (corpus.yaml), with expected instants:
+the parser's examples, asserted by the test suite and timed by benchmarks/timestamps.py (it lives
+here so that neither imports the other).
 
 Expected values are hand-written: a UTC instant, or a wall time plus zone converted here with
 zoneinfo (fold=0) -- never by the code under test.

@@ -1,6 +1,6 @@
 """Realistic-size aggregator pages: the generated site's stories wrapped around real news pages.
 
-The generated pages of benchmarks/_site.py are ~10 kB; real article pages are ten to twenty times
+The generated pages of crawler/demo_site/generated.py are ~10 kB; real article pages are ten to twenty times
 that, mostly scripts, styles, inline JSON and navigation, and that weight is what parsing and
 extraction pay for. Each realistic page is a daily8-style article page (the profile's lead and
 "Related Articles" markup, so both crawlers read what they would read on the real site) whose
@@ -14,16 +14,17 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import lxml.html
 
-AEB = Path(os.environ.get("BENCH_AEB_DIR", Path(__file__).resolve().parents[2] / "shared/datasets/aeb"))
-if not AEB.is_dir():
-    AEB = Path("/work/shared/datasets/aeb")
+from crawler import config
+
+# The benchmark's pages sit beside the project checkout (../shared/datasets/aeb) unless
+# BENCH_AEB_DIR says otherwise.
+AEB = Path(config.env("BENCH_AEB_DIR") or Path(__file__).resolve().parents[3] / "shared/datasets/aeb")
 MIN_BYTES, MAX_BYTES = 100_000, 200_000
 # Outermost body elements that are page chrome rather than article text.
 _CHROME = "//body//*[self::script or self::style or self::noscript or self::nav or self::header" \

@@ -1,5 +1,6 @@
-"""`crawler web` as a real process for the tests: started on a free port of 127.0.0.1, the
-address read from its own start-up line, stopped at the end."""
+"""`crawler web` as a child process, for the tests, the benchmark and the screenshot script:
+started on a free port of 127.0.0.1, the address read from its own start-up line, stopped at
+the end."""
 
 from __future__ import annotations
 

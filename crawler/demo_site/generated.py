@@ -1,6 +1,6 @@
 """A generated daily8-style aggregator of any size, and a fast server for it on 127.0.0.1.
 
-Used by benchmarks/crawl.py, benchmarks/scale.py and the distributed-mode tests.
+Used by benchmarks/crawl.py, benchmarks/scale.py and the distributed-mode tests (here, not in benchmarks/, so tests never import benchmarks).
 
 Site: `count` article pages (a lead story + exactly `teasers` related cards each, laid out by
 crawler.demo_site.pages, so the daily8 profile reads them) plus listing pages of PER_LISTING
@@ -14,7 +14,7 @@ request it only splits the request line, looks the path up in a dict and writes 
 bytes; keep-alive is honoured, so Scrapy's connection pool reuses sockets. That is far less work
 per page than the crawler does (a stdlib ThreadingHTTPServer spends more on header parsing and a
 thread per connection than Scrapy spends fetching), so the server is not the bottleneck: measured
-by `python benchmarks/_site.py`, it serves several thousand pages per second on one core while
+by `python crawler/demo_site/generated.py`, it serves several thousand pages per second on one core while
 bare Scrapy fetches a few hundred. It keeps a request log (`fetched_paths()`) for the tests.
 """
 
@@ -23,13 +23,16 @@ from __future__ import annotations
 import asyncio
 import json
 import random
+import socket
 import threading
 import time
 from collections import Counter
 from email.utils import formatdate
 
 from crawler.demo_site import content, pages
+from crawler.demo_site import realistic as real_pages
 from crawler.demo_site.content import Story
+from crawler.politeness import OWN_SITE_SETTINGS
 
 PER_LISTING = 50
 
@@ -72,16 +75,14 @@ def _lend(stories: list[Story]) -> dict[str, object]:
 
     Only templates whose wrapped page is 100-200 kB are used (measured on a first story).
     """
-    from benchmarks import _realistic
-
-    templates = _realistic.load_templates()
+    templates = real_pages.load_templates()
     probe = stories[0]
     fitting = []
     for template in templates:
         _apply(probe, template, 0)
-        size = len(_realistic.wrap(pages.article_page(probe, {s.slug: s for s in stories}),
+        size = len(real_pages.wrap(pages.article_page(probe, {s.slug: s for s in stories}),
                                    template).encode())
-        if _realistic.fits(size):
+        if real_pages.fits(size):
             fitting.append(template)
     if not fitting:
         raise SystemExit("no AEB page wraps to 100-200 kB")
@@ -103,7 +104,7 @@ class GeneratedSite:
     """Every page of the generated aggregator, pre-rendered to bytes.
 
     realistic=True: article pages of 100-200 kB built around real news pages
-    (benchmarks/_realistic.py) instead of ~10 kB invented ones; listings stay as they are.
+    (crawler/demo_site/realistic.py) instead of ~10 kB invented ones; listings stay as they are.
     """
 
     def __init__(self, pages_total: int = 5000, teasers: int = 10, realistic: bool = False):
@@ -119,9 +120,7 @@ class GeneratedSite:
         for story in self.stories:
             html = pages.article_page(story, by_slug)
             if story.slug in lent:
-                from benchmarks._realistic import wrap
-
-                html = wrap(html, lent[story.slug])
+                html = real_pages.wrap(html, lent[story.slug])
             self.html[story.path] = html.encode()
 
     @property
@@ -228,7 +227,6 @@ class FastServer:
 
 def _self_test(seconds: float = 3.0) -> None:
     """How many pages per second the server alone delivers to one keep-alive client."""
-    import socket
 
     site = GeneratedSite(500)
     with FastServer(site.html) as server:
@@ -255,7 +253,6 @@ def own_site_args() -> list[str]:
     """`-s` options for a crawl of the benchmark's own site on 127.0.0.1: the polite defaults
     (one request at a time per site, a delay, AutoThrottle) raised explicitly, as a user may for
     a site they own."""
-    from crawler.politeness import OWN_SITE_SETTINGS
 
     return [a for name, value in OWN_SITE_SETTINGS.items()
             for a in ("-s", f"{name}={json.dumps(value)}")]

@@ -1,1 +1,0 @@
-"""The timestamps corpus (corpus.yaml) and its loader."""
