@@ -8,6 +8,9 @@ as its own process (a Twisted reactor cannot restart):
 
   baseline  a bare Scrapy spider that follows the same links with Scrapy's link extractor and
             parses nothing else (same concurrency settings, no pipelines);
+  peer      what a Scrapy user would write instead: the same link following, trafilatura.extract
+            on every page and the MongoDB item pipeline of Scrapy's documentation (one
+            insert_one per item), into the same embedded database;
   project   `crawler crawl daily8` with the project's settings: extraction, the three item
             pipelines and batched writes into the embedded database.
 
@@ -17,7 +20,11 @@ the crawler child's user + system time and the FerretDB process's (from /proc) o
 crawled: their sum over the cores is the most pages per second this machine could give the full
 pipeline (`cpu_bound_ratio`, against bare Scrapy's measured rate), whatever the code overlaps. `--flat` adds a
 run on a 20,000-page site to show memory does not grow with the crawl (not in the default
-5-minute budget). Last line: `bench crawl ... ratio=<project/bare pages per second>`.
+5-minute budget). `--realistic` builds the article pages around the AEB news pages
+(benchmarks/_realistic.py: 100-200 kB each, as real article pages are) instead of ~10 kB ones.
+The mean BSON size of the stored stories, sightings and page documents is the sizing figure per
+document. Last line: `bench crawl ... peer_ratio=<project/peer> ratio=<project/bare pages per
+second>`, with the load average before and after printed above it.
 """
 
 from __future__ import annotations
@@ -201,8 +208,19 @@ def run_project(url: str, seconds: float, uri: str, data_dir: str, db_pid: int,
     db = MongoClient(uri)["bench_crawl"]
     result["pages"] = db.pages.count_documents({})
     result["stories"] = db.articles.count_documents({})
+    result["story_bytes"] = _mean_bson_bytes(db.articles)
+    result["sighting_bytes"] = _mean_bson_bytes(db.sightings)
+    result["page_bytes"] = _mean_bson_bytes(db.pages)
     db.client.drop_database("bench_crawl")
     return result
+
+
+def _mean_bson_bytes(collection, sample: int = 2000) -> float:
+    """Mean BSON size of up to `sample` stored documents: the sizing figure per document."""
+    import bson
+
+    sizes = [len(bson.encode(doc)) for doc in collection.find().limit(sample)]
+    return sum(sizes) / len(sizes) if sizes else 0.0
 
 
 # Runs argv[1:] as a child, then prints its peak RSS and wall time as JSON on the last line.
@@ -307,6 +325,8 @@ def main() -> None:
               f"(bare Scrapy: {big_bare['rss_mb']:.0f} MB)")
         flat = (f" peak_rss_20k_mb={big['rss_mb']:.0f} bare_peak_rss_20k_mb={big_bare['rss_mb']:.0f}")
     kind = "realistic" if args.realistic else "generated"
+    print(f"stored: {ours['story_bytes']:.0f} bytes per story, {ours['sighting_bytes']:.0f} per "
+          f"sighting, {ours['page_bytes']:.0f} per page document (mean BSON size)")
     print(f"load average before/after: {load_before} / {_load()}")
     print(f"bench crawl site={kind} pages={size} page_kb={kb[len(kb) // 2]:.0f} pages_per_s={our_rate:.1f} bare_pages_per_s={bare_rate:.1f} "
           f"peak_rss_mb={ours['rss_mb']:.0f} bare_peak_rss_mb={bare['rss_mb']:.0f}{flat} "
@@ -314,6 +334,7 @@ def main() -> None:
           f"bare_cpu_ms_per_page={bare_cpu:.1f} peer_cpu_ms_per_page={peer_cpu:.1f} "
           f"peer_db_cpu_ms_per_page={peer_db_cpu:.1f} cpu_bound_ratio={bound / bare_rate:.2f} "
           f"peer_pages_per_s={peer_rate:.1f} peer_peak_rss_mb={peer['rss_mb']:.0f} "
+          f"story_bytes={ours['story_bytes']:.0f} sighting_bytes={ours['sighting_bytes']:.0f} "
           f"peer_ratio={our_rate / peer_rate:.2f} ratio={our_rate / bare_rate:.2f}")
 
 

@@ -97,7 +97,8 @@ def main() -> None:
                 r = crawl(n, srv.url("/"), redis_url, uri, str(Path(tmp) / "data"), args.timeout)
                 results.append(r)
                 print(f"{n} worker(s): {r['pages']} pages stored in {r['wall']:.1f}s = "
-                      f"{r['pages'] / r['wall']:.1f} pages/s", flush=True)
+                      f"{r['pages'] / r['wall']:.1f} pages/s (load average after: "
+                      f"{'/'.join(f'{x:.1f}' for x in os.getloadavg())})", flush=True)
         finally:
             embedded_db.down(Path(tmp))
             redis.terminate()

@@ -8,22 +8,13 @@ fetch of one page showed, in order.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Self
 
+from crawler.shapes import shared_fields
+
 SCHEMA_VERSION = 2
-
-
-def _story_fields(cls: type, story: Any) -> dict[str, Any]:
-    """The fields of item class `cls` that an extracted story shape also has, by name: the one
-    mapping between what extraction reads and what is stored (lists copied, not shared)."""
-    values = {}
-    for f in fields(cls):
-        if hasattr(story, f.name):
-            value = getattr(story, f.name)
-            values[f.name] = list(value) if isinstance(value, list) else value
-    return values
 
 
 @dataclass
@@ -64,7 +55,7 @@ class Article:
     def from_lead(cls, lead: Any, **sighting: Any) -> Self:
         """The item for a page's lead story (crawler.extract's LeadStory); `sighting` gives
         where and when it was seen and wins over the story's own fields (its url)."""
-        return cls(**{**_story_fields(cls, lead), **sighting})
+        return cls(**{**shared_fields(cls, lead), **sighting})
 
 
 @dataclass
@@ -97,7 +88,7 @@ class Teaser:
     def from_card(cls, card: Any, **sighting: Any) -> Self:
         """The item for a card on a page (crawler.extract's TeaserCard); `sighting` gives where
         and when it was seen and wins over the card's own fields."""
-        return cls(**{**_story_fields(cls, card), **sighting})
+        return cls(**{**shared_fields(cls, card), **sighting})
 
 
 @dataclass

@@ -128,49 +128,62 @@ def read_card(card, link, headline_hint: str | None = None, extra: list[str] | N
     """A card's fields. `sections` are the page's menu labels: a card's short label equal to
     one is a section kicker ("Sports"), not its publisher."""
     f = CardFields()
-    # Headline: a heading inside the card, else the story link's longest non-time text.
+    f.headline = _card_headline(card, link) or headline_hint or None
+    texts = card_leaves(card) + [(card, t) for t in (extra or [])]
+    f.time_raw, time_idx, glued = _card_time(card, texts, f.headline)
+    # Publisher: an element named so, else a name glued to the time, else a short name nearby.
+    f.source = _hinted_source(card, f.headline) or glued or _nearby_source(
+        card, texts, f.headline, time_idx, sections)
+    f.summary = _snippet(card, texts, f.headline, f.source)
+    f.image = image_of(card)
+    f.sponsored = any(is_sponsored_label(t) for _el, t in texts)
+    return f
+
+
+def _card_headline(card, link) -> str | None:
+    """A heading inside the card, else the story link's longest non-time text; a title cut
+    with an ellipsis is taken whole from the link's title= when it has it."""
+    headline = None
     for h in card.iter(*HEADINGS):
         t = text_of(h)
         if headline_like(t):
-            f.headline = t
+            headline = t
             break
-    if not f.headline:
-        f.headline = _link_headline(card, link)
-    if not f.headline and card is not link:  # an image-only link: the title is beside it
-        f.headline = _link_headline(card, card)
-    if f.headline and f.headline.endswith(("…", "...")):
+    if not headline:
+        headline = _link_headline(card, link)
+    if not headline and card is not link:  # an image-only link: the title is beside it
+        headline = _link_headline(card, card)
+    if headline and headline.endswith(("…", "...")):
         full = norm(link.get("title"))  # a cut title keeps the full one in title=
-        if full and full.startswith(f.headline.rstrip(".… ")):
-            f.headline = full
-    if headline_hint and not f.headline:
-        f.headline = headline_hint
+        if full and full.startswith(headline.rstrip(".… ")):
+            headline = full
+    return headline
 
-    texts = card_leaves(card) + [(card, t) for t in (extra or [])]
-    # Time: machine-readable first (<time datetime>, an epoch or ISO data attribute), then a
-    # leaf that is (or ends in) a time.
-    f.time_raw = machine_time(card)
-    time_idx = None
+
+def _card_time(card, texts: list, headline: str | None) -> tuple[str | None, int | None, str | None]:
+    """(time as written, index in `texts` of the leaf that shows it, a publisher glued to it).
+
+    Machine-readable first (<time datetime>, an epoch or ISO data attribute), then a leaf that
+    is (or ends in) a time; a name glued to a time ("Hindustan Herald2 hours ago") is the
+    publisher."""
+    time_raw = machine_time(card)
     for i, (_el, t) in enumerate(texts):
-        if t == f.headline:
+        if t == headline:
             continue
         if is_time_text(t):
-            time_idx = i
-            if not f.time_raw:
-                f.time_raw = strip_separators(_LEADIN_ICON.sub("", t))
-            break
+            return time_raw or strip_separators(_LEADIN_ICON.sub("", t)), i, None
         hit = find_time(t)
         if hit and len(t) <= 90 and (not hit[0] or not hit[2]):
             before, span, after = hit
             other = _unglue(before) or after
-            time_idx = i
-            if not f.time_raw:
-                f.time_raw = span
-            if other and len(other) <= 60 and not other.lower().startswith("by ") and _is_name(other):
-                f.source = f.source or other
-            break
+            glued = other if (other and len(other) <= 60 and not other.lower().startswith("by ")
+                              and _is_name(other)) else None
+            return time_raw or span, i, glued
+    return time_raw, None, None
 
-    # Publisher: an element named so, else the short name beside the time, else a short name
-    # after the headline, else any short name that is not a section kicker.
+
+def _hinted_source(card, headline: str | None) -> str | None:
+    """The publisher from an element whose class names it (its text, or its logo's alt)."""
     hinted = [el for el in _hinted(card, SOURCE_HINT) if not AUTHOR_HINT.search(el.get("class") or "")]
     for el in hinted:
         t = text_of(el)
@@ -178,55 +191,59 @@ def read_card(card, link, headline_hint: str | None = None, extra: list[str] | N
         if hit and hit[0] and not hit[2]:
             t = _unglue(hit[0])
         t = strip_separators(t)
-        if t and len(t) <= 80 and t != f.headline and not is_time_text(t) and _is_name(t):
-            f.source = t
-            break
+        if t and len(t) <= 80 and t != headline and not is_time_text(t) and _is_name(t):
+            return t
         alt = next((img.get("alt") for img in el.iter("img") if img.get("alt")), None)
         if alt and not is_time_text(alt) and _is_name(alt):
-            f.source = norm(alt)
-            break
+            return norm(alt)
+    return None
 
-    def short_name(el, t: str) -> bool:
-        t = strip_separators(t)
-        return (bool(t) and len(t) <= 50 and len(t.split()) <= 6 and t != f.headline
-                and not is_time_text(t) and not is_ui_string(t) and not is_sponsored_label(t)
-                and not t.endswith((".", "?", "!", "。", "؟")) and not t.lower().startswith("by ")
-                and not is_related_heading(t) and _is_name(t) and t.lower() not in sections
-                and not _kicker(el, card) and not (f.headline and t in f.headline))
 
-    if not f.source and time_idx is not None:
+def _short_name(el, t: str, card, headline: str | None, sections: frozenset[str]) -> bool:
+    """Could be the card's publisher line: a few words that are no time, label, sentence,
+    byline, section kicker or part of the title."""
+    t = strip_separators(t)
+    return (bool(t) and len(t) <= 50 and len(t.split()) <= 6 and t != headline
+            and not is_time_text(t) and not is_ui_string(t) and not is_sponsored_label(t)
+            and not t.endswith((".", "?", "!", "。", "؟")) and not t.lower().startswith("by ")
+            and not is_related_heading(t) and _is_name(t) and t.lower() not in sections
+            and not _kicker(el, card) and not (headline and t in headline))
+
+
+def _nearby_source(card, texts: list, headline: str | None, time_idx: int | None,
+                   sections: frozenset[str]) -> str | None:
+    """The short name beside the time, else a short name after the headline, else any short
+    name above it that is not a section kicker."""
+    if time_idx is not None:
         worded = [i for i, (_el, t) in enumerate(texts) if strip_separators(t)]  # " - " is no neighbour
         at = worded.index(time_idx) if time_idx in worded else -1
         for k in (at - 1, at + 1):
-            if at >= 0 and 0 <= k < len(worded) and short_name(*texts[worded[k]]):
-                f.source = strip_separators(texts[worded[k]][1])
-                break
-    if not f.source:
-        head_idx = next((i for i, (_el, t) in enumerate(texts) if t == f.headline), -1)
-        # After the title first, then above it nearest first: a section kicker tops the card,
-        # the publisher line sits against the title.
-        for el, t in texts[head_idx + 1:] + texts[:max(head_idx, 0)][::-1]:
-            if short_name(el, t) and len(t.split()) <= 5 and len(t) <= 40:
-                f.source = strip_separators(t)
-                break
+            if at >= 0 and 0 <= k < len(worded) and _short_name(*texts[worded[k]], card, headline, sections):
+                return strip_separators(texts[worded[k]][1])
+    head_idx = next((i for i, (_el, t) in enumerate(texts) if t == headline), -1)
+    # After the title first, then above it nearest first: a section kicker tops the card,
+    # the publisher line sits against the title.
+    for el, t in texts[head_idx + 1:] + texts[:max(head_idx, 0)][::-1]:
+        if _short_name(el, t, card, headline, sections) and len(t.split()) <= 5 and len(t) <= 40:
+            return strip_separators(t)
+    return None
 
-    # Snippet: the longest prose that is not the headline.
+
+def _snippet(card, texts: list, headline: str | None, source: str | None) -> str | None:
+    """The longest prose that is not the headline (a <p> of the card wins a tie)."""
     best = ""
     for _el, t in texts:
-        if t == f.headline or t == f.source or len(t) < 40 or is_time_text(t) or is_ui_string(t):
+        if t == headline or t == source or len(t) < 40 or is_time_text(t) or is_ui_string(t):
             continue
-        if f.headline and (t in f.headline or f.headline in t):
+        if headline and (t in headline or headline in t):
             continue
         if len(t) > len(best):
             best = t
     paras = [text_of(p) for p in card.iter("p")]
-    paras = [p for p in paras if len(p) >= 40 and p != f.headline]
+    paras = [p for p in paras if len(p) >= 40 and p != headline]
     if paras and len(max(paras, key=len)) >= len(best):
         best = max(paras, key=len)
-    f.summary = best or None
-    f.image = image_of(card)
-    f.sponsored = any(is_sponsored_label(t) for _el, t in texts)
-    return f
+    return best or None
 
 
 # Icon ligature names that pages print before a time ("schedule3 hours ago").

@@ -295,50 +295,77 @@ def headline(page: Page, st: Structured, furniture: dict, profile) -> tuple[str 
 
 def find(page: Page, st: Structured, head: tuple[str | None, object], profile,
          noise: frozenset[str], teaser_blocks: set, teaser_titles: set[str]) -> LeadDraft:
-    d = LeadDraft()
+    """The lead's fields, each from a profile pin when there is one, else read from the page."""
     pins = profile.selectors if profile is not None else {}
-    root = page.root
     scope = None
     if "lead.container" in pins:
-        found = select.elements(root, pins["lead.container"])
+        found = select.elements(page.root, pins["lead.container"])
         scope = found[0] if found else None
-    base = scope if scope is not None else root
+    base = scope if scope is not None else page.root
 
+    d = LeadDraft()
     d.headline, d.headline_el = head
+    authors = _found_authors(page, st, scope, base, pins)
+    d.body, d.container = _body(page, st, base, d.headline, d.headline_el, pins,
+                                noise, teaser_blocks, teaser_titles)
+    before, line = _meta_tokens(d.headline_el, teaser_blocks) if d.headline_el is not None else ([], [])
+    d.authors = byline.clean_authors(authors) or byline.labelled_authors(line)
+    site = _title_site(page, d.headline)
+    line_time, line_source = _meta_line(page, st, d, before, line, teaser_blocks, site)
+    # An app shell shows what its state says; JSON-LD beside it is often the aggregator's own.
+    app = st.app_article if d.headline_el is None else None
+    d.time_raw, d.shown_time = _time(base, st, pins, app, line_time)
+    d.source = _source(base, st, pins, app, line_source, site)
+    d.image, d.container = _image(page, st, base, pins, d.container, noise, teaser_blocks)
+    d.summary = st.meta.get("og:description") or st.meta.get("description") or (
+        st.article.summary if st.article else None)
+    d.url = page.absolute(st.canonical) or page.absolute(st.meta.get("og:url")) or page.url
+    return d
 
-    d.authors = select.texts(base, pins["lead.authors"]) if "lead.authors" in pins else []
-    if not d.authors:
-        d.authors = _authors(page, st, scope)
-    d.authors = [_BY.sub("", a).strip() for a in d.authors if a.strip()]
 
+def _found_authors(page: Page, st: Structured, scope, base, pins: dict) -> list[str]:
+    """The pinned authors, else those structured data or author-named elements give."""
+    authors = select.texts(base, pins["lead.authors"]) if "lead.authors" in pins else []
+    if not authors:
+        authors = _authors(page, st, scope)
+    return [_BY.sub("", a).strip() for a in authors if a.strip()]
+
+
+def _body(page: Page, st: Structured, base, headline: str | None, headline_el, pins: dict,
+          noise: frozenset[str], teaser_blocks: set, teaser_titles: set[str]) -> tuple[str, object]:
+    """(body text, the element the own density picker chose or None)."""
+    container = None
     if "lead.body" in pins:
         parts = []
         for el in select.elements(base, pins["lead.body"]):
             blocks = collect(el, teaser_blocks)
-            parts.append(body_text(blocks, el, d.headline, noise, teaser_titles))
-        d.body = "\n".join(p for p in parts if p)
+            parts.append(body_text(blocks, el, headline, noise, teaser_titles))
+        body = "\n".join(p for p in parts if p)
     else:
         declared = st.article is not None or st.meta.get("og:type") == "article"
-        d.body = main_text(base, page.url, d.headline, noise, teaser_titles, teaser_blocks, declared)
+        body = main_text(base, page.url, headline, noise, teaser_titles, teaser_blocks, declared)
         # trafilatura found little, or took a teaser list for the story (<div>/<br> paragraphs):
         # the own density picker, which skips teaser blocks, gets a say.
-        short = len(d.body) < SHORT_BODY
-        if short or mostly_teaser_text(d.body, teaser_blocks, d.headline_el):
+        short = len(body) < SHORT_BODY
+        if short or mostly_teaser_text(body, teaser_blocks, headline_el):
             blocks: list[Block] = collect(base, teaser_blocks | set(author_boxes(base)))
-            d.container = pick_container(blocks, noise)
-            own = clean_body(body_text(blocks, d.container, d.headline, noise, teaser_titles), base,
-                             d.headline, noise, teaser_titles) \
-                if d.container is not None else ""
-            if len(own) > (1.5 * len(d.body) if short else max(SHORT_BODY / 2, 0.5 * len(d.body))):
-                d.body = own
+            container = pick_container(blocks, noise)
+            own = clean_body(body_text(blocks, container, headline, noise, teaser_titles), base,
+                             headline, noise, teaser_titles) \
+                if container is not None else ""
+            if len(own) > (1.5 * len(body) if short else max(SHORT_BODY / 2, 0.5 * len(body))):
+                body = own
     sbody = st.article.body if st.article else None
-    if sbody and len(sbody) > len(d.body) * 1.5 and len(d.body) < 500:
+    if sbody and len(sbody) > len(body) * 1.5 and len(body) < 500:
         # The state's own rich text carries the same "Also read:" links and ad slots.
-        d.body = clean_body(sbody, root, d.headline, noise, teaser_titles) or sbody
+        body = clean_body(sbody, page.root, headline, noise, teaser_titles) or sbody
+    return body, container
 
-    d_url = page.url or page.absolute(st.canonical) or page.absolute(st.meta.get("og:url"))
-    before, line = _meta_tokens(d.headline_el, teaser_blocks) if d.headline_el is not None else ([], [])
-    d.authors = byline.clean_authors(d.authors) or byline.labelled_authors(line)
+
+def _meta_line(page: Page, st: Structured, d: LeadDraft, before: list[Token], line: list[Token],
+               teaser_blocks: set, site: str | None) -> tuple[str | None, str | None]:
+    """(time, publisher) as the lead prints them: the line under the headline, a "Source:"
+    label in the lead, <title>'s site name, a link to another site's home page."""
     author_keys = frozenset(a.lower() for a in d.authors)
     line_time, line_source, labelled = byline.read_line(line, d.headline, author_keys)
     if not labelled:
@@ -346,47 +373,52 @@ def find(page: Page, st: Structured, head: tuple[str | None, object], profile,
         named = byline.labelled_source(region, teaser_blocks, d.headline) if region is not None else None
         if named:
             line_source = named
-    site = _title_site(page, d.headline)
     if line_source and site and line_source.lower().startswith(site.lower()):
         line_source = site
     if not line_source:
-        host = (urlsplit(d_url or "").hostname or "").lower()
+        page_url = page.url or page.absolute(st.canonical) or page.absolute(st.meta.get("og:url"))
+        host = (urlsplit(page_url or "").hostname or "").lower()
         line_source = _homepage_link_name([(t.el, t.text) for t in before + line], host)
-    if "lead.published" in pins:
-        d.time_raw = select.time_value(base, pins["lead.published"])
-    # An app shell shows what its state says; JSON-LD beside it is often the aggregator's own.
-    app = st.app_article if d.headline_el is None and st.app_article is not None else None
-    if not d.time_raw and app is not None:
-        d.time_raw = app.published
-    if not d.time_raw:
+    return line_time, line_source
+
+
+def _time(base, st: Structured, pins: dict, app, line_time: str | None) -> tuple[str | None, str | None]:
+    """(publication time as written, the printed time when metadata says otherwise)."""
+    time_raw = select.time_value(base, pins["lead.published"]) if "lead.published" in pins else None
+    if not time_raw and app is not None:
+        time_raw = app.published
+    shown_time = None
+    if not time_raw:
         # Beside a page the reader sees, app state is a guess (which of its objects, which of
         # its date keys); it comes after the metadata and the printed time.
         app_time = st.app_article.published if st.app_article is not None else None
         declared = st.article.published if st.article else None
         if declared and declared == app_time:
             declared = None
-        d.time_raw = declared or next(
+        time_raw = declared or next(
             (st.meta[k] for k in META_TIME_KEYS if st.meta.get(k)), None) or line_time or app_time
-        if line_time and line_time != d.time_raw:
-            d.shown_time = line_time
-    if "lead.source" in pins:
-        d.source = select.text(base, pins["lead.source"])
-    if not d.source:
-        d.source = line_source or (app.publisher if app else None) or \
-            (st.article.publisher if st.article else None) or \
-            st.meta.get("og:site_name") or st.meta.get("application-name") or site
+        if line_time and line_time != time_raw:
+            shown_time = line_time
+    return time_raw, shown_time
 
-    if "lead.image" in pins:
-        d.image = select.link(base, pins["lead.image"])
-    if not d.image:
-        d.image = st.meta.get("og:image") or (st.article.image if st.article else None) or \
+
+def _source(base, st: Structured, pins: dict, app, line_source: str | None, site: str | None) -> str | None:
+    """The publisher: pinned, printed, then what structured data and the site's name say."""
+    source = select.text(base, pins["lead.source"]) if "lead.source" in pins else None
+    return source or line_source or (app.publisher if app else None) or \
+        (st.article.publisher if st.article else None) or \
+        st.meta.get("og:site_name") or st.meta.get("application-name") or site
+
+
+def _image(page: Page, st: Structured, base, pins: dict, container, noise: frozenset[str],
+           teaser_blocks: set) -> tuple[str | None, object]:
+    """(absolute image URL, the body container, picked here when only the image needs it)."""
+    image = select.link(base, pins["lead.image"]) if "lead.image" in pins else None
+    if not image:
+        image = st.meta.get("og:image") or (st.article.image if st.article else None) or \
             st.meta.get("twitter:image") or st.meta.get("twitter:image:src")
-    if not d.image and d.container is None and "lead.body" not in pins:
-        d.container = pick_container(collect(base, teaser_blocks), noise)  # only the image needs it
-    if not d.image and d.container is not None:
-        d.image = image_of(d.container)
-    d.image = page.absolute(d.image) if d.image else None
-    d.summary = st.meta.get("og:description") or st.meta.get("description") or (
-        st.article.summary if st.article else None)
-    d.url = page.absolute(st.canonical) or page.absolute(st.meta.get("og:url")) or page.url
-    return d
+    if not image and container is None and "lead.body" not in pins:
+        container = pick_container(collect(base, teaser_blocks), noise)
+    if not image and container is not None:
+        image = image_of(container)
+    return (page.absolute(image) if image else None), container

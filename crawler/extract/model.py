@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
+from typing import Any, Self
+
+from crawler.shapes import shared_fields
 
 
 @dataclass
@@ -28,6 +31,12 @@ class LeadStory:
     url: str | None = None  # the page's own URL (or its canonical link)
     summary: str | None = None
 
+    @classmethod
+    def from_story(cls, story: Any, **read: Any) -> Self:
+        """From a draft's fields of the same names; `read` gives what was worked out beside
+        them (parsed time, language) and wins."""
+        return cls(**{**shared_fields(cls, story), **read})
+
 
 @dataclass
 class TeaserCard:
@@ -41,6 +50,12 @@ class TeaserCard:
     published_precision: str | None = None
     summary: str | None = None
     image: str | None = None
+
+    @classmethod
+    def from_story(cls, story: Any, **read: Any) -> Self:
+        """From a card's or a structured-data story's fields of the same names; `read` gives
+        the rest (the absolute URL and image, fields named otherwise there) and wins."""
+        return cls(**{**shared_fields(cls, story), **read})
 
 
 @dataclass

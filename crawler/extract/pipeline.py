@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import fields
 from datetime import datetime
 
 from crawler import timestamps
@@ -174,11 +175,9 @@ def run(html, url: str | None, now: datetime, tz: str | None, profile, lang: str
         problems.append("lead_container_not_found")
     if draft.headline and substantial and not container_missing:
         raw, parsed = _lead_time(draft, now, zone, page_lang)
-        lead = LeadStory(
-            headline=draft.headline, body=draft.body or None, authors=draft.authors,
-            published_at=parsed.utc if parsed else None, published_raw=raw,
-            published_precision=parsed.precision if parsed else None, source=draft.source,
-            image=draft.image, lang=page_lang, url=draft.url, summary=draft.summary,
+        lead = LeadStory.from_story(
+            draft, body=draft.body or None, published_at=parsed.utc if parsed else None,
+            published_raw=raw, published_precision=parsed.precision if parsed else None, lang=page_lang,
         )
         add_self_url(page, draft.url)
     else:
@@ -200,8 +199,8 @@ def _teasers(page: Page, chosen: list[Card], st, now, zone, page_lang) -> list[T
         f = c.fields
         if page.is_self(c.url):
             continue
-        t = TeaserCard(headline=f.headline, url=clean_link(c.url), source=f.source, published_raw=f.time_raw,
-                   summary=f.summary, image=page.absolute(f.image))
+        t = TeaserCard.from_story(f, url=clean_link(c.url), published_raw=f.time_raw,
+                                  image=page.absolute(f.image))
         key = tails.get(c.url) or page.key(c.url)
         if key in out:
             _fill(out[key], t)
@@ -212,8 +211,8 @@ def _teasers(page: Page, chosen: list[Card], st, now, zone, page_lang) -> list[T
         url = page.absolute(s.url)
         if not url or page.is_self(url) or is_listing_url(url, (page.url, page.canonical, page.key_base)):
             continue
-        t = TeaserCard(headline=s.headline, url=clean_link(url), source=s.publisher, published_raw=s.published,
-                   summary=s.summary, image=page.absolute(s.image))
+        t = TeaserCard.from_story(s, url=clean_link(url), source=s.publisher, published_raw=s.published,
+                                  image=page.absolute(s.image))
         key = page.key(url)
         if key in out:
             _fill(out[key], t)
@@ -265,6 +264,6 @@ def _fill(into: TeaserCard, other: TeaserCard) -> None:
     """Missing fields from another occurrence; a truncated headline gives way to the full one."""
     if into.headline and other.headline and _truncated(norm(into.headline), norm(other.headline)):
         into.headline = other.headline
-    for name in ("headline", "source", "published_raw", "summary", "image"):
-        if not getattr(into, name) and getattr(other, name):
-            setattr(into, name, getattr(other, name))
+    for f in fields(TeaserCard):  # the URL is the key both share; times are parsed after
+        if not getattr(into, f.name) and getattr(other, f.name):
+            setattr(into, f.name, getattr(other, f.name))

@@ -78,13 +78,9 @@ def hostile(mongo_uri, tmp_path_factory):
                             "-s", "DOWNLOAD_TIMEOUT=2", "-s", "RETRY_TIMES=1"], env, timeout=120)
         db = client[db_name]
         yield SimpleNamespace(proc=proc, log=proc.stderr + proc.stdout, server=server, db=db,
-                              stats=_stats(proc.stderr))
+                              run=db.runs.find_one())
     client.drop_database(db_name)
     client.close()
-
-
-def _stats(log: str) -> dict[str, int]:
-    return {k: int(v) for k, v in re.findall(r"'([a-z_/0-9.]+)': (\d+),?\n", log)}
 
 
 def _page(hostile, path):
@@ -106,9 +102,8 @@ def _failed_line(hostile, path) -> str:
 def test_the_good_page_is_stored_and_the_run_is_partial_not_failed(hostile):
     assert _headline(hostile, "/good.html") == "Ferry timetable change approved for Harbourside"
     assert hostile.proc.returncode == 1  # partial: cron hears about it
-    run = hostile.db.runs.find_one()
-    assert run["status"] == "partial"
-    assert hostile.stats["pages/failed"] == 9  # wire-truncated, 2 huge, binary, 500, 503, hang, 2 loops
+    assert hostile.run["status"] == "partial"
+    assert hostile.run["counts"]["pages_failed"] == 9  # wire-truncated, 2 huge, binary, 500, 503, hang, 2 loops
     assert "Traceback" not in hostile.log
 
 
@@ -119,13 +114,13 @@ def test_truncated_html_keeps_what_arrived(hostile):
 def test_body_cut_short_on_the_wire_is_retried_then_reported(hostile):
     assert "closed the connection before the whole body arrived" in _failed_line(hostile, "/trunc-wire.html")
     assert hostile.server.hits("/trunc-wire.html") == 2
-    assert hostile.stats["pages/failed/truncated"] == 1
+    assert hostile.run["errors"]["truncated"] == 1
 
 
 def test_50mb_pages_are_cut_at_download_maxsize(hostile):
     for path in ("/huge-streamed.html", "/huge-declared.html"):
         assert "larger than DOWNLOAD_MAXSIZE (16777216 bytes)" in _failed_line(hostile, path)
-    assert hostile.stats["pages/failed/too_large"] == 2
+    assert hostile.run["errors"]["too_large"] == 2
     # The streamed one was read only until the limit, not to its 50 MB end.
     assert max(hostile.server.streamed_bytes) < 30 * MB
 
@@ -165,23 +160,23 @@ def test_server_errors_are_retried_then_reported(hostile, code):
     path = f"/e{code}.html"
     assert _failed_line(hostile, path) == f"HTTP {code} from the server (after 1 retry)"
     assert hostile.server.hits(path) == 2
-    assert hostile.stats[f"pages/failed/http_{code}"] == 1
+    assert hostile.run["errors"][f"http_{code}"] == 1
 
 
 def test_a_server_that_never_answers_times_out(hostile):
     assert _failed_line(hostile, "/hang.html") == (
         "no complete answer within DOWNLOAD_TIMEOUT=2s (after 1 retry)")
-    assert hostile.stats["pages/failed/timeout"] == 1
+    assert hostile.run["errors"]["timeout"] == 1
 
 
 def test_redirect_loops_are_reported(hostile):
     assert _failed_line(hostile, "/loop-b.html").startswith("redirect loop: ")
     assert "REDIRECT_MAX_TIMES=10" in _failed_line(hostile, "/chain.html")
     assert hostile.server.hits("/chain.html") == 11
-    assert hostile.stats["pages/failed/redirect_loop"] == 2
+    assert hostile.run["errors"]["redirect_loop"] == 2
 
 
 def test_robots_txt_disallow_is_obeyed_and_said(hostile):
     assert hostile.server.hits("/private/secret.html") == 0
     assert "disallowed by the site's robots.txt" in hostile.log
-    assert hostile.stats["policy/robots"] == 1
+    assert hostile.run["policy"]["robots"] == 1

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 
 from crawler.storage.store import story_ops
-from tests.unit.test_teaser_full_orders import BODY, T0, feed, page, related
+from tests.support.teaser_and_page import BODY, T0, feed, page, related
 
 
 def _write(store, batch, by_ops):
