@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 # Debian packages the test suite drives for real: the browser and the distributed queue.
 TEST_DEBIAN_PACKAGES := chromium redis-server
 
-.PHONY: demo test test-quick bench lint setup setup-test clean docs-screenshot
+.PHONY: demo test test-quick fault-table bench lint setup setup-test clean docs-screenshot
 
 setup:
 	@scripts/install.sh --python --ferretdb
@@ -19,6 +19,12 @@ demo: setup
 test: setup-test
 	@$(VENV)/bin/ruff check .
 	@$(PY) -m pytest
+
+# The fault tests, writing what they measured into docs/operations.md's fault table
+# (`make test` only checks it).
+fault-table: setup-test
+	@FAULT_TABLE_WRITE=1 $(PY) -m pytest -q tests/integration/test_faults_*.py \
+		tests/integration/test_store_concurrent.py
 
 # Pure-function tests only (tests/unit): no database, browser or Redis; seconds.
 test-quick: setup

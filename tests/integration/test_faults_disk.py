@@ -115,7 +115,7 @@ def test_disk_full_during_an_outage_stops_the_crawl_and_loses_nothing(
         run = db.runs.find_one()
         assert run["status"] == "failed" and run["finish_reason"] == "journal_unwritable"
         client.drop_database(db_name)
-    record("disk full during a database outage (1 MiB left on a tmpfs)", numbers,
+    record("disk full during a database outage (24 kB left on a tmpfs)", numbers,
            proc.returncode, line.split("stopping the crawl: ", 1)[1].split(" (")[0] + " ...")
 
 

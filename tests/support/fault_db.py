@@ -41,6 +41,16 @@ class OwnFerretDB:
             assert time.monotonic() < deadline, "FerretDB did not stop"
             time.sleep(0.05)
 
+    def pause(self) -> None:
+        """The database hangs (SIGSTOP): its port still accepts connections, nothing answers."""
+        assert self.pid is not None, "FerretDB is not running"
+        os.kill(self.pid, signal.SIGSTOP)
+
+    def resume(self) -> None:
+        """The hung database answers again (SIGCONT), with whatever it had queued."""
+        assert self.pid is not None, "FerretDB is not running"
+        os.kill(self.pid, signal.SIGCONT)
+
     def start(self) -> None:
         """Back on the same port with the same data."""
         state = embedded_db.up(self.home, port=self.port)
