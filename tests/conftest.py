@@ -11,6 +11,7 @@ import pytest
 
 from crawler.demo_site import DemoSite, FixtureServer
 from crawler.politeness import OWN_SITE_SETTINGS
+from tests.support.news_site import ConditionalServer, NewsSite
 
 # Every site the suite crawls is a fixture it serves itself on 127.0.0.1, so it raises the polite
 # defaults for them explicitly, as a user may for a site they own (environment values are applied
@@ -93,3 +94,13 @@ def demo_site():
 def demo_server(demo_site):
     with FixtureServer(demo_site.render) as server:
         yield server
+
+
+@pytest.fixture
+def news_server():
+    """The conditional-GET news site (tests/support/news_site.py), served for one test."""
+    server = ConditionalServer(NewsSite())
+    server.thread.start()
+    yield server
+    server.httpd.shutdown()
+    server.httpd.server_close()

@@ -117,13 +117,7 @@ def job_rows(jobs, now: datetime | None = None) -> list[dict[str, str]]:
     recorded = last_runs_by_job([job.name for job in jobs])
     rows = []
     for job in jobs:
-        held = locks.holder(locks.lock_path(job.name))
-        if held is None:
-            lock = "idle"
-        elif held:
-            lock = f"running pid {held.get('pid', '?')} since {held.get('started_at', '?')[:19]}"
-        else:
-            lock = "held (crontab flock)"
+        lock = locks.describe(locks.holder(locks.lock_path(job.name)))
         js = saved.get(job.name, {})
         last = "-"
         if js.get("last_start"):

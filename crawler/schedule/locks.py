@@ -66,6 +66,15 @@ class JobLock:
             self.fd = None
 
 
+def describe(held: dict | None, running: str = "running") -> str:
+    """One phrase for a job's lock as `holder` read it, for `schedule list` and the web page."""
+    if held is None:
+        return "idle"
+    if not held:
+        return "held (crontab flock)"
+    return f"{running} pid {held.get('pid', '?')} since {str(held.get('started_at', '?'))[:19]}"
+
+
 def holder(path: Path) -> dict | None:
     """None when the lock is free, else what the holder wrote ({} when it wrote nothing)."""
     try:

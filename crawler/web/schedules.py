@@ -67,12 +67,7 @@ def view(path: Path | None = None, now: datetime | None = None) -> ScheduleView:
     saved = state.load_jobs_state()
     for job in jobs:
         held = locks.holder(locks.lock_path(job.name))
-        if held is None:
-            lock = "idle"
-        elif held:
-            lock = f"held by pid {held.get('pid', '?')} since {str(held.get('started_at', '?'))[:19]}"
-        else:
-            lock = "held (crontab flock)"
+        lock = locks.describe(held, running="held by")
         js = saved.get(job.name, {})
         out.jobs.append(JobRow(
             name=job.name, spider=job.spider, cron=job.cron, timezone=job.timezone,

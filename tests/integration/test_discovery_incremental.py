@@ -6,22 +6,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from pymongo import MongoClient
 
 from crawler.urls import fingerprint
 from tests.support.crawl import run_crawler
-from tests.support.news_site import ConditionalServer, NewsSite
 from tests.support.store_items import sightings_of
-
-
-@pytest.fixture
-def news_server():
-    server = ConditionalServer(NewsSite())
-    server.thread.start()
-    yield server
-    server.httpd.shutdown()
-    server.httpd.server_close()
 
 
 def _crawl(server, env):

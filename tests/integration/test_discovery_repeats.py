@@ -3,21 +3,10 @@ every entry page, and says how many repeats it skipped."""
 
 from __future__ import annotations
 
-import pytest
 from pymongo import MongoClient
 
 from crawler.urls import fingerprint
 from tests.support.crawl import run_crawler
-from tests.support.news_site import ConditionalServer, NewsSite
-
-
-@pytest.fixture
-def news_server():
-    server = ConditionalServer(NewsSite())
-    server.thread.start()
-    yield server
-    server.httpd.shutdown()
-    server.httpd.server_close()
 
 
 def test_same_feed_twice_and_sitemap_directly_and_through_its_index(news_server, crawl_env, mongo_uri,
