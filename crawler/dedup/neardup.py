@@ -63,8 +63,9 @@ def candidate_probability(similarity: float, rows: int, bands: int) -> float:
 
 def band_layout(threshold: float) -> tuple[int, int]:
     """(bands, rows) for a threshold: the most rows per band (fewest chance candidates) that still
-    make a pair at CANDIDATE_FLOOR x threshold a candidate with CANDIDATE_PROBABILITY. With 64
-    values: 0.4 -> 64 x 1, 0.5 to 0.7 -> 32 x 2 (P at J=0.5: 0.9999, at 0.35: 0.985), 0.8 -> 21 x 3. The fixed 16 x 4 this replaced made a J=0.5 pair a candidate only 64% of the time."""
+    make a pair at CANDIDATE_FLOOR x threshold a candidate with CANDIDATE_PROBABILITY, so the
+    candidates follow the threshold instead of a fixed layout (the curve per threshold is in
+    docs/schema.md's near-duplicate section)."""
     floor = threshold * CANDIDATE_FLOOR
     best = (NUM_PERM, 1)
     for rows in range(1, NUM_PERM + 1):

@@ -135,8 +135,8 @@ def _sync_mode() -> str:
 
     In WAL mode, "normal" skips the fsync on every commit: a killed FerretDB or crawler loses
     nothing, an operating-system crash or power cut may lose the last commits (the database
-    stays consistent). It makes each update statement ~2.4x faster (2,100 -> 5,000/s measured
-    on this machine). "full" fsyncs every commit."""
+    stays consistent). Update statements are much faster so (figures in docs/operations.md).
+    "full" fsyncs every commit."""
     mode = config.db_sync_mode()
     if mode not in ("normal", "full", "extra", "off"):
         raise EmbeddedDBError(f"CRAWLER_DB_SYNC={mode!r}: use normal or full")

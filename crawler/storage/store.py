@@ -647,7 +647,7 @@ class Store:
                 .sort([("updated_at", ASCENDING), ("_id", ASCENDING)])
                 .batch_size(batch_size))
 
-    # -- deduplication and incremental crawling (issue 6) ----------------------------------
+    # -- deduplication and incremental crawling ----------------------------------------------
     def fold_aliases(self, alias_ids: dict[str, list[str]]) -> int:
         """Fold documents stored under an alias URL (a teaser seen before the page revealed the
         alias) into their story: its sightings re-pointed at the story, first/last seen widened,
