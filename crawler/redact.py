@@ -24,7 +24,10 @@ CREDENTIALS = re.compile(
     re.I,
 )
 _URI_NAME = re.compile(r"_(URI|URL|URIS|URLS|DSN)$", re.I)
-_SECRET_NAME = re.compile(r"(PASSWORD|PASSWD|SECRET|TOKEN|API_KEY|CREDENTIALS?)$", re.I)
+# A setting whose name says it holds a secret, anywhere in the name (HTTP_PASSWORD,
+# AWS_SECRET_ACCESS_KEY, CRAWLER_WEB_TOKEN): masked whole.
+_SECRET_NAME = re.compile(
+    r"PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIAL", re.I)
 
 
 def mask_uri(text: str) -> str:
@@ -48,8 +51,10 @@ def mask_setting(name: str, value: Any) -> str:
     return mask_uri(text)
 
 
-def mask_settings(settings: dict[str, Any]) -> dict[str, str]:
-    return {str(name): mask_setting(str(name), value) for name, value in settings.items()}
+def mask_settings(settings: dict[str, Any] | None) -> dict[str, str]:
+    """Name -> value as it may be shown or stored, names sorted for a stable display."""
+    return {str(name): mask_setting(str(name), value)
+            for name, value in sorted((settings or {}).items())}
 
 
 def is_uri_setting(name: str) -> bool:

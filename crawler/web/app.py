@@ -17,7 +17,8 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from crawler.web import charts, fmt, logtail, masking, metrics, queries, schedules
+from crawler.redact import mask_setting, mask_settings
+from crawler.web import charts, fmt, logtail, metrics, queries, schedules
 from crawler.web.access import AccessMiddleware
 from crawler.web.storyindex import Query, StoryIndex
 
@@ -108,9 +109,9 @@ def create_app(cfg: WebConfig) -> Starlette:
             raise HTTPException(404, "no such run")
         source, lines = logtail.run_log(run, cfg.data_dir)
         return page(request, "run.html", run=run,
-                    settings=masking.mask_settings(run.get("settings")),
-                    args=masking.mask_settings(run.get("args")),
-                    error=masking.mask_value("error", run["error"]) if run.get("error") else None,
+                    settings=mask_settings(run.get("settings")),
+                    args=mask_settings(run.get("args")),
+                    error=mask_setting("error", run["error"]) if run.get("error") else None,
                     log_source=source, log_lines=lines)
 
     def sources_page(request: Request) -> Response:

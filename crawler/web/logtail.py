@@ -13,7 +13,7 @@ import os
 import re
 from pathlib import Path
 
-from crawler.config import mask_uri
+from crawler.redact import mask_uri
 
 JOB_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 READ_BYTES = 2_000_000

@@ -7,10 +7,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from crawler.redact import mask_settings
 from crawler.web import charts, fmt
 from crawler.web.access import bind_problem, is_loopback, token_matches
 from crawler.web.logtail import run_log
-from crawler.web.masking import mask_settings
 from crawler.web.storyindex import Query, Snapshot, Story, source_stats
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
