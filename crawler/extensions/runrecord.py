@@ -79,6 +79,15 @@ def run_counts(stats: dict) -> dict[str, int]:
     return counts
 
 
+def numeric_stats(stats: dict) -> dict[str, int | float]:
+    """Every numeric stat, for diagnosis and for tests, which read a run's counters here rather
+    than from the log. Keys become plain field names (a dotted exception path must not read as
+    a sub-document path)."""
+    return {key.replace(".", "\uff0e").replace("$", "\uff04"): value
+            for key, value in stats.items()
+            if isinstance(value, int | float) and not isinstance(value, bool)}
+
+
 def run_errors(stats: dict) -> dict[str, int]:
     """Failures by kind (crawler.extensions.run_status.failure_counts): never policy outcomes
     such as fresh pages, robots.txt rules or a site's 404 for a withdrawn story."""
@@ -147,6 +156,7 @@ class RunRecorder:
             "counts": run_counts(stats),
             "errors": run_errors(stats),
             "policy": run_policy(stats),
+            "stats": numeric_stats(stats),
         }
         try:
             # In a thread: an absent database makes the driver wait for its timeout, and the
