@@ -20,7 +20,7 @@ import scrapy
 from scrapy import signals
 from w3lib.url import canonicalize_url
 
-from crawler.discovery import parse_discovery
+from crawler.feeds import parse_discovery
 from crawler.items import Teaser
 from crawler.middlewares.fetch_skips import NotModified, SkippedByPolicy
 from crawler.signals import links_found

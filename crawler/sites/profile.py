@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
-from crawler.discovery.fields import FieldError, profile_fields
+from crawler.feeds.fields import FieldError, profile_fields
 from crawler.politeness.limits import SiteLimits
 from crawler.urls import UrlRules
 
@@ -61,7 +61,7 @@ TOP_LEVEL_FIELDS = frozenset(
         "load_more",
         "max_clicks",
         "max_scrolls",
-        # Discovery and incremental crawling (crawler.discovery.fields).
+        # Discovery and incremental crawling (crawler.feeds.fields).
         "feeds",
         "sitemaps",
         "freshness_window",
@@ -102,7 +102,7 @@ class SiteProfile:
     load_more: str | None = None
     max_clicks: int = 3
     max_scrolls: int = 0
-    # Discovery and incremental crawling (crawler.discovery.fields): feeds and sitemaps read
+    # Discovery and incremental crawling (crawler.feeds.fields): feeds and sitemaps read
     # every run, the article freshness window, the listing re-fetch interval bounds, URL rules.
     feeds: tuple[str, ...] = ()
     sitemaps: tuple[str, ...] = ()

@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from crawler.discovery import parse_discovery
 from crawler.durations import parse_duration
+from crawler.feeds import parse_discovery
 from crawler.middlewares.incremental import Policy, decide, next_interval
 
 BASE = "https://paper.example/"

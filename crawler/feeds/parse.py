@@ -19,7 +19,7 @@ from urllib.parse import urljoin, urlsplit
 from lxml import etree, html
 
 from crawler import timestamps
-from crawler.discovery.model import DiscoveredEntry, Discovery
+from crawler.feeds.model import DiscoveredEntry, Discovery
 
 # A gzipped sitemap may not inflate beyond this (a "zip bomb" guard).
 MAX_INFLATED = 64 * 1024 * 1024

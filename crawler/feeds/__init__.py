@@ -5,7 +5,7 @@ bytes in, DiscoveredEntry objects out. The spider turns entries into teaser-like
 role "feed" or "sitemap"; their title and date fill the story until its own page is crawled.
 """
 
-from crawler.discovery.model import DiscoveredEntry, Discovery
-from crawler.discovery.parse import parse_discovery
+from crawler.feeds.model import DiscoveredEntry, Discovery
+from crawler.feeds.parse import parse_discovery
 
 __all__ = ["DiscoveredEntry", "Discovery", "parse_discovery"]
