@@ -173,26 +173,7 @@ def _items(rng_seed: int):
 def test_every_update_document_names_each_path_once(store, monkeypatch, seed):
     """Spy on every statement the store sends (plans, touches, operations, folds) while random
     batches are written, through both the planned and the fallback path."""
-    seen: list[tuple[dict, dict]] = []
-    coll = type(store.articles)
-    real_bulk, real_many, real_one = coll.bulk_write, coll.update_many, coll.update_one
-
-    def bulk_write(self, requests, *a, **kw):
-        for r in requests:
-            seen.append((r._filter, r._doc))
-        return real_bulk(self, requests, *a, **kw)
-
-    def update_many(self, query, update, *a, **kw):
-        seen.append((query, update))
-        return real_many(self, query, update, *a, **kw)
-
-    def update_one(self, query, update, *a, **kw):
-        seen.append((query, update))
-        return real_one(self, query, update, *a, **kw)
-
-    monkeypatch.setattr(coll, "bulk_write", bulk_write)
-    monkeypatch.setattr(coll, "update_many", update_many)
-    monkeypatch.setattr(coll, "update_one", update_one)
+    seen = _spy_updates(monkeypatch)
     store.seen_resolution = timedelta(0)
     for batch in _items(seed):
         store.write_sightings(batch)
