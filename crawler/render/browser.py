@@ -42,6 +42,13 @@ def chromium_path(settings=None) -> str:
     return str(value or config.env("CRAWLER_CHROMIUM") or DEFAULT_CHROMIUM)
 
 
+def launch_path(settings) -> str:
+    """The executable a crawl with `settings` launches: PLAYWRIGHT_LAUNCH_OPTIONS'
+    executable_path when it names one, else chromium_path (what the render handler sets)."""
+    named = (settings.getdict("PLAYWRIGHT_LAUNCH_OPTIONS") or {}).get("executable_path")
+    return str(named or chromium_path(settings))
+
+
 def browser_problem(path: str) -> str | None:
     """None when `path` can be started; otherwise one clear sentence saying what to do."""
     if not os.path.isfile(path):

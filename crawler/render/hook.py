@@ -18,7 +18,7 @@ import logging
 import scrapy
 from scrapy.http import HtmlResponse, Response
 
-from crawler.render.browser import browser_problem, chromium_path
+from crawler.render.browser import browser_problem, launch_path
 from crawler.render.policy import decide
 from crawler.render.requests import method_results, render_meta
 
@@ -32,9 +32,7 @@ def _browser_problem(spider) -> str | None:
     if cached is not False:
         return cached
     settings = spider.crawler.settings
-    path = (settings.getdict("PLAYWRIGHT_LAUNCH_OPTIONS") or {}).get("executable_path") \
-        or chromium_path(settings)
-    problem = browser_problem(str(path))
+    problem = browser_problem(launch_path(settings))
     spider._render_browser_problem = problem
     return problem
 

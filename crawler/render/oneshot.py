@@ -19,7 +19,7 @@ from urllib.parse import quote, unquote
 
 from w3lib.encoding import html_body_declared_encoding
 
-from crawler.render.browser import browser_problem, chromium_path
+from crawler.render.browser import browser_problem, launch_path
 from crawler.render.sample_site import Route, SampleServer
 
 log = logging.getLogger(__name__)
@@ -91,9 +91,7 @@ def render_inputs(items: list[str], profile_for) -> list[Rendered]:
     """Render each item (http(s) URL or local file) in one browser; one result per item."""
     results = [Rendered() for _ in items]
     settings = _settings()
-    path = (settings.getdict("PLAYWRIGHT_LAUNCH_OPTIONS") or {}).get("executable_path") \
-        or chromium_path(settings)
-    problem = browser_problem(str(path))
+    problem = browser_problem(launch_path(settings))
     if problem:
         return [Rendered(error=f"cannot render: {problem}") for _ in items]
     servers: dict[Path, SampleServer] = {}
