@@ -14,8 +14,6 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from crawler import redact
-
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -137,8 +135,3 @@ def db_port() -> int:
     """CRAWLER_DB_PORT: the embedded database's port; 0 means any free one."""
     return int(env("CRAWLER_DB_PORT") or 0)
 
-
-def mask_uri(uri: str) -> str:
-    """A connection string with its password replaced, safe for logs, errors and run records
-    (crawler.redact is the one rule)."""
-    return redact.mask_uri(uri)

@@ -7,6 +7,7 @@ import sys
 import textwrap
 
 from crawler import config
+from crawler.redact import mask_uri
 from crawler.storage import embedded_db, spill
 
 NAME = "db"
@@ -44,14 +45,14 @@ def run(args: argparse.Namespace) -> int:
     try:
         if args.action == "up":
             if external:
-                print(f"MONGO_URI is set ({config.mask_uri(external)}): nothing to start")
+                print(f"MONGO_URI is set ({mask_uri(external)}): nothing to start")
                 return 0
             state = embedded_db.up()
             print(f"embedded database up at {state.uri} (pid {state.pid}, data in {config.data_dir()})")
             return 0
         if args.action == "down":
             if external:
-                print(f"MONGO_URI is set ({config.mask_uri(external)}): nothing to stop")
+                print(f"MONGO_URI is set ({mask_uri(external)}): nothing to stop")
                 return 0
             try:
                 stopped = embedded_db.down()
@@ -94,7 +95,7 @@ def _status(external: str | None) -> int:
             print(f"crawler db status: {no_database_message()}", file=sys.stderr)
             return 1
         uri, kind = state.uri, f"embedded FerretDB, pid {state.pid}"
-    print(f"uri: {config.mask_uri(uri)} ({kind})")
+    print(f"uri: {mask_uri(uri)} ({kind})")
     print(f"data dir: {config.data_dir()} ({config.data_dir_origin()})")
     store = Store(uri)
     try:

@@ -8,6 +8,8 @@ import os
 import socket
 import sys
 
+from crawler.redact import mask_uri
+
 NAME = "demo"
 HELP = "crawl the bundled sample aggregator into the default database and print a summary"
 
@@ -36,7 +38,6 @@ def run(args: argparse.Namespace) -> int:
     from scrapy.utils.project import get_project_settings
 
     # loaded on use: a verb imports only what it needs, so `crawler timestamps` stays quick
-    from crawler import config
     from crawler.cli.scrapy_commands.crawl import preflight
     from crawler.demo_site import DemoSite, FixtureServer
     from crawler.extensions.run_status import exit_code
@@ -86,5 +87,5 @@ def run(args: argparse.Namespace) -> int:
     for key, value in rows:
         print(f"  {key:<{width}}  {value:>6}")
     print(f"\nrun {stats.get('run/id', '?')}: {status} ({stats.get('finish_reason', '?')}); "
-          f"database {config.mask_uri(store.uri)} / {store.db.name}")
+          f"database {mask_uri(store.uri)} / {store.db.name}")
     return exit_code(status)

@@ -8,6 +8,8 @@ import os
 import sys
 from pathlib import Path
 
+from crawler.redact import mask_uri
+
 NAME = "web"
 HELP = "serve read-only status pages (runs, sources, stories, schedules) and /metrics"
 
@@ -58,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
         handle, db = open_database()
         db.command("ping")
     except Exception as exc:  # embedded database could not start, or the server is away
-        print(f"crawler web: database unavailable: {config.mask_uri(str(exc))[:300]}",
+        print(f"crawler web: database unavailable: {mask_uri(str(exc))[:300]}",
               file=sys.stderr)
         return 1
     family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
@@ -72,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 1
     index = StoryIndex(lambda: story_docs(db), refresh=max(1.0, args.refresh))
-    print(f"crawler web: reading the story index from {config.mask_uri(getattr(handle, 'uri', ''))}"
+    print(f"crawler web: reading the story index from {mask_uri(getattr(handle, 'uri', ''))}"
           f" / {db.name} ...", flush=True)
     snap = index.reload()
     if snap is not None:

@@ -22,6 +22,7 @@ import sys
 from pathlib import Path
 
 from crawler import config, redact
+from crawler.redact import mask_uri
 from crawler.schedule import locks, state
 from crawler.schedule.jobs import Job
 
@@ -108,8 +109,8 @@ def render(jobs: list[Job], schedules_file: Path, kill_grace: int = 60,
         f"MONGO_DB={config.mongo_db_name()}",
     ]
     uri = config.mongo_uri_from_env()
-    if uri and config.mask_uri(uri) != uri:
-        out.append(f"# MONGO_URI={config.mask_uri(uri)}  <- set it here with its password "
+    if uri and mask_uri(uri) != uri:
+        out.append(f"# MONGO_URI={mask_uri(uri)}  <- set it here with its password "
                    "(not printed)")
     elif uri:
         out.append(f"MONGO_URI={uri}")

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import IO
 
 from crawler import config
+from crawler.redact import mask_uri
 from crawler.schedule import locks, state
 from crawler.schedule.jobs import Job
 from crawler.schedule.timing import catch_up_at_start, next_run, too_late
@@ -85,7 +86,7 @@ def log_tail(path: Path, offset: int, lines: int = 3) -> str:
     except OSError:
         return ""
     kept = [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("===")]
-    return config.mask_uri(" | ".join(kept[-lines:]))[:600]
+    return mask_uri(" | ".join(kept[-lines:]))[:600]
 
 
 class Daemon:
@@ -307,7 +308,7 @@ class Daemon:
             return "failed"
         except Exception as exc:
             log.error("job %s: cannot record run %s: %s", run.job.name, run.run_id,
-                      config.mask_uri(str(exc))[:300])
+                      mask_uri(str(exc))[:300])
             return "failed" if rc else "unknown"
         finally:
             store.close()
@@ -328,7 +329,7 @@ class Daemon:
                 store.close()
         except Exception as exc:
             log.error("job %s: cannot record failed run %s: %s", job.name, run_id,
-                      config.mask_uri(str(exc))[:300])
+                      mask_uri(str(exc))[:300])
 
     def enforce_bounds(self) -> None:
         """A crawl past its timeout plus the kill grace is killed with its process group."""

@@ -58,6 +58,7 @@ from pymongo.errors import AutoReconnect, BulkWriteError, OperationFailure, PyMo
 from crawler import config
 from crawler.dedup import merge
 from crawler.items import SCHEMA_VERSION, Article, PageSnapshot, Teaser
+from crawler.redact import mask_uri
 from crawler.storage import sanitize, write_plan
 from crawler.storage.embedded_db import resolve_uri
 from crawler.storage.write_plan import Op
@@ -297,7 +298,7 @@ class Store:
         if uri is None:
             uri = resolve_uri(start=start)
         self.uri = uri
-        self.masked_uri = config.mask_uri(uri)
+        self.masked_uri = mask_uri(uri)
         self.client: MongoClient = MongoClient(
             uri,
             tz_aware=True,
@@ -727,4 +728,4 @@ class Store:
 def _short(exc: Exception) -> str:
     text = str(exc).split(", Timeout:")[0].split(", topology_description")[0]
     text = text.split(" (configured timeouts")[0]
-    return config.mask_uri(text)[:300]
+    return mask_uri(text)[:300]
