@@ -216,7 +216,10 @@ def guess_site(page: Page, more: list[str | None] = ()) -> str | None:
     for href in hrefs:
         href = (href or "").strip()
         if href.startswith(("http://", "https://", "//")):
-            host = urlsplit(href if not href.startswith("//") else "https:" + href).netloc.lower()
+            try:
+                host = urlsplit(href if not href.startswith("//") else "https:" + href).netloc.lower()
+            except ValueError:  # "http://[": a broken address names no site
+                continue
             if host:
                 counts[host] = counts.get(host, 0) + 1
     if not counts:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from crawler.extract import LeadStory, PageExtraction, TeaserCard, extract
@@ -93,6 +93,7 @@ def _check(result, html=None) -> None:
        url=st.one_of(st.none(), st.sampled_from(["https://news.example/a/1", "not a url",
                                                  "javascript:alert(1)"])),
        tz=st.sampled_from([None, "UTC", "Asia/Kolkata", "Not/AZone"]))
+@example(html="<A HREF=http://[>", url=None, tz=None)  # a link no URL parser accepts
 def test_random_input_never_breaks_extract(html, url, tz):
     _check(extract(html, url=url, fetched_at=NOW, tz=tz), html)
 
