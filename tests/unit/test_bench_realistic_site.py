@@ -4,13 +4,16 @@ profile, and with no link that would take a crawler off 127.0.0.1."""
 from __future__ import annotations
 
 import lxml.html
+import pytest
 
 from crawler.demo_site.generated import GeneratedSite
-from crawler.demo_site.realistic import MAX_BYTES, MIN_BYTES
+from crawler.demo_site.realistic import AEB, MAX_BYTES, MIN_BYTES
 from crawler.extract import extract
 from crawler.sites import get_profile
 
 
+@pytest.mark.skipif(not (AEB / "ground-truth.json").is_file(),
+                    reason=f"the AEB pages are not beside this checkout ({AEB}; set BENCH_AEB_DIR)")
 def test_realistic_pages_are_real_size_and_read_as_daily8_pages():
     site = GeneratedSite(60, realistic=True)
     profile = get_profile("daily8")
