@@ -202,18 +202,21 @@ def sighting_doc(item: Article | Teaser) -> dict[str, Any]:
     return sighting_record(item.fingerprint, item.page_url, item.seen_at, item.role, item.position)
 
 
-def story_ops(items: list[Article | Teaser], stored: bool = False) -> list[Op]:
+def story_ops(items: list[Article | Teaser], state: dict | None = None) -> list[Op]:
     """The operations, as (filter, update, upsert) in the order they apply, for sightings of ONE
     story: A, the merge rules, then B.
 
     The document is inserted from the fullest sighting (a full page beats a teaser, else the
-    first seen). With `stored` (the story's document is known to exist) A's $setOnInsert is
-    left out: it cannot change a stored document, and building it (every field sanitised, the
-    summary rank hashed) was most of the planner's work for the stories a page re-sights. Only
-    the planner may use that form; the operations sent as they are always carry it."""
+    first seen). Given the story's known `state` (a stored document or the cache's hint of
+    one), what cannot change it is left out: A's $setOnInsert, and the summary rule when the
+    state's rank beats every snippet (ranks only rise, so a stale hint is right about that
+    too). Building and evaluating those was most of the planner's work for the stories a page
+    re-sights. Only the planner may use that form; the operations sent as they are always come
+    from the full form."""
     primary = next((i for i in items if i.completeness == "full"), items[0])
     _id = primary.fingerprint
     full = primary.completeness == "full"
+    stored = state is not None
     known = _known_fields(primary) if full or not stored else {}
     first: dict[str, Any] = {}
     if not stored:
@@ -230,7 +233,7 @@ def story_ops(items: list[Article | Teaser], stored: bool = False) -> list[Op]:
     # $min, not $setOnInsert: a sighting replayed late still widens it.
     first["$min"] = {"first_seen_at": min(i.seen_at for i in items)}
     ops: list[Op] = [({"_id": _id}, first, True)]
-    ops.extend(merge.extra_ops(_id, items))
+    ops.extend(merge.extra_ops(_id, items, state.get("summary_rank") if stored else None))
     if full:
         ops.append((
             {"_id": _id, **merge.content_filter(primary)},
@@ -407,9 +410,8 @@ class Store:
         for story_id, group in by_story.items():
             state = states.get(story_id)
             try:
-                plans.append(write_plan.plan_story(
-                    story_id, state, story_ops(group, stored=state is not None),
-                    self.seen_resolution))
+                plans.append(write_plan.plan_story(story_id, state, story_ops(group, state),
+                                                   self.seen_resolution))
             except write_plan.UnsupportedOperation as exc:  # a stored shape the planner does not know
                 log.warning("story %s written operation by operation: %s", story_id, exc)
                 retry.append(story_id)
