@@ -10,11 +10,13 @@ and, per selector, in document order.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import urljoin
 
 from w3lib.html import get_base_url
 
 from crawler.extract import select
+from crawler.extract.parse import join_base, origin
 
 # Where the spider's parsel code looked, most trusted first: the first match of each, its value
 # stripped; a blank first match passes to the next source (not to the next match of the same).
@@ -34,19 +36,30 @@ def link_base(text: str, url: str | None) -> str:
     return get_base_url(text[:_BASE_HREF_WINDOW], url or "")
 
 
-def follow_links(root, selectors: tuple[str, ...] | list[str], base: str) -> list[str]:
-    """The hrefs the profile's follow selectors match, absolute, selectors in order and each
-    selector's matches in document order; duplicates are kept (the spider drops them by
-    canonical URL). A matched element gives its href; a string match (``::attr(href)``, an
-    XPath ``@href``, ``::text``) is taken as the link itself. An element without href is no
-    link: the spider's parsel code once fetched its serialised markup as a relative URL."""
-    links: list[str] = []
+def follow_links(root, selectors: tuple[str, ...] | list[str], text: str, url: str | None) -> list[str]:
+    """The hrefs the profile's follow selectors match on the page `text` parsed into `root`,
+    absolute, selectors in order and each selector's matches in document order; duplicates are
+    kept (the spider drops them by canonical URL). A matched element gives its href; a string
+    match (``::attr(href)``, an XPath ``@href``, ``::text``) is taken as the link itself. An
+    element without href is no link: the spider's parsel code once fetched its serialised
+    markup as a relative URL."""
+    hrefs: list[str] = []
     for selector in selectors:
         for match in select.run(root, selector):
             href = match if isinstance(match, str) else match.get("href")
             if href:
-                links.append(urljoin(base, href.strip()))
-    return links
+                hrefs.append(href.strip())
+    if not hrefs:
+        return []
+    base = link_base(text, url)
+    base_origin = origin(base)
+    return [_join(join_base(base, base_origin, href), href) for href in hrefs]
+
+
+@lru_cache(maxsize=8192)
+def _join(base: str, href: str) -> str:
+    """urljoin, remembered: a site's menus and "next" links recur on every page."""
+    return urljoin(base, href)
 
 
 def modified_stamp(root) -> str | None:

@@ -141,8 +141,7 @@ def run(html, url: str | None, now: datetime, tz: str | None, profile, lang: str
         return PageExtraction(lead=None, problems=[*problems, "empty_document", "no_lead"], follow=[])
     follow_selectors = getattr(profile, "follow", None) or ()
     # Read before anything is stripped from the tree: the spider's parsel code saw it whole.
-    follow = page_facts.follow_links(page.root, follow_selectors,
-                                     page_facts.link_base(html, url)) if follow_selectors else []
+    follow = page_facts.follow_links(page.root, follow_selectors, html, url) if follow_selectors else []
     modified_raw = page_facts.modified_stamp(page.root)
     st = structured.read(page.root)
     add_self_url(page, st.canonical)

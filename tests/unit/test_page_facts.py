@@ -17,7 +17,7 @@ from crawler.demo_site.generated import GeneratedSite
 from crawler.demo_site.realistic import AEB
 from crawler.demo_site.site import DemoSite
 from crawler.extract import extract
-from crawler.extract.page_facts import follow_links, link_base, modified_stamp
+from crawler.extract.page_facts import follow_links, modified_stamp
 from crawler.extract.parse import parse
 from crawler.sites import SiteProfile, get_profile
 from spiders.base import selector_links
@@ -188,7 +188,7 @@ def test_an_element_without_href_is_no_link():
     """parsel's reading took such an element's markup for a relative URL and fetched it."""
     html = '<html><body><h3 class="t">Title</h3><a class="next-page">no href</a><a href="/x">x</a></body></html>'
     page = parse(html, "https://site.example/p/")
-    assert follow_links(page.root, ("h3.t", "a.next-page", "a"), link_base(html, page.url)) == \
+    assert follow_links(page.root, ("h3.t", "a.next-page", "a"), html, page.url) == \
         ["https://site.example/x"]
     assert modified_stamp(page.root) is None
     response = HtmlResponse(url="https://site.example/p/", body=html.encode(), encoding="utf-8")
