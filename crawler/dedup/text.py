@@ -97,14 +97,17 @@ def shingle_hashes(tokens: list[str]) -> np.ndarray:
     return np.unique(mixed & np.uint64(0xFFFFFFFF))
 
 
-def minhash_signature(body: str | None, tokens: list[str] | None = None) -> np.ndarray | None:
+def minhash_signature(body: str | None, tokens: list[str] | None = None,
+                      shingles: np.ndarray | None = None) -> np.ndarray | None:
     """The MinHash signature (uint32 x NUM_PERM) of the body's word shingles, or None when the
-    body is too short to compare. `tokens` (content_tokens(body)) may be passed."""
+    body is too short to compare. `tokens` (content_tokens(body)) and `shingles`
+    (shingle_hashes(tokens)) may be passed, so a caller that needs them too computes them once."""
     tokens = content_tokens(body) if tokens is None else tokens
     if len(tokens) < MIN_CONTENT_WORDS:
         return None
+    shingles = shingle_hashes(tokens) if shingles is None else shingles
     m = MinHash(num_perm=NUM_PERM, hashfunc=int, permutations=_permutations(), scheme="affine32")
-    m.update_batch(shingle_hashes(tokens).tolist())
+    m.update_batch(shingles.tolist())
     return np.asarray(m.hashvalues, dtype=np.uint32)
 
 
