@@ -372,8 +372,11 @@ _BYTE_SUM = np.uint64(0x0101010101010101)
 
 def _agreement(signatures: np.ndarray, rows: np.ndarray, signature: np.ndarray) -> np.ndarray:
     """Equal values of `signature` in each of the `rows` of `signatures`. The equality bytes
-    are summed eight at a time in uint64 words (one multiply puts their sum in the top byte),
-    which is several times cheaper than numpy's row reduction of a boolean matrix."""
-    equal = np.equal(np.take(signatures, rows, axis=0), signature)
-    words = equal.view(np.uint64) * _BYTE_SUM >> np.uint64(56)
-    return np.add.reduce(words, axis=1).astype(np.int64)
+    are added as uint64 words, eight bytes at a time (no byte exceeds NUM_PERM / 8, so none
+    carries), and one multiply puts each row's total in the top byte: several times cheaper
+    than numpy's row reduction of a boolean matrix. NUM_PERM is a multiple of 8."""
+    words = np.equal(np.take(signatures, rows, axis=0), signature).view(np.uint64)
+    total = words[:, 0].copy()
+    for column in range(1, words.shape[1]):
+        total += words[:, column]
+    return (total * _BYTE_SUM >> np.uint64(56)).astype(np.int64)
