@@ -26,6 +26,11 @@ matrix (512 bytes at 32 bands) plus its key, and for stories added this run its 
 row at once (numpy), which for 20,000 stories is no slower than datasketch's dict lookups plus
 its MinHash object per call; `benchmarks/dedup.py --index` prints both side by side.
 
+The cost of a lookup is bounded too: on a site whose stories share vocabulary every stored story
+can be a candidate, so the exact checks (NearDupIndex._best_checked) skip candidates whose
+signature agreement rules out a pass, stop once no later candidate can beat the best match, and
+never exceed MAX_EXACT_CHECKS; the rest of a lookup is a few numpy passes over the index.
+
 Memory is bounded: the index keeps at most `max_items` stories (the least recently seen are
 evicted first: copies of one story are published within days of each other), 20,000 by default
 (CRAWLER_NEARDUP_MAX_ITEMS). At a run's start it is rebuilt from the signatures stored on recent
@@ -54,8 +59,9 @@ CONTAINMENT = 0.8
 EXACT_CHECKS_PER_CLUSTER = 8
 # Many stories on one topic (one council, one vocabulary) make many clusters of candidates at
 # once: the exact checks of one lookup, over all clusters, stop at this many (the closest by
-# signature first). Four clusters' worth: a story rarely has more than a few plausible homes, and
-# the ones further down the signature order are the least likely to beat the best already found.
+# signature first). Eight clusters' worth: a real copy agrees with its original on most of the
+# signature and comes first; further down, candidates pass at best narrowly, and checking them
+# would only change which of several near-equal matches a story joins.
 MAX_EXACT_CHECKS = 8 * EXACT_CHECKS_PER_CLUSTER
 # The chance, per candidate, that the signature estimate hides a pair that would have passed (or
 # would have beaten the best match found): the error allowed when skipping exact checks.
@@ -93,9 +99,9 @@ def similarity_reach(num_perm: int = NUM_PERM, risk: float = ESTIMATE_RISK) -> n
     """By number of equal signature values a (0..num_perm): the highest Jaccard similarity two
     texts can have and still show a or fewer equal values with probability `risk` (the one-sided
     Clopper-Pearson bound: equal values follow Binomial(num_perm, J)). A candidate whose reach is
-    below what passing needs, or below the best exact match already found, is not checked: with
-    64 permutations at risk 1e-4, 17 equal values (estimate 0.27) can still be a J = 0.5 copy, 36
-    (0.56) a 0.78 one."""
+    below what passing needs, or below the best exact match already found, is not checked. The
+    bound is wide (an estimate of NUM_PERM values errs by a few hundredths either way), so a
+    skipped candidate is one that almost surely fails or loses."""
     ways = [math.comb(num_perm, k) for k in range(num_perm + 1)]
 
     def at_most(a: int, p: float) -> float:  # P(Binomial(num_perm, p) <= a), term by term
@@ -117,8 +123,7 @@ def passing_similarity(size: int, sizes: np.ndarray, threshold: float) -> np.nda
     `sizes`: the threshold, or lower where CONTAINMENT of the shorter in the longer is reachable
     first. Both measures grow with the common shingles c: J = c / (n1 + n2 - c), containment =
     c / min(n1, n2), so containment CONTAINMENT means J = C m / (n1 + n2 - C m), m the shorter.
-    Equal sizes give 0.67, a copy trimmed to half 0.36 (below which the LSH bands rarely make it
-    a candidate at all)."""
+    Only a much shorter copy passes below the threshold this way."""
     shorter = np.minimum(sizes, size) * CONTAINMENT
     with np.errstate(divide="ignore", invalid="ignore"):
         trimmed = np.where(shorter > 0, shorter / (sizes + size - shorter), 1.0)
@@ -196,10 +201,13 @@ class NearDupIndex:
         self.exact_checks = 0  # exact checks made so far (a count for benchmarks and tests)
         capacity = min(self.max_items, 1024)
         self._sigs = np.zeros((capacity, NUM_PERM), dtype=np.uint32)
-        # Band hashes one row per band, so a lookup compares contiguous columns of all stories.
+        # Band-major (a row per band, a column per story): a lookup compares each band with all
+        # stories in one contiguous pass.
         self._bands = np.zeros((self.bands, capacity), dtype=np.uint64)
         self._sizes = np.zeros(capacity, dtype=np.int64)  # by slot: shingle count, -1 unknown
-        self._cluster_codes = np.zeros(capacity, dtype=np.int64)  # by slot: hash of the cluster
+        # By slot: hash() of the cluster id, to count checks per cluster without a Python loop
+        # (two clusters sharing a 64-bit hash would only share their EXACT_CHECKS_PER_CLUSTER).
+        self._cluster_codes = np.zeros(capacity, dtype=np.int64)
         self._shingles: list[np.ndarray | None] = []  # by slot: exact shingle hashes, if known
         self._keys: list[str] = []  # by slot
         self._clusters: list[str] = []  # by slot
