@@ -33,7 +33,11 @@ It prints CPU ms and exact checks per add for both, and how many of the 300 got 
 and match. Last line: `bench dedup_same_topic stories=... adds=... candidates_per_add=...
 all_checked_ms_per_add=... ms_per_add=... all_checked_checks_per_add=... checks_per_add=...
 same_answers=... ratio=<all-checked ms / bounded ms>`. The default run prints the same figures
-after the labelled table.
+after the labelled table. Measured at 5,000 stories (4,923 candidates per add, load ~7): 0.82 ms
+and 64 exact checks per add, against 3.3 ms and 541 checking every candidate (ratio 4.0; the
+index before its checks were bounded, with its slower exact check, took 5.4-6.9 ms); 295 of 300
+answers the same (on this site a story passes against dozens of stories of other clusters at
+J 0.5-0.6, and the best of them sometimes ranks beyond the 64 closest by signature).
 
 `--index` instead compares the near-duplicate index alone with the library it replaced:
 datasketch's MinHashLSH (same banding, derived from the threshold; same verification), fed the same signatures of
