@@ -344,10 +344,10 @@ def main() -> None:
     cores = os.cpu_count() or 1
     bound = 1000 * cores / (crawler_cpu + db_cpu)
     print(f"CPU per page: bare Scrapy {bare_cpu:.1f} ms; full pipeline {crawler_cpu:.1f} ms in the "
-          f"crawler + {db_cpu:.1f} ms in FerretDB. On {cores} cores, even with both processes "
-          f"always busy, that is at most {bound:.0f} pages/s ({bound / bare_rate:.2f} of bare "
-          f"Scrapy), and at most {1000 / crawler_cpu:.0f} pages/s for the crawler's one thread; "
-          f"peer {peer_cpu:.1f} ms + {peer_db_cpu:.1f} ms in FerretDB")
+          f"crawler's processes (reactor and extraction workers) + {db_cpu:.1f} ms in FerretDB. "
+          f"On {cores} cores, even with every process always busy, that is at most {bound:.0f} "
+          f"pages/s ({bound / bare_rate:.2f} of bare Scrapy); peer {peer_cpu:.1f} ms + "
+          f"{peer_db_cpu:.1f} ms in FerretDB")
     flat = ""
     if args.flat:
         big_bare, _peer, big, _site = measure(20000, args.seconds * 4, realistic=args.realistic)
