@@ -32,7 +32,8 @@ def test_sigkill_mid_crawl_then_rerun_loses_nothing_and_stores_nothing_twice(
         args = ["crawl", "daily8", "-a", f"start_url={server.url('/')}",
                 "-s", "CRAWLER_RESUMABLE=true", "-s", "CONCURRENT_REQUESTS=2",
                 # nothing reaches the database before the kill: all lives in the journal
-                "-s", "STORE_BATCH_SIZE=100000", "-s", "CRAWLER_PROGRESS_INTERVAL=0",
+                "-s", "STORE_BATCH_SIZE=100000", "-s", "STORE_FLUSH_INTERVAL=3600",
+                "-s", "CRAWLER_PROGRESS_INTERVAL=0",
                 # pages read in a worker process, which must not outlive the killed crawl
                 "-s", "CRAWLER_EXTRACT_PROCESSES=1"]
         proc = subprocess.Popen([*CRAWLER, *args], env=crawl_env, cwd=ROOT,
