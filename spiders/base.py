@@ -12,7 +12,7 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 import scrapy
-from scrapy.http import Response
+from scrapy.http import HtmlResponse, Response
 
 from crawler.extensions.run_status import policy_kind
 from crawler.extract import PageExtraction
@@ -39,6 +39,21 @@ def names_a_listing(url: str) -> bool:
     "/section/world", "/topics/climate"): never a story, whatever its page shows. Only the
     unambiguous forms: a short slug on its own may be a story."""
     return is_home_page(url) or is_listing_url(url)
+
+
+def selector_links(response: Response, selectors) -> list[str]:
+    """The follow selectors run with parsel, for a response extraction did not read as HTML;
+    the same reading as crawler.extract.page_facts.follow_links (an element gives its href, a
+    string match is the link, an element without href is none)."""
+    links: list[str] = []
+    for sel in selectors:
+        nodes = response.xpath(sel[6:]) if sel.startswith("xpath:") else response.css(sel)
+        for node in nodes:
+            root = node.root
+            href = root if isinstance(root, str) else node.attrib.get("href")
+            if href:
+                links.append(response.urljoin(href.strip()))
+    return links
 
 
 def _depth_arg(value: str | int | None) -> int | None:
@@ -208,8 +223,8 @@ class ProfileSpider(DiscoveryMixin, scrapy.Spider):
         yield snapshot
         if depth >= self._depth_limit():
             return
-        for request in self._follow(response, snapshot.related_urls, depth,
-                                    listing=page.lead is None):
+        for request in self._follow(response, self._follow_links(response, page),
+                                    snapshot.related_urls, depth, listing=page.lead is None):
             yield request
 
     def _unreadable(self, response: Response, fetched_at: datetime,
@@ -250,7 +265,7 @@ class ProfileSpider(DiscoveryMixin, scrapy.Spider):
             lead,
             url=response.url if same else own,
             aliases=[] if same else [fetched],
-            modified_raw=self.modified_raw(response),
+            modified_raw=self._modified_raw(response, page),
             modified_at=response.meta.get("listed_modified_at"),  # a feed's or sitemap's date
             page_url=response.url,
             seen_at=fetched_at,
@@ -297,17 +312,26 @@ class ProfileSpider(DiscoveryMixin, scrapy.Spider):
                 yield scrapy.Request(url, callback=self.parse_page, errback=self.page_failed,
                                      meta={"depth": depth + 1, "crawl_kind": "page"})
 
-    def _follow(self, response: Response, teaser_urls: list[str], depth: int, listing: bool = False):
-        links: list[str] = []
-        for sel in self.profile.follow:
-            nodes = response.xpath(sel[6:]) if sel.startswith("xpath:") else response.css(sel)
-            for node in nodes:
-                href = node.attrib.get("href") if hasattr(node, "attrib") else None
-                if href is None:
-                    href = node.get()
-                if href:
-                    links.append(response.urljoin(href.strip()))
-        links.extend(teaser_urls)
+    @staticmethod
+    def _read_by_extraction(response: Response, page: PageExtraction) -> bool:
+        """True when extraction read the page's links and stamp from its own tree: an HTML page
+        it could parse. Other text (XML, plain text) or a failed extraction is read with parsel."""
+        return page.follow is not None and isinstance(response, HtmlResponse)
+
+    def _follow_links(self, response: Response, page: PageExtraction) -> list[str]:
+        """The links the profile's `follow` selectors match on the page, absolute, in order."""
+        if self._read_by_extraction(response, page):
+            return page.follow
+        return selector_links(response, self.profile.follow)
+
+    def _modified_raw(self, response: Response, page: PageExtraction) -> str | None:
+        if self._read_by_extraction(response, page):
+            return page.modified_raw
+        return self.modified_raw(response)
+
+    def _follow(self, response: Response, profile_links: list[str], teaser_urls: list[str],
+                depth: int, listing: bool = False):
+        links = [*profile_links, *teaser_urls]
         seen: set[str] = set()
         followed: list[str] = []
         for link in links:

@@ -92,14 +92,17 @@ def content_filter(item: Any) -> dict[str, Any]:
     return {"$and": [{"$or": changed}, {"$or": not_older}]}
 
 
-def extra_ops(_id: str, items: list[Any]) -> list[tuple[dict, dict, bool]]:
+def extra_ops(_id: str, items: list[Any], stored_rank: Any = None) -> list[tuple[dict, dict, bool]]:
     """Summary, cluster and alias operations, as (filter, update, upsert), for the sightings of
-    ONE story."""
+    ONE story. `stored_rank`: the summary_rank the story is known to have; the summary
+    operation is left out when that rank already beats every snippet (a rank never falls, so
+    the operation could not apply)."""
     ops: list[tuple[dict, dict, bool]] = []
     snippets = [i for i in items if i.completeness != "full" and i.summary]
     if snippets:
         best = max(snippets, key=lambda i: summary_rank(i.summary, False))
         rank = summary_rank(best.summary, False)
+    if snippets and not (isinstance(stored_rank, str) and stored_rank >= rank):
         ops.append((
             {"_id": _id, "$or": [{"summary_rank": {"$exists": False}}, {"summary_rank": {"$lt": rank}}]},
             {"$set": {"summary": best.summary, "summary_rank": rank},

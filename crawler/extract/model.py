@@ -64,6 +64,12 @@ class PageExtraction:
     related: list[TeaserCard] = field(default_factory=list)
     # Why no lead was found, or other facts the crawl should count (e.g. "no_lead").
     problems: list[str] = field(default_factory=list)
+    # For the spider, read from the same tree so it never parses the page again (not part of
+    # `crawler extract`'s output): the links the profile's `follow` selectors match (absolute,
+    # in selector then document order; None when the page was not read, so the spider reads
+    # them itself) and the page's own "last modified" stamp as written.
+    follow: list[str] | None = None
+    modified_raw: str | None = None
 
 
 def _iso(value: datetime | None) -> str | None:

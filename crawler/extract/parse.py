@@ -114,9 +114,22 @@ class Page:
     self_urls: set[str] = field(default_factory=set)
     key_base: str | None = None  # where relative links are keyed when the page has no address
 
+    _origin: str | None = field(default=None, init=False, repr=False, compare=False)
+
     def absolute(self, href: str | None) -> str | None:
-        """Absolute http(s) URL without fragment, or None for anything else."""
-        return absolute_url(self.base or self.url, href)
+        """Absolute http(s) URL without fragment, or None for anything else.
+
+        A link that names its own site or starts at the root resolves the same against any
+        address of the page's site, so it is resolved (and remembered by absolute_url's cache)
+        against the site's origin: the menus and teasers a site repeats on every page are then
+        joined once per run, not once per page."""
+        base = self.base or self.url
+        if href and base and _ORIGIN_RELATIVE.match(href):
+            if self._origin is None:
+                self._origin = origin(base)
+            if self._origin:
+                base = self._origin
+        return absolute_url(base, href)
 
     def key(self, url: str) -> str:
         """The key two spellings of one story's URL share (a relative one resolved against the
@@ -130,6 +143,21 @@ class Page:
 
 
 _NOWHERE = "https://page.invalid/"
+# Links whose join with an http(s) base reads only the base's scheme and host (urllib.parse.urljoin):
+# a non-empty path from the root, or a host of their own (with or without a scheme). Not "//" or
+# "http://" alone: with no host and no path urljoin keeps the base's path.
+_ORIGIN_RELATIVE = re.compile(r"\s*(?:/[^/\s]|/\s*$|(?:[hH][tT][tT][pP][sS]?:)?//[^/?#\s])")
+
+
+def origin(base: str) -> str:
+    """scheme://host of an http(s) base as urljoin reads it, or "" when the base is no such URL."""
+    try:
+        parts = urlsplit(base)
+    except ValueError:
+        return ""
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return ""
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def _key(url: str) -> str:
@@ -139,6 +167,12 @@ def _key(url: str) -> str:
     except ValueError:
         return url
     return key.replace("://www.", "://", 1)  # www. and bare host are one site on every page
+
+
+def join_base(base: str, base_origin: str, href: str) -> str:
+    """What to join `href` to: the base's origin (see `origin`) when the join reads nothing
+    more of the base, so that caches keyed on it serve every page of a site."""
+    return base_origin if base_origin and _ORIGIN_RELATIVE.match(href) else base
 
 
 @lru_cache(maxsize=8192)

@@ -8,13 +8,14 @@ from datetime import datetime
 
 from crawler import timestamps
 from crawler.extract import lang as langmod
-from crawler.extract import select, structured
+from crawler.extract import page_facts, select, structured
 from crawler.extract.cards import CardFields, read_card
 from crawler.extract.lead import LeadDraft, find, headline
 from crawler.extract.model import LeadStory, PageExtraction, TeaserCard
 from crawler.extract.parse import (
     Page,
     add_self_url,
+    decode,
     guess_site,
     norm,
     parse,
@@ -134,9 +135,14 @@ def run(html, url: str | None, now: datetime, tz: str | None, profile, lang: str
     elif isinstance(html, str) and len(html) > MAX_CHARS:
         html = html[:MAX_CHARS]
         problems.append("truncated")
+    html = decode(html)
     page = parse(html, url)
     if page is None:
-        return PageExtraction(lead=None, problems=[*problems, "empty_document", "no_lead"])
+        return PageExtraction(lead=None, problems=[*problems, "empty_document", "no_lead"], follow=[])
+    follow_selectors = getattr(profile, "follow", None) or ()
+    # Read before anything is stripped from the tree: the spider's parsel code saw it whole.
+    follow = page_facts.follow_links(page.root, follow_selectors, html, url) if follow_selectors else []
+    modified_raw = page_facts.modified_stamp(page.root)
     st = structured.read(page.root)
     add_self_url(page, st.canonical)
     add_self_url(page, st.meta.get("og:url"))
@@ -187,7 +193,8 @@ def run(html, url: str | None, now: datetime, tz: str | None, profile, lang: str
     if lead is not None and lead.headline:  # the lead's own card in a list, under another address
         own = norm(lead.headline).casefold()
         related = [t for t in related if norm(t.headline).casefold() != own]
-    return PageExtraction(lead=lead, related=related, problems=problems)
+    return PageExtraction(lead=lead, related=related, problems=problems, follow=follow,
+                          modified_raw=modified_raw)
 
 
 def _teasers(page: Page, chosen: list[Card], st, now, zone, page_lang) -> list[TeaserCard]:

@@ -30,6 +30,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
+import orjson
+
 from crawler import config
 from crawler.items import Article, PageSnapshot, Teaser
 
@@ -51,15 +53,28 @@ _KIND_OF = {cls: kind for kind, cls in KINDS.items()}
 _FIELD_NAMES = {cls: tuple(f.name for f in fields(cls)) for cls in _KIND_OF}
 
 
-def _encode(item: Article | Teaser | PageSnapshot) -> str:
+def _encode(item: Article | Teaser | PageSnapshot) -> bytes:
+    """One journal line, newline included. orjson writes the item's fields straight from the
+    dataclass, times as ISO 8601 (what the decoder's fromisoformat reads), in a tenth of the
+    standard library's time: the journal runs on the reactor thread, once per item. What
+    orjson refuses (an integer beyond 64 bits, a string with a lone surrogate) takes the
+    standard library's path, so nothing accepted fails to be journaled."""
+    try:
+        return orjson.dumps({"kind": _KIND_OF[type(item)], "item": item}, default=str,
+                            option=orjson.OPT_APPEND_NEWLINE)
+    except TypeError:
+        return (_encode_text(item) + "\n").encode("ascii")
+
+
+def _encode_text(item: Article | Teaser | PageSnapshot) -> str:
     cls = type(item)
-    # A shallow dict, not dataclasses.asdict: items hold no nested dataclasses, and asdict's
-    # deep copy was most of the journal's cost (3 s of 4.3 s per 18,000 items).
+    # A shallow dict, not dataclasses.asdict: items hold no nested dataclasses.
     data: dict[str, Any] = {name: getattr(item, name) for name in _FIELD_NAMES[cls]}
     for key in _TIME_FIELDS & data.keys():
         if isinstance(data[key], datetime):
             data[key] = data[key].isoformat()
-    return json.dumps({"kind": _KIND_OF[cls], "item": data}, ensure_ascii=False, default=str)
+    # ASCII escapes: a lone surrogate is written as one, and read back as it was.
+    return json.dumps({"kind": _KIND_OF[cls], "item": data}, default=str)
 
 
 def _decode(line: str) -> Article | Teaser | PageSnapshot:
@@ -102,7 +117,7 @@ def write(items: list, run_id: str) -> Path:
     directory = spill_dir()
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / f"{run_id}.jsonl"
-    data = "".join(_encode(i) + "\n" for i in items).encode("utf-8")
+    data = b"".join(_encode(i) for i in items)
     with _open_locked_for_append(path) as fh:
         fd = fh.fileno()
         start = os.lseek(fd, 0, os.SEEK_END)
@@ -127,6 +142,7 @@ class JournalBatch:
     def __init__(self, path: Path):
         self.path = path
         self._fd: int | None = None
+        self._size = 0  # bytes in the file: only this process appends to it (it holds the lock)
         self.count = 0
         self.held: list = []
 
@@ -136,6 +152,7 @@ class JournalBatch:
             fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                self._size = os.fstat(fd).st_size
             except OSError:
                 os.close(fd)
                 raise
@@ -147,16 +164,18 @@ class JournalBatch:
         when the disk refuses it; a partly written line is cut off again, so the file never
         holds a torn line that is not a crash's."""
         fd = self._open()
-        data = (_encode(item) + "\n").encode("utf-8")
-        start = os.lseek(fd, 0, os.SEEK_END)
+        data = _encode(item)
         try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view):]
+            written = os.write(fd, data)
+            if written < len(data):
+                view = memoryview(data)[written:]
+                while view:
+                    view = view[os.write(fd, view):]
         except OSError:
             with contextlib.suppress(OSError):
-                os.ftruncate(fd, start)
+                os.ftruncate(fd, self._size)
             raise
+        self._size += len(data)
         self.count += 1
 
     def sync(self) -> None:

@@ -17,8 +17,9 @@ They are not sent as they are: the batch's stories are evaluated on their known 
 (crawler.storage.write_plan): one insert_many document per new story; for a known story, an
 update guarded by the values it was planned from only when a stored field changes, and a touch
 of last_seen_at only when it moves by at least the seen resolution (STORE_SEEN_RESOLUTION; 0
-touches every batch). Touches with the same time share one update_many. A guard another writer
-broke sends that story's operations themselves.
+touches every batch). Touches with the same time share one update_many, and a batch's touches go
+out in as few commands as the per-command limit allows. A guard another writer broke sends that
+story's operations themselves.
 
 Why a resolution: a MongoDB-wire server rewrites a whole document per update (FerretDB: about
 ten times the cost of inserting one), and a story re-seen on every page of a crawl would cost a
@@ -52,7 +53,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from pymongo import ASCENDING, DESCENDING, IndexModel, MongoClient, UpdateOne
+from pymongo import ASCENDING, DESCENDING, IndexModel, MongoClient, UpdateMany, UpdateOne
 from pymongo.errors import AutoReconnect, BulkWriteError, OperationFailure, PyMongoError
 
 from crawler import config
@@ -201,31 +202,39 @@ def sighting_doc(item: Article | Teaser) -> dict[str, Any]:
     return sighting_record(item.fingerprint, item.page_url, item.seen_at, item.role, item.position)
 
 
-def story_ops(items: list[Article | Teaser]) -> list[Op]:
+def story_ops(items: list[Article | Teaser], state: dict | None = None) -> list[Op]:
     """The operations, as (filter, update, upsert) in the order they apply, for sightings of ONE
     story: A, the merge rules, then B.
 
     The document is inserted from the fullest sighting (a full page beats a teaser, else the
-    first seen)."""
+    first seen). Given the story's known `state` (a stored document or the cache's hint of
+    one), what cannot change it is left out: A's $setOnInsert, and the summary rule when the
+    state's rank beats every snippet (ranks only rise, so a stale hint is right about that
+    too). Building and evaluating those was most of the planner's work for the stories a page
+    re-sights. Only the planner may use that form; the operations sent as they are always come
+    from the full form."""
     primary = next((i for i in items if i.completeness == "full"), items[0])
     _id = primary.fingerprint
-    known = _known_fields(primary)
-    insert = {
-        **known,
-        **merge.insert_fields(primary),
-        "completeness": primary.completeness,
-        "content_hash": primary.content_hash,
-        "updated_at": primary.seen_at,
-        "cluster_id": getattr(primary, "cluster_id", None) or _id,
-        "schema_version": SCHEMA_VERSION,
-    }
-    first: dict[str, Any] = {"$setOnInsert": insert,
-                             "$max": {"last_seen_at": max(i.seen_at for i in items)},
-                             # $min, not $setOnInsert: a sighting replayed late still widens it.
-                             "$min": {"first_seen_at": min(i.seen_at for i in items)}}
+    full = primary.completeness == "full"
+    stored = state is not None
+    known = _known_fields(primary) if full or not stored else {}
+    first: dict[str, Any] = {}
+    if not stored:
+        first["$setOnInsert"] = {
+            **known,
+            **merge.insert_fields(primary),
+            "completeness": primary.completeness,
+            "content_hash": primary.content_hash,
+            "updated_at": primary.seen_at,
+            "cluster_id": getattr(primary, "cluster_id", None) or _id,
+            "schema_version": SCHEMA_VERSION,
+        }
+    first["$max"] = {"last_seen_at": max(i.seen_at for i in items)}
+    # $min, not $setOnInsert: a sighting replayed late still widens it.
+    first["$min"] = {"first_seen_at": min(i.seen_at for i in items)}
     ops: list[Op] = [({"_id": _id}, first, True)]
-    ops.extend(merge.extra_ops(_id, items))
-    if primary.completeness == "full":
+    ops.extend(merge.extra_ops(_id, items, state.get("summary_rank") if stored else None))
+    if full:
         ops.append((
             {"_id": _id, **merge.content_filter(primary)},
             {"$set": {**known, **merge.content_fields(primary), "completeness": "full",
@@ -395,13 +404,13 @@ class Store:
         for item in items:
             by_story.setdefault(item.fingerprint, []).append(item)
         self._insert_sightings(items)
-        ops = {story_id: story_ops(group) for story_id, group in by_story.items()}
         states = self._known_states(by_story)
         plans: list[write_plan.StoryPlan] = []
         retry: list[str] = []
-        for story_id, story in ops.items():
+        for story_id, group in by_story.items():
+            state = states.get(story_id)
             try:
-                plans.append(write_plan.plan_story(story_id, states.get(story_id), story,
+                plans.append(write_plan.plan_story(story_id, state, story_ops(group, state),
                                                    self.seen_resolution))
             except write_plan.UnsupportedOperation as exc:  # a stored shape the planner does not know
                 log.warning("story %s written operation by operation: %s", story_id, exc)
@@ -431,7 +440,8 @@ class Store:
             elif plan.result is not None:
                 self.cache.put(plan.story_id, plan.result)
         if retry:
-            counts += self._apply_ops([ops[story_id] for story_id in dict.fromkeys(retry)])
+            counts += self._apply_ops([story_ops(by_story[story_id])
+                                       for story_id in dict.fromkeys(retry)])
         counts.unchanged = len(by_story) - counts.new - counts.updated
         self.fold_aliases(merge.alias_ids(items))
         return counts
@@ -472,22 +482,38 @@ class Store:
         return states
 
     def _touch(self, plans: list[write_plan.StoryPlan]) -> list[str]:
-        """Send the touches, stories with the same touch in one update_many; returns the
-        stories found missing (deleted since their state was known)."""
+        """Send the touches: stories with the same touch share one update_many, and the
+        update_manys and single updates go out together, as few commands as the per-command
+        limit allows (a command costs the server far more than one more document in it);
+        returns the stories found missing (deleted since their state was known)."""
         groups: dict[tuple, tuple[dict, list[str]]] = {}
         for plan in plans:
             key = tuple((op, tuple(sorted(f.items()))) for op, f in sorted(plan.touch.items()))
             groups.setdefault(key, (plan.touch, []))[1].append(plan.story_id)
         missing: set[str] = set()
         size = max(1, self.ops_per_command)
-        for update, ids in groups.values():
-            for start in range(0, len(ids), size):
-                chunk = ids[start:start + size]
-                self.statements += 1
-                result = self.articles.update_many({"_id": {"$in": chunk}}, update)
-                if result.matched_count < len(chunk):
-                    found = {d["_id"] for d in self.articles.find({"_id": {"$in": chunk}}, {"_id": 1})}
-                    missing.update(set(chunk) - found)
+        requests: list[UpdateOne | UpdateMany] = []
+        ids: list[str] = []
+
+        def send() -> None:
+            self.statements += 1
+            result = self.articles.bulk_write(requests, ordered=False)
+            if result.matched_count < len(ids):
+                found = {d["_id"] for d in self.articles.find({"_id": {"$in": ids}}, {"_id": 1})}
+                missing.update(set(ids) - found)
+            requests.clear()
+            ids.clear()
+
+        for update, group in groups.values():
+            for start in range(0, len(group), size):
+                chunk = group[start:start + size]
+                if len(ids) + len(chunk) > size:
+                    send()
+                requests.append(UpdateOne({"_id": chunk[0]}, update) if len(chunk) == 1
+                                else UpdateMany({"_id": {"$in": chunk}}, update))
+                ids.extend(chunk)
+        if requests:
+            send()
         return sorted(missing)
 
     def _states(self, ids: list[str]) -> dict[str, dict]:

@@ -127,6 +127,44 @@ def test_a_story_inserted_by_another_writer_first_is_merged_not_lost(store, othe
     assert doc["last_seen_at"] == (T0 + timedelta(minutes=5)).replace(microsecond=123000)
 
 
+def test_touches_of_a_batch_go_out_together_and_a_story_deleted_meanwhile_comes_back(store, twin):
+    """Re-sightings that only move last_seen_at: stories seen at the same time share an
+    update_many, the rest go one by one, all in one command; a story deleted behind the
+    writer's back (its cached state says it exists) is stored again by the operations."""
+    store.seen_resolution = timedelta(minutes=5)
+    stories = [f"https://wire.example/2026/03/touch-{n}" for n in range(7)]
+
+    def seen(step: int, n: int, url: str):
+        # stories 0-3 on one page (one time), 4-6 on pages of their own (times of their own)
+        page, at = ((PAGES[0], T0) if n < 4 else (PAGES[n - 3], T0 + timedelta(seconds=n)))
+        return prepared(Teaser(url=url, page_url=page, seen_at=at + timedelta(hours=step),
+                               position=n + 1, headline=f"H{n}", source="Wire", summary="snippet"))
+
+    first = [seen(0, n, u) for n, u in enumerate(stories)]
+    store.write_sightings(first)
+    _old_path(twin, first)
+    gone = first[5].fingerprint
+    store.articles.delete_one({"_id": gone})
+    twin.articles.delete_one({"_id": gone})
+    assert store.cache.get(gone) is not None  # believed stored: planned as a touch
+
+    sent = []
+    real = store.articles.bulk_write
+    store.articles.bulk_write = lambda requests, **kw: sent.append(list(requests)) or real(requests, **kw)
+    later = [seen(1, n, u) for n, u in enumerate(stories)]
+    before = store.statements
+    store.write_sightings(later)
+    _old_path(twin, later)
+    assert len(sent) == 2  # the touches in one command, then the deleted story's operations
+    touches, fallback = sent
+    assert sorted(type(r).__name__ for r in touches) == ["UpdateMany", "UpdateOne", "UpdateOne", "UpdateOne"]
+    assert all(set(r._doc) == {"$max"} for r in touches)
+    assert {r._filter["_id"] for r in fallback} == {gone}
+    assert store.statements - before == 3  # sightings, touches, operations
+    assert _docs(store) == _docs(twin)
+    assert store.article(gone)["last_seen_at"] == later[5].seen_at.replace(microsecond=123000)
+
+
 def test_matches_follows_mongodb_on_the_forms_the_store_uses():
     doc = {"_id": "a", "pages": ["p1", "p2"], "rank": "1:000004:ab", "t": T0}
     assert write_plan.matches(doc, {"_id": "a", "pages": {"$ne": "p3"}})
