@@ -30,6 +30,8 @@ from spiders.responses import response_time
 
 log = logging.getLogger(__name__)
 
+# Pages this run remembers having asked for (spider-side, before Scrapy's duplicate filter).
+ASKED_LIMIT = 200_000
 # A page with no lead story of its own and at least this many cards is a listing page.
 LISTING_MIN_CARDS = 3
 
@@ -329,6 +331,24 @@ class ProfileSpider(DiscoveryMixin, scrapy.Spider):
             return page.modified_raw
         return self.modified_raw(response)
 
+    def _already_requested(self, key: str, depth: int) -> bool:
+        """Whether this run already asked for the page `key` from this depth or nearer the
+        start. Most links on an aggregator page lead to pages already asked for (every page
+        teases the same popular stories); Scrapy's duplicate filter would drop them, but only
+        after each went through the spider middlewares, the engine and a fingerprint. The
+        depth is kept because a request dropped for its depth (DEPTH_LIMIT) may be wanted again
+        from a shallower page. Bounded: when full it starts again, and the duplicate filter,
+        which stays the authority, catches what it forgot."""
+        asked = self.__dict__.setdefault("_asked", {})
+        known = asked.get(key)
+        if known is not None and known <= depth:
+            self.crawler.stats.inc_value("links/already_requested")
+            return True
+        if len(asked) >= ASKED_LIMIT:
+            asked.clear()
+        asked[key] = depth
+        return False
+
     def _follow(self, response: Response, profile_links: list[str], teaser_urls: list[str],
                 depth: int, listing: bool = False):
         links = [*profile_links, *teaser_urls]
@@ -341,6 +361,8 @@ class ProfileSpider(DiscoveryMixin, scrapy.Spider):
                 continue
             seen.add(key)
             followed.append(url)
+            if self._already_requested(key, depth + 1):
+                continue
             yield scrapy.Request(url, callback=self.parse_page, errback=self.page_failed,
                                  meta={"crawl_kind": "page"})
         if listing:  # kept for the runs in which this listing answers 304 or is not due
