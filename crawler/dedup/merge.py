@@ -99,9 +99,11 @@ def extra_ops(_id: str, items: list[Any], stored_rank: Any = None) -> list[tuple
     the operation could not apply)."""
     ops: list[tuple[dict, dict, bool]] = []
     snippets = [i for i in items if i.completeness != "full" and i.summary]
+    if snippets and isinstance(stored_rank, str) and stored_rank[:1] == FULL_TIER:
+        snippets = []  # a full page's summary: no snippet's rank (TEASER_TIER) reaches it
     if snippets:
-        best = max(snippets, key=lambda i: summary_rank(i.summary, False))
-        rank = summary_rank(best.summary, False)
+        # Each rank hashed once; among equal ranks the first sighting gives updated_at.
+        rank, best = max(((summary_rank(i.summary, False), i) for i in snippets), key=lambda r: r[0])
     if snippets and not (isinstance(stored_rank, str) and stored_rank >= rank):
         ops.append((
             {"_id": _id, "$or": [{"summary_rank": {"$exists": False}}, {"summary_rank": {"$lt": rank}}]},

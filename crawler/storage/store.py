@@ -43,6 +43,7 @@ crawler.dedup.merge adds the summary-rank, modified-time, near-duplicate cluster
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import logging
 import threading
@@ -188,12 +189,20 @@ def _utc_ms(value: datetime | str) -> datetime:
     return value.replace(microsecond=value.microsecond // 1000 * 1000)
 
 
+@functools.lru_cache(maxsize=4096)
+def _seen_key(seen_at: datetime | str) -> tuple[datetime, str]:
+    """A sighting time as stored and as it enters the record's _id; a page's sightings share
+    one, so it is worked out once per page."""
+    seen = _utc_ms(seen_at)
+    return seen, seen.isoformat()
+
+
 def sighting_record(story_id: str, page_url: str, seen_at: datetime | str, role: str,
                     position: int) -> dict[str, Any]:
     """A sighting's record. Its _id is a function of what it records, so the same sighting
     written twice (a replayed batch, two replayers, a migration run again) is one record."""
-    seen = _utc_ms(seen_at)
-    key = "\x1f".join((story_id or "", page_url or "", seen.isoformat(), role, str(position)))
+    seen, seen_text = _seen_key(seen_at)
+    key = "\x1f".join((story_id or "", page_url or "", seen_text, role, str(position)))
     return {"_id": hashlib.sha1(key.encode("utf-8")).hexdigest(), "story_id": story_id,
             "page_url": page_url, "role": role, "position": position, "seen_at": seen}
 
