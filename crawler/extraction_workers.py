@@ -117,9 +117,11 @@ class ExtractionWorkers:
 
     def _executor(self, processes: int | None = None) -> ProcessPoolExecutor:
         # forkserver: workers start from a clean server process, not a fork of the reactor with
-        # its threads and sockets; the server imports extraction once for all of them.
+        # its threads and sockets. Nothing is preloaded there: the server does not get the
+        # crawl's sys.path, so it could import another copy of the project (an installed one
+        # beside the egg Scrapyd runs); each worker imports extraction itself, from the crawl's
+        # sys.path, once.
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["crawler.extract"])
         return ProcessPoolExecutor(processes or self.processes, mp_context=context,
                                    initializer=_worker_start, initargs=(os.getpid(),))
 
