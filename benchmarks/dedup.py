@@ -13,8 +13,9 @@ The default is the issue's 1,000,000 items: about 4.5 minutes on 2 cores. With -
 (about 1.5 minutes): 32,384 items/s canonicalisation alone, 3,904 items/s for the full path, peak
 RSS 137 MB (226 MB with the datasketch LSH index this replaced). Later, with --items 100000 at
 load ~7, the band-major candidate pass and the boilerplate word check raised the ratio below
-from 0.067 (961 items/s) to 0.178 (1,494 items/s), with the same clusters joined and aliases. Once the index is full, memory
-does not depend on the count. Pass a smaller --items for a quick look.
+from 0.067 (961 items/s) to 0.178 (1,494 items/s), with the same clusters joined and aliases.
+Once the index is full, memory does not depend on the count. Pass a smaller --items for a
+quick look.
 
 Last line: `bench dedup items=... canon_items_per_s=... dedup_items_per_s=... clusters_joined=...
 peak_rss_mb=... ratio=<dedup items/s / canonicalisation items/s>`.
