@@ -15,9 +15,10 @@ as its own process (a Twisted reactor cannot restart):
             pipelines and batched writes into the embedded database.
 
 Each crawl stops after --seconds (CLOSESPIDER_TIMEOUT) or when the site is done; pages/s =
-responses / wall time of the crawl. Peak RSS is the crawler child's ru_maxrss. CPU per page is
-the crawler child's user + system time and the FerretDB process's (from /proc) over the pages
-crawled: their sum over the cores is the most pages per second this machine could give the full
+responses / wall time of the crawl. Peak memory is the peak of the summed PSS of the crawl's
+processes (the crawler and its extraction workers; shared pages split between them). CPU per
+page is the user + system time of those processes and the FerretDB process's (from /proc) over
+the pages crawled: their sum over the cores is the most pages per second this machine could give the full
 pipeline (`cpu_bound_ratio`, against bare Scrapy's measured rate), whatever the code overlaps. `--flat` adds a
 run on a 20,000-page site to show memory does not grow with the crawl (not in the default
 5-minute budget). `--realistic` builds the article pages around the AEB news pages
@@ -32,7 +33,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -142,10 +142,6 @@ print(json.dumps({"pages": crawler.stats.get_value("response_received_count", 0)
 '''
 
 
-def _child_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-
-
 def _scrapy_settings(seconds: float) -> dict:
     """Bare Scrapy and the peer: the project's concurrency, no project components."""
     return {"LOG_LEVEL": "ERROR", "CONCURRENT_REQUESTS": 16,
@@ -223,16 +219,50 @@ def _mean_bson_bytes(collection, sample: int = 2000) -> float:
     return sum(sizes) / len(sizes) if sizes else 0.0
 
 
-# Runs argv[1:] as a child, then prints its peak RSS and wall time as JSON on the last line.
+# Runs argv[1:] as a child, then prints its process tree's peak memory and CPU and its wall time
+# as JSON on the last line. As a child subreaper it inherits the processes the child leaves
+# (an extraction worker's forkserver) and reaps them, so their CPU is counted too; memory is
+# the peak of the tree's summed PSS (shared pages split between the processes sharing them),
+# sampled four times a second, beside the largest single process's peak RSS.
 _MEASURE = r'''
-import json, resource, subprocess, sys, time
+import ctypes, json, os, resource, subprocess, sys, threading, time
+ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
 start = time.perf_counter()
-proc = subprocess.run(sys.argv[1:], capture_output=True, text=True)
-sys.stderr.write(proc.stderr[-4000:])
-sys.stdout.write(proc.stdout)
+proc = subprocess.Popen(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+peak = [0]
+def tree(pid):
+    found = [pid]
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children") as f:
+                for child in f.read().split():
+                    found += tree(int(child))
+    except OSError:
+        pass
+    return found
+def pss_kb(pid):
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            return next(int(line.split()[1]) for line in f if line.startswith("Pss:"))
+    except (OSError, StopIteration):
+        return 0
+def sample():
+    while proc.poll() is None:
+        peak[0] = max(peak[0], sum(pss_kb(p) for p in tree(os.getpid())[1:]))
+        time.sleep(0.25)
+threading.Thread(target=sample, daemon=True).start()
+out, err = proc.communicate()
+wall = time.perf_counter() - start
+while True:  # the orphans the child left behind, now ours
+    try:
+        os.wait()
+    except ChildProcessError:
+        break
+sys.stderr.write(err[-4000:])
+sys.stdout.write(out)
 usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-print(json.dumps({"rss_mb": usage.ru_maxrss / 1024, "cpu": usage.ru_utime + usage.ru_stime,
-                  "wall": time.perf_counter() - start, "rc": proc.returncode}))
+print(json.dumps({"rss_mb": peak[0] / 1024, "max_process_rss_mb": usage.ru_maxrss / 1024,
+                  "cpu": usage.ru_utime + usage.ru_stime, "wall": wall, "rc": proc.returncode}))
 '''
 
 
@@ -248,8 +278,9 @@ def _parse(out: subprocess.CompletedProcess, wall: float | None = None) -> dict:
 
 
 def measure(pages_total: int, seconds: float, profile: str | None = None,
-            realistic: bool = False) -> tuple[dict, dict, dict, GeneratedSite]:
-    """Bare Scrapy, the peer and the project, one after the other, on one site and one FerretDB."""
+            realistic: bool = False, peer: bool = True) -> tuple[dict, dict | None, dict, GeneratedSite]:
+    """Bare Scrapy, the peer (unless peer=False) and the project, one after the other, on one
+    site and one FerretDB."""
     from crawler.storage import embedded_db
 
     site = GeneratedSite(pages_total, realistic=realistic)
@@ -257,12 +288,12 @@ def measure(pages_total: int, seconds: float, profile: str | None = None,
         bare = run_bare(srv.url("/"), seconds)
         server = embedded_db.up(Path(tmp))
         try:
-            peer = run_peer(srv.url("/"), seconds, server.uri, server.pid)
+            theirs = run_peer(srv.url("/"), seconds, server.uri, server.pid) if peer else None
             ours = run_project(srv.url("/"), seconds, server.uri, str(Path(tmp) / "data"),
                                server.pid, profile)
         finally:
             embedded_db.down(Path(tmp))
-    return bare, peer, ours, site
+    return bare, theirs, ours, site
 
 
 def _load() -> str:
@@ -286,6 +317,7 @@ def main() -> None:
     profile = str(Path(args.profile).resolve()) if args.profile else None
     load_before = _load()
     bare, peer, ours, site = measure(args.pages, args.seconds, profile, args.realistic)
+    assert peer is not None
     size = len(site)
     kb = sorted(len(site.html[p]) / 1000 for p in site.article_paths)
     if profile:
@@ -300,12 +332,12 @@ def main() -> None:
     print(f"site: {size} pages (lead + 10 teasers), article pages {kb[0]:.0f}-{kb[-1]:.0f} kB "
           f"(median {kb[len(kb) // 2]:.0f} kB), served by benchmarks/_site.FastServer")
     print(f"bare scrapy:   {bare['pages']} pages in {bare['wall']:.1f}s = {bare_rate:.1f} pages/s, "
-          f"peak RSS {bare['rss_mb']:.0f} MB")
+          f"peak memory {bare['rss_mb']:.0f} MB")
     print(f"peer (trafilatura + insert_one): {peer['pages']} pages ({peer['stored']} items "
-          f"stored) in {peer['wall']:.1f}s = {peer_rate:.1f} pages/s, peak RSS "
+          f"stored) in {peer['wall']:.1f}s = {peer_rate:.1f} pages/s, peak memory "
           f"{peer['rss_mb']:.0f} MB")
     print(f"full pipeline: {ours['pages']} pages stored ({ours['stories']} stories) in "
-          f"{ours['wall']:.1f}s = {our_rate:.1f} pages/s, peak RSS {ours['rss_mb']:.0f} MB")
+          f"{ours['wall']:.1f}s = {our_rate:.1f} pages/s, peak memory {ours['rss_mb']:.0f} MB")
     bare_cpu = 1000 * bare["cpu"] / bare["pages"]
     crawler_cpu = 1000 * ours["cpu"] / ours["pages"]
     db_cpu = 1000 * ours["db_cpu"] / ours["pages"]
@@ -314,15 +346,18 @@ def main() -> None:
     cores = os.cpu_count() or 1
     bound = 1000 * cores / (crawler_cpu + db_cpu)
     print(f"CPU per page: bare Scrapy {bare_cpu:.1f} ms; full pipeline {crawler_cpu:.1f} ms in the "
-          f"crawler + {db_cpu:.1f} ms in FerretDB. On {cores} cores, even with both processes "
-          f"always busy, that is at most {bound:.0f} pages/s ({bound / bare_rate:.2f} of bare "
-          f"Scrapy), and at most {1000 / crawler_cpu:.0f} pages/s for the crawler's one thread; "
-          f"peer {peer_cpu:.1f} ms + {peer_db_cpu:.1f} ms in FerretDB")
+          f"crawler's processes (reactor and extraction workers) + {db_cpu:.1f} ms in FerretDB. "
+          f"On {cores} cores, even with every process always busy, that is at most {bound:.0f} "
+          f"pages/s ({bound / bare_rate:.2f} of bare Scrapy); peer {peer_cpu:.1f} ms + "
+          f"{peer_db_cpu:.1f} ms in FerretDB")
     flat = ""
     if args.flat:
-        big_bare, _peer, big, _site = measure(20000, args.seconds * 4, realistic=args.realistic)
-        print(f"20,000-page site: peak RSS {big['rss_mb']:.0f} MB after {big['pages']} pages "
-              f"(bare Scrapy: {big_bare['rss_mb']:.0f} MB)")
+        # Memory only: bare Scrapy and the project, no peer, each given time to crawl it all.
+        big_bare, _peer, big, _site = measure(20000, args.seconds * 4, realistic=args.realistic,
+                                              peer=False)
+        print(f"20,000-page site: peak memory {big['rss_mb']:.0f} MB after {big['pages']} pages "
+              f"(bare Scrapy: {big_bare['rss_mb']:.0f} MB); 5,000-page site above: "
+              f"{ours['rss_mb']:.0f} MB after {ours['pages']} pages")
         flat = (f" peak_rss_20k_mb={big['rss_mb']:.0f} bare_peak_rss_20k_mb={big_bare['rss_mb']:.0f}")
     kind = "realistic" if args.realistic else "generated"
     print(f"stored: {ours['story_bytes']:.0f} bytes per story, {ours['sighting_bytes']:.0f} per "

@@ -194,8 +194,9 @@ def child(phase: str, base: str, count: int, extra: dict) -> dict:
             async for request in super().start():
                 yield request
 
-        def parse_page(self, response):
-            yield from super().parse_page(response)
+        async def parse_page(self, response):
+            async for result in super().parse_page(response):
+                yield result
             state["last"] = time.perf_counter()
 
     settings = _settings(extra)

@@ -79,6 +79,10 @@ STORE_STATE_TTL = 600.0
 CRAWLER_MAX_DEPTH = 3
 # Default page zone for times written without one, when the profile names none.
 CRAWLER_DEFAULT_TZ = "UTC"
+# Processes that read pages (crawler/extraction_workers.py) beside the reactor thread, which
+# then only fetches and stores: "auto" is one per core beyond the first (at most 4); 0 reads
+# pages in the reactor thread.
+CRAWLER_EXTRACT_PROCESSES = "auto"
 
 
 # -- Components -------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ import numpy as np
 from crawler.dedup import NearDupIndex, content_tokens, minhash_signature, text_hash
 from crawler.dedup.aliases import AliasIndex
 from crawler.dedup.neardup import DEFAULT_MAX_ITEMS, THRESHOLD
-from crawler.dedup.text import shingle_hashes
+from crawler.dedup.text import MIN_CONTENT_WORDS, shingle_hashes
 from crawler.items import Article, PageSnapshot, Teaser
 from crawler.redact import public_name
 from crawler.storage import for_crawler
@@ -132,10 +132,11 @@ class DedupPipeline:
             item.fingerprint, item.canonical_url = story_fp, story_url
 
     def _cluster(self, item: Article, tokens: list[str]) -> None:
-        signature = minhash_signature(item.body, tokens)
-        if signature is None:
+        if len(tokens) < MIN_CONTENT_WORDS:
             return
-        shingles = shingle_hashes(tokens).astype(np.uint32)  # exact check of candidates this run
+        shingles = shingle_hashes(tokens)  # for the signature and the exact check of candidates
+        signature = minhash_signature(item.body, tokens, shingles)
+        shingles = shingles.astype(np.uint32)  # held for this run: half the memory
         match = self.index.add(item.fingerprint, signature, shingles)
         item.minhash = signature.tolist()
         item.cluster_id = match.cluster_id

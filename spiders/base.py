@@ -15,8 +15,9 @@ import scrapy
 from scrapy.http import HtmlResponse, Response
 
 from crawler.extensions.run_status import policy_kind
-from crawler.extract import PageExtraction, extract
+from crawler.extract import PageExtraction
 from crawler.extract.teasers import is_listing_url
+from crawler.extraction_workers import ExtractionWorkerDied, ExtractionWorkers
 from crawler.items import Article, PageSnapshot, Teaser
 from crawler.middlewares.fetch_skips import NotModified
 from crawler.render import hook as render_hook
@@ -29,6 +30,8 @@ from spiders.responses import response_time
 
 log = logging.getLogger(__name__)
 
+# Pages this run remembers having asked for (spider-side, before Scrapy's duplicate filter).
+ASKED_LIMIT = 200_000
 # A page with no lead story of its own and at least this many cards is a listing page.
 LISTING_MIN_CARDS = 3
 
@@ -120,11 +123,12 @@ class ProfileSpider(DiscoveryMixin, scrapy.Spider):
             yield scrapy.Request(url, callback=self.parse_page, errback=self.page_failed,
                                  meta={"depth": 0, "crawl_kind": "listing"})
 
-    def render_failed(self, failure):
+    async def render_failed(self, failure):
         """Errback of a render: its page is closed and the page is processed as fetched."""
         response = render_hook.fallback(self, failure)
         if response is not None:
-            yield from self.parse_page(response)
+            async for result in self.parse_page(response):
+                yield result
 
     def page_failed(self, failure):
         request = failure.request
@@ -160,9 +164,23 @@ class ProfileSpider(DiscoveryMixin, scrapy.Spider):
         host = (parts.hostname or "").lower()
         return any(host == d or host.endswith("." + d) for d in self.allowed_domains)
 
-    def parse_page(self, response: Response):
+    @property
+    def extraction(self) -> ExtractionWorkers:
+        """Where pages are read (crawler.extraction_workers), made on first use."""
+        workers = self.__dict__.get("_extraction")
+        if workers is None:
+            workers = self._extraction = ExtractionWorkers.from_settings(self.settings)
+        return workers
+
+    def closed(self, reason: str) -> None:
+        workers = self.__dict__.get("_extraction")
+        if workers is not None:
+            workers.close()
+
+    async def parse_page(self, response: Response):
         """A fetched page becomes its lead Article, its Teasers and a PageSnapshot, then the
-        requests for the links it leads to."""
+        requests for the links it leads to. Reading the page (crawler.extract) runs in an
+        extraction worker process when there are any, so the crawl goes on meanwhile."""
         depth = render_hook.page_depth(response)
         fetched_at = response_time(response)
         unreadable = self._unreadable(response, fetched_at, depth)
@@ -173,14 +191,20 @@ class ProfileSpider(DiscoveryMixin, scrapy.Spider):
         if charset_problem:
             self.crawler.stats.inc_value("pages/charset_mismatch")
             log.warning("%s: %s", response.url, charset_problem)
-        page = extract(
-            text,
-            url=response.url,
-            fetched_at=fetched_at,
-            tz=self.page_zone or self.settings.get("CRAWLER_DEFAULT_TZ"),
-            profile=self.profile,
-            lang=self.page_lang,
-        )
+        try:
+            page = await self.extraction.extract(
+                text,
+                url=response.url,
+                fetched_at=fetched_at,
+                tz=self.page_zone or self.settings.get("CRAWLER_DEFAULT_TZ"),
+                profile=self.profile,
+                lang=self.page_lang,
+            )
+        except ExtractionWorkerDied as exc:
+            self.crawler.stats.inc_value("pages/failed")
+            self.crawler.stats.inc_value("pages/failed/extraction_worker")
+            log.warning("page failed: %s: %s", response.url, exc)
+            return
         # Pages that need JavaScript: the same URL again, rendered, instead of these items.
         render_request = render_hook.after_static(self, response, page)
         if render_request is not None:
@@ -195,13 +219,15 @@ class ProfileSpider(DiscoveryMixin, scrapy.Spider):
             yield lead
         snapshot.problems = self._page_problems(response, page, lead, problems)
         teasers = self._teaser_items(response, page, fetched_at)
-        yield from teasers
+        for teaser in teasers:
+            yield teaser
         snapshot.related_urls = [t.url for t in teasers]
         yield snapshot
         if depth >= self._depth_limit():
             return
-        yield from self._follow(response, self._follow_links(response, page), snapshot.related_urls,
-                                depth, listing=page.lead is None)
+        for request in self._follow(response, self._follow_links(response, page),
+                                    snapshot.related_urls, depth, listing=page.lead is None):
+            yield request
 
     def _unreadable(self, response: Response, fetched_at: datetime,
                     depth: int) -> PageSnapshot | None:
@@ -305,6 +331,24 @@ class ProfileSpider(DiscoveryMixin, scrapy.Spider):
             return page.modified_raw
         return self.modified_raw(response)
 
+    def _already_requested(self, key: str, depth: int) -> bool:
+        """Whether this run already asked for the page `key` from this depth or nearer the
+        start. Most links on an aggregator page lead to pages already asked for (every page
+        teases the same popular stories); Scrapy's duplicate filter would drop them, but only
+        after each went through the spider middlewares, the engine and a fingerprint. The
+        depth is kept because a request dropped for its depth (DEPTH_LIMIT) may be wanted again
+        from a shallower page. Bounded: when full it starts again, and the duplicate filter,
+        which stays the authority, catches what it forgot."""
+        asked = self.__dict__.setdefault("_asked", {})
+        known = asked.get(key)
+        if known is not None and known <= depth:
+            self.crawler.stats.inc_value("links/already_requested")
+            return True
+        if len(asked) >= ASKED_LIMIT:
+            asked.clear()
+        asked[key] = depth
+        return False
+
     def _follow(self, response: Response, profile_links: list[str], teaser_urls: list[str],
                 depth: int, listing: bool = False):
         links = [*profile_links, *teaser_urls]
@@ -317,6 +361,8 @@ class ProfileSpider(DiscoveryMixin, scrapy.Spider):
                 continue
             seen.add(key)
             followed.append(url)
+            if self._already_requested(key, depth + 1):
+                continue
             yield scrapy.Request(url, callback=self.parse_page, errback=self.page_failed,
                                  meta={"crawl_kind": "page"})
         if listing:  # kept for the runs in which this listing answers 304 or is not due

@@ -42,6 +42,14 @@ _BOILERPLATE = re.compile(
     r"reporting by|editing by|additional reporting"
     r")\b"
 )
+# The first word of every phrase above: a normalised sentence without one of them cannot match,
+# and a set lookup per word is far cheaper than trying every phrase at every word boundary
+# (tests/unit/test_dedup_neardup.py checks the list against the pattern).
+_BOILERPLATE_FIRST_WORDS = frozenset(
+    "subscribe subscription newsletter sign signup log login register cookie cookies privacy "
+    "terms all copyright follow share click read continue advertisement sponsored download get "
+    "related comment comments leave contact support this reporting editing additional".split()
+)
 
 
 def normalise(text: str) -> str:
@@ -56,9 +64,16 @@ def content_sentences(text: str | None) -> list[str]:
     out = []
     for raw in _SENTENCE.split(text):
         sentence = normalise(raw)
-        if sentence and not _BOILERPLATE.search(sentence):
+        if sentence and not is_furniture(sentence):
             out.append(sentence)
     return out
+
+
+def is_furniture(sentence: str) -> bool:
+    """Whether a normalised sentence is page furniture (names one of the _BOILERPLATE phrases)."""
+    if _BOILERPLATE_FIRST_WORDS.isdisjoint(sentence.split()):
+        return False
+    return _BOILERPLATE.search(sentence) is not None
 
 
 def content_tokens(text: str | None) -> list[str]:
@@ -97,14 +112,17 @@ def shingle_hashes(tokens: list[str]) -> np.ndarray:
     return np.unique(mixed & np.uint64(0xFFFFFFFF))
 
 
-def minhash_signature(body: str | None, tokens: list[str] | None = None) -> np.ndarray | None:
+def minhash_signature(body: str | None, tokens: list[str] | None = None,
+                      shingles: np.ndarray | None = None) -> np.ndarray | None:
     """The MinHash signature (uint32 x NUM_PERM) of the body's word shingles, or None when the
-    body is too short to compare. `tokens` (content_tokens(body)) may be passed."""
+    body is too short to compare. `tokens` (content_tokens(body)) and `shingles`
+    (shingle_hashes(tokens)) may be passed, so a caller that needs them too computes them once."""
     tokens = content_tokens(body) if tokens is None else tokens
     if len(tokens) < MIN_CONTENT_WORDS:
         return None
+    shingles = shingle_hashes(tokens) if shingles is None else shingles
     m = MinHash(num_perm=NUM_PERM, hashfunc=int, permutations=_permutations(), scheme="affine32")
-    m.update_batch(shingle_hashes(tokens).tolist())
+    m.update_batch(shingles.tolist())
     return np.asarray(m.hashvalues, dtype=np.uint32)
 
 

@@ -19,6 +19,7 @@ MISTAKES = [
     (["crawl", "daily8", "-s", "CONCURRENT_REQUESTS=many"], "expected a number"),
     (["crawl", "daily8", "-s", "ROBOTSTXT_OBEY=perhaps"], "expected true or false"),
     (["crawl", "daily8", "-s", "CONCURENT_REQUESTS=4"], "did you mean 'CONCURRENT_REQUESTS'"),
+    (["crawl", "daily8", "-s", "CRAWLER_EXTRACT_PROCESSES=lots"], "'auto' or a whole number"),
 ]
 
 

@@ -29,6 +29,10 @@ def test_crawl_stores_every_story_once_with_roles_and_positions(
     _crawl(demo_server, crawl_env)
     db = _db(mongo_uri, db_name)
     assert db.articles.count_documents({}) == len(demo_site.stories)
+    # Each page fetched once; links to pages already asked for stopped at the spider.
+    assert sorted(demo_server.fetched_paths()) == sorted({*demo_server.fetched_paths()})
+    stats = db.runs.find_one()["stats"]
+    assert stats["links/already_requested"] > 0
     # Every story was crawled as a full page (teaser links are followed).
     assert db.articles.count_documents({"completeness": "full"}) == len(demo_site.stories)
 

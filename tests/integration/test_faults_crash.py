@@ -15,7 +15,7 @@ from pymongo import MongoClient
 
 from crawler.demo_site import FixtureServer
 from crawler.storage import spill
-from tests.support.crawl import CRAWLER, ROOT, run_crawler
+from tests.support.crawl import CRAWLER, ROOT, alive, descendants, run_crawler
 from tests.support.fault_checks import check_stored_exactly_once
 from tests.support.fault_table import record
 
@@ -32,7 +32,10 @@ def test_sigkill_mid_crawl_then_rerun_loses_nothing_and_stores_nothing_twice(
         args = ["crawl", "daily8", "-a", f"start_url={server.url('/')}",
                 "-s", "CRAWLER_RESUMABLE=true", "-s", "CONCURRENT_REQUESTS=2",
                 # nothing reaches the database before the kill: all lives in the journal
-                "-s", "STORE_BATCH_SIZE=100000", "-s", "CRAWLER_PROGRESS_INTERVAL=0"]
+                "-s", "STORE_BATCH_SIZE=100000", "-s", "STORE_FLUSH_INTERVAL=3600",
+                "-s", "CRAWLER_PROGRESS_INTERVAL=0",
+                # pages read in a worker process, which must not outlive the killed crawl
+                "-s", "CRAWLER_EXTRACT_PROCESSES=1"]
         proc = subprocess.Popen([*CRAWLER, *args], env=crawl_env, cwd=ROOT,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
@@ -41,9 +44,15 @@ def test_sigkill_mid_crawl_then_rerun_loses_nothing_and_stores_nothing_twice(
                 assert proc.poll() is None and time.monotonic() < deadline
                 time.sleep(0.01)
             time.sleep(0.2)  # let the scraped pages reach the pipeline
+            helpers = descendants(proc.pid)
         finally:
             proc.kill()  # SIGKILL: no shutdown code runs
             proc.wait()
+        assert helpers, "the crawl reads pages in worker processes"
+        deadline = time.monotonic() + 10
+        while alive(helpers) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert alive(helpers) == [], "processes of the killed crawl are still running"
 
         journals = sorted((data / "spill" / "journal").glob("*.jsonl"))
         assert journals, "accepted items must be on disk before the kill"

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import copy
 import json
 
 import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from crawler.dedup import NearDupIndex, minhash_signature, text_hash
+from crawler.dedup import text as text_module
 from crawler.dedup.neardup import THRESHOLD
 from crawler.dedup.text import NUM_PERM, content_tokens, jaccard, shingle_hashes
 from tests.support.crawl import FIXTURES
@@ -137,26 +142,162 @@ def test_exact_similarity_counts_common_values_of_sorted_arrays():
     assert exact_similarity(a, empty) == (0.0, 0.0)
 
 
-def test_a_large_cluster_costs_a_bounded_number_of_exact_checks(monkeypatch):
+def test_exact_similarities_in_one_batch_match_each_pair():
+    from crawler.dedup.neardup import exact_similarities, exact_similarity
+
+    rng = np.random.default_rng(3)
+    query = np.unique(rng.integers(0, 500, size=120)).astype(np.uint32)
+    others = [np.unique(rng.integers(0, 500, size=int(n))).astype(np.uint32)
+              for n in rng.integers(0, 200, size=40)]
+    others += [np.array([], dtype=np.uint32), query.copy(), query[::3].copy()]
+    jaccard, contained = exact_similarities(query, others)
+    for other, jac, inside in zip(others, jaccard.tolist(), contained.tolist(), strict=True):
+        common = len(np.intersect1d(query, other))
+        union = len(query) + len(other) - common
+        assert jac == (common / union if union else 0.0)
+        assert inside == (common / min(len(query), len(other)) if len(other) else 0.0)
+    assert exact_similarity(query, query[::3]) == (len(query[::3]) / len(query), 1.0)
+
+
+def test_similarity_reach_is_the_binomial_bound():
+    """reach[a]: the highest Jaccard similarity that shows a or fewer equal signature values
+    with probability ESTIMATE_RISK, checked against the binomial distribution directly."""
+    from math import comb
+
+    from crawler.dedup.neardup import ESTIMATE_RISK, similarity_reach
+
+    def at_most(a, p):
+        return sum(comb(NUM_PERM, k) * p**k * (1 - p) ** (NUM_PERM - k) for k in range(a + 1))
+
+    reach = similarity_reach()
+    assert reach[NUM_PERM] == 1.0 and (np.diff(reach) > 0).all()
+    for a in range(NUM_PERM):
+        assert reach[a] > a / NUM_PERM
+        assert at_most(a, reach[a]) >= ESTIMATE_RISK > at_most(a, min(1.0, reach[a] + 1e-6))
+    # At the threshold, 17 of 64 equal values can still be a passing copy, 16 cannot.
+    assert reach[16] < THRESHOLD <= reach[17]
+    assert (similarity_reach(NUM_PERM, 0.0) == 1.0).all()  # no risk: every candidate is checked
+
+
+def test_passing_similarity_is_where_jaccard_or_containment_passes():
+    from crawler.dedup.neardup import CONTAINMENT, exact_similarity, passing_similarity
+
+    sizes = np.array([100, 50, 200, 10, 0])
+    needed = passing_similarity(100, sizes, THRESHOLD)
+    assert needed[0] == THRESHOLD  # equal sizes: containment 0.8 needs J 0.67, above 0.5
+    assert needed[4] == THRESHOLD  # no shingles: nothing passes early
+    for size, need in zip(sizes[1:4].tolist(), needed[1:4].tolist(), strict=True):
+        # A pair built to share exactly CONTAINMENT of the shorter text sits at that similarity.
+        shorter = min(size, 100)
+        common = int(round(CONTAINMENT * shorter))
+        a = np.arange(100, dtype=np.uint32)
+        b = np.concatenate((a[:common], np.arange(1000, 1000 + size - common))).astype(np.uint32)
+        jaccard, contained = exact_similarity(a, b)
+        assert contained == CONTAINMENT and abs(jaccard - need) < 1e-9, (size, jaccard, need)
+        assert need < THRESHOLD
+
+
+def test_agreement_and_cluster_ranks():
+    from crawler.dedup.neardup import _agreement, _rank_within
+
+    rng = np.random.default_rng(5)
+    sigs = rng.integers(0, 3, size=(50, NUM_PERM)).astype(np.uint32)
+    rows = np.array([0, 7, 7, 49, 3])
+    expected = np.count_nonzero(sigs[rows] == sigs[7], axis=1)
+    assert _agreement(sigs, rows, sigs[7]).tolist() == expected.tolist()
+    assert _rank_within(np.array([5, 9, 5, 5, 9, 1])).tolist() == [0, 0, 1, 2, 1, 0]
+    assert _rank_within(np.array([], dtype=np.int64)).tolist() == []
+
+
+SAME_TOPIC = 2000
+
+
+@pytest.fixture(scope="module")
+def same_topic():
+    """Bodies of the generated benchmark site (invented stories from one template vocabulary, so
+    most pairs share a third or more of their shingles and all are LSH candidates) and an index
+    holding the first SAME_TOPIC of them."""
+    from crawler.demo_site.generated import build_stories
+
+    stories = build_stories(SAME_TOPIC + 50)
+    bodies = []
+    for story in stories:
+        tokens = content_tokens("\n\n".join(story.paragraphs))
+        shingles = shingle_hashes(tokens)
+        bodies.append((story.slug, minhash_signature(None, tokens, shingles), shingles.astype(np.uint32)))
+    index = NearDupIndex()
+    for key, signature, shingles in bodies[:SAME_TOPIC]:
+        index.add(key, signature, shingles)
+    return stories, bodies, index
+
+
+def test_exact_checks_per_add_are_bounded_with_thousands_of_same_topic_candidates(same_topic):
+    """Counted, not timed: against an index of same-topic stories every lookup has thousands of
+    candidates in dozens of clusters; checking them all (the reference mode) costs hundreds of
+    exact checks per story, the bounded index at most MAX_EXACT_CHECKS."""
+    from crawler.dedup.neardup import MAX_EXACT_CHECKS
+
+    _, bodies, filled = same_topic
+    index, reference = copy.deepcopy(filled), copy.deepcopy(filled)
+    reference.max_checks, reference.risk = None, 0.0
+    candidates, bounded, unbounded = [], [], []
+    for key, signature, shingles in bodies[SAME_TOPIC:]:
+        candidates.append(len(index.candidates(signature)))
+        before = index.exact_checks, reference.exact_checks
+        index.add(key, signature, shingles)
+        reference.add(key, signature, shingles)
+        bounded.append(index.exact_checks - before[0])
+        unbounded.append(reference.exact_checks - before[1])
+    assert min(candidates) >= 1000
+    assert max(bounded) <= MAX_EXACT_CHECKS
+    assert min(unbounded) > 3 * MAX_EXACT_CHECKS  # the bound is what keeps the count down
+
+
+def test_bounded_lookup_still_finds_a_copy_among_thousands_of_same_topic_stories(same_topic):
+    """A lightly edited copy of one of the stored stories joins that story's cluster, although
+    thousands of same-topic stories are candidates and only a few dozen are checked exactly."""
+    stories, _, filled = same_topic
+    index = copy.deepcopy(filled)
+    found = 0
+    for n in (17, 1234, 1990):
+        story = stories[n]
+        edited = ["Updated at noon."] + story.paragraphs[:-1]  # a dateline, the last paragraph dropped
+        tokens = content_tokens("\n\n".join(edited))
+        shingles = shingle_hashes(tokens)
+        match = index.add(f"copy-{n}", minhash_signature(None, tokens, shingles),
+                          shingles.astype(np.uint32))
+        found += match.cluster_id == index.cluster_of(story.slug)
+    assert found == 3
+
+
+def test_a_large_cluster_costs_a_bounded_number_of_exact_checks():
     """A wire story copied to hundreds of sites: each new copy joins the cluster after a fixed
     number of exact checks, not one per copy already seen."""
     from crawler.dedup import neardup
 
     base = ("The harbour authority approved the new ferry terminal on Tuesday after a long "
             "debate about costs, noise and the future of the fishing fleet in the old port. ")
-    calls = []
-    real = neardup.exact_similarity
-    monkeypatch.setattr(neardup, "exact_similarity", lambda a, b: calls.append(1) or real(a, b))
     index = NearDupIndex()
     clusters = set()
     per_add = []
     for n in range(300):
         text = base * 3 + f"Copy number {n} adds a line of its own about edition {n}."
         tokens = content_tokens(text)
-        before = len(calls)
+        before = index.exact_checks
         match = index.add(f"s{n}", minhash_signature(text, tokens),
                           shingle_hashes(tokens).astype(np.uint32))
-        per_add.append(len(calls) - before)
+        per_add.append(index.exact_checks - before)
         clusters.add(match.cluster_id)
     assert clusters == {"s0"}
     assert max(per_add) == neardup.EXACT_CHECKS_PER_CLUSTER
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.from_regex(text_module._BOILERPLATE), st.text(max_size=30), st.text(max_size=30))
+def test_furniture_first_words_cover_every_boilerplate_phrase(phrase, before, after):
+    """The word set that lets a sentence skip the boilerplate pattern must name the first word
+    of every phrase the pattern matches, or furniture would slip into text hashes."""
+    sentence = text_module.normalise(before + " " + phrase + " " + after)
+    if text_module._BOILERPLATE.search(sentence):
+        assert text_module.is_furniture(sentence), sentence
+    assert text_module.is_furniture(sentence) == bool(text_module._BOILERPLATE.search(sentence))

@@ -210,3 +210,27 @@ def test_no_profile_and_empty_documents_have_no_links():
     assert extract("<html><body><a href='/x'>x</a></body></html>", url="https://s.example/").follow == []
     assert extract("   ", url="https://s.example/").follow == []
     assert extract("   ", url="https://s.example/", profile=PROFILE).follow == []
+
+
+def test_the_spider_reads_with_parsel_only_what_extraction_did_not_read():
+    """An HTML page: extraction's links and stamp. Other text, or a page extraction failed on
+    (follow is None): parsel, as before."""
+    from scrapy.http import XmlResponse
+
+    from spiders.daily8 import Daily8Spider
+
+    spider = Daily8Spider()
+    body = GeneratedSite(12).html["/"]
+    url = "https://daily8.com/"
+    html = HtmlResponse(url=url, body=body, encoding="utf-8")
+    page = extract(body, url=url, fetched_at=NOW, profile=spider.profile)
+    parsel_links = selector_links(html, spider.profile.follow)
+    assert parsel_links and page.follow == parsel_links
+    marked = replace(page, follow=["https://daily8.com/from-extraction"], modified_raw="stamp")
+    assert spider._follow_links(html, marked) == ["https://daily8.com/from-extraction"]
+    assert spider._modified_raw(html, marked) == "stamp"
+    failed = replace(marked, follow=None)
+    assert spider._follow_links(html, failed) == parsel_links
+    assert spider._modified_raw(html, failed) is None
+    xml = XmlResponse(url=url, body=b'<?xml version="1.0"?><r><a class="next-page" href="/n"/></r>')
+    assert spider._follow_links(xml, marked) == ["https://daily8.com/n"]

@@ -138,7 +138,17 @@ def check_crawl(spider: str, spargs: Mapping[str, str], settings: Settings) -> s
     problem = spider_profile_problem(spidercls)
     if problem:
         return problem
-    return check_spider_args(spidercls, spargs)
+    problem = check_spider_args(spidercls, spargs)
+    if problem:
+        return problem
+    # loaded on use: extraction (lxml and the rest) is not needed to print a usage error
+    from crawler.extraction_workers import processes_for
+
+    try:
+        processes_for(settings.get("CRAWLER_EXTRACT_PROCESSES"))
+    except ValueError as exc:
+        return str(exc)
+    return None
 
 
 def _one_line(exc: BaseException) -> str:

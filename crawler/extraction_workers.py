@@ -1,0 +1,185 @@
+"""Extraction beside the reactor: pages are read in worker processes while the crawl goes on.
+
+The crawl's Scrapy engine, pipelines and store all share one Python thread; reading a page
+(crawler.extract, pure CPU) in that thread stops everything else for as long as it takes, so
+a crawl is bounded by one core however many the machine has. Here the extraction of each page
+runs in a small pool of processes (CRAWLER_EXTRACT_PROCESSES; 0 reads pages in the reactor
+thread as before) and the reactor awaits the result, fetching and storing meanwhile.
+
+A worker that dies (killed, out of memory, a crash in a C library) takes the pages it held
+with it: a new pool reads the pages to come, and each of those pages is tried once more on its
+own in a pool of one; a page that kills that worker too fails with ExtractionWorkerDied, which
+the spider reports as that page's failure, and the crawl goes on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import multiprocessing
+import os
+import select
+import signal
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any
+
+from crawler.extract import PageExtraction, extract
+
+log = logging.getLogger(__name__)
+
+# "auto": one process per core beyond the reactor's own, at most this many (the reactor thread
+# feeds only so many before it is the limit again).
+MAX_AUTO_PROCESSES = 4
+
+
+class ExtractionWorkerDied(RuntimeError):
+    """A page whose extraction took down a worker process twice."""
+
+
+def processes_for(value: Any, cores: int | None = None) -> int:
+    """The CRAWLER_EXTRACT_PROCESSES setting as a count: "auto" (or empty) is the machine's
+    usable cores less the reactor's own, at most MAX_AUTO_PROCESSES; a number is taken as it
+    is (0: extract in the reactor thread). ValueError in words an operator reads."""
+    text = str(value if value is not None else "auto").strip().lower()
+    if text in ("", "auto"):
+        cores = cores if cores is not None else _usable_cores()
+        return max(0, min(cores - 1, MAX_AUTO_PROCESSES))
+    try:
+        count = int(text)
+    except ValueError:
+        raise ValueError(f"CRAWLER_EXTRACT_PROCESSES must be 'auto' or a whole number >= 0, "
+                         f"not {value!r}") from None
+    if count < 0:
+        raise ValueError(f"CRAWLER_EXTRACT_PROCESSES must be 'auto' or a whole number >= 0, "
+                         f"not {value!r}")
+    return count
+
+
+def _usable_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))  # a container's or taskset's share, not the host's
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def _worker_start(crawl_pid: int) -> None:
+    """Ctrl-C reaches the whole process group: the crawl decides how to stop, not its workers.
+    And a worker outlives no crawl: one killed with SIGKILL runs no shutdown code, and its
+    workers (children of the forkserver, each holding its own end of the task queue) would
+    wait for work forever, keeping the forkserver alive too."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_exit_with, args=(crawl_pid,), daemon=True,
+                     name="exit-with-crawl").start()
+
+
+def _exit_with(crawl_pid: int) -> None:
+    try:
+        handle = os.pidfd_open(crawl_pid)  # readable once that process has ended
+    except (AttributeError, OSError):
+        handle = None
+    if handle is not None:
+        select.select([handle], [], [])
+    else:  # no pidfd (old kernel): look every second
+        while _alive(crawl_pid):
+            time.sleep(1.0)
+    os._exit(0)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class ExtractionWorkers:
+    """Runs crawler.extract.extract (or any picklable function) in `processes` worker
+    processes; with 0 it runs in the calling thread."""
+
+    def __init__(self, processes: int = 0):
+        self.processes = max(0, processes)
+        self._pool: ProcessPoolExecutor | None = None
+        self._retry_pool: ProcessPoolExecutor | None = None
+        self._lock: asyncio.Lock | None = None
+        self.restarts = 0
+
+    @classmethod
+    def from_settings(cls, settings) -> ExtractionWorkers:
+        return cls(processes_for(settings.get("CRAWLER_EXTRACT_PROCESSES", "auto")))
+
+    def _executor(self, processes: int | None = None) -> ProcessPoolExecutor:
+        # forkserver: workers start from a clean server process, not a fork of the reactor with
+        # its threads and sockets. Nothing is preloaded there: the server does not get the
+        # crawl's sys.path, so it could import another copy of the project (an installed one
+        # beside the egg Scrapyd runs); each worker imports extraction itself, from the crawl's
+        # sys.path, once.
+        context = multiprocessing.get_context("forkserver")
+        return ProcessPoolExecutor(processes or self.processes, mp_context=context,
+                                   initializer=_worker_start, initargs=(os.getpid(),))
+
+    async def extract(self, html: str | bytes, **kwargs) -> PageExtraction:
+        """crawler.extract.extract(html, **kwargs), in a worker when there are any."""
+        return await self.call(extract, html, **kwargs)
+
+    async def call(self, function: Callable, *args, **kwargs):
+        if self.processes == 0:
+            return function(*args, **kwargs)
+        job = functools.partial(function, *args, **kwargs)
+        loop = asyncio.get_running_loop()
+        if self._pool is None:
+            self._pool = self._executor()
+        pool = self._pool
+        try:
+            return await loop.run_in_executor(pool, job)
+        except BrokenProcessPool:
+            self._replace(pool)
+        # Which of the pages in the dead worker killed it is not known: each is tried again on
+        # its own, one at a time, in a pool of one, so only the culprit fails a second time.
+        async with self._retry_lock():
+            if self._retry_pool is None:
+                self._retry_pool = self._executor(1)
+            retry = self._retry_pool
+            try:
+                return await loop.run_in_executor(retry, job)
+            except BrokenProcessPool:
+                self._retry_pool = None
+                self.restarts += 1
+                retry.shutdown(wait=False, cancel_futures=True)
+                raise ExtractionWorkerDied(
+                    "an extraction worker process died twice while reading this page "
+                    "(killed, out of memory, or a crash in a C library)") from None
+
+    def _retry_lock(self) -> asyncio.Lock:
+        if self._lock is None:
+            self._lock = asyncio.Lock()
+        return self._lock
+
+    def _replace(self, broken: ProcessPoolExecutor) -> None:
+        """A broken pool is shut down once and a new one started for the pages to come."""
+        if self._pool is broken:
+            self._pool = self._executor()
+            self.restarts += 1
+            log.warning("an extraction worker process died; its pages are tried again one at "
+                        "a time, and a new worker reads the pages to come")
+            broken.shutdown(wait=False, cancel_futures=True)
+
+    def worker_pids(self) -> list[int]:
+        """The pids of the running workers (for memory accounting and tests)."""
+        pool = self._pool
+        processes = getattr(pool, "_processes", None) or {}
+        return [p.pid for p in list(processes.values()) if p.pid]
+
+    def close(self) -> None:
+        pools = (self._pool, self._retry_pool)
+        self._pool = self._retry_pool = None
+        for pool in pools:
+            if pool is not None:
+                pool.shutdown(wait=False, cancel_futures=True)

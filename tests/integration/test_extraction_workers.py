@@ -1,0 +1,100 @@
+"""Pages read in extraction worker processes (crawler/extraction_workers.py): the same result as
+in the reactor thread, a worker that dies costs at most the page that killed it, and a crawl
+stores the same documents either way."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from datetime import UTC, datetime
+
+import pytest
+from pymongo import MongoClient
+
+from crawler.demo_site import DemoSite, FixtureServer
+from crawler.extract import extract, lead_to_json, teaser_to_json
+from crawler.extraction_workers import ExtractionWorkerDied, ExtractionWorkers
+from crawler.sites.registry import get_profile
+from tests.support.crawl import run_crawler
+
+NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+
+
+def _json(page) -> dict:
+    return {"lead": lead_to_json(page.lead) if page.lead else None,
+            "related": [teaser_to_json(t) for t in page.related], "problems": page.problems}
+
+
+def test_a_worker_reads_a_page_exactly_as_the_reactor_thread_does():
+    site = DemoSite()
+    profile = get_profile("daily8")
+    workers = ExtractionWorkers(1)
+    try:
+        for path in [*site.listing_paths[:2], *site.article_paths[:10]]:
+            html = site.render(path).decode()
+            kwargs = dict(url=f"http://127.0.0.1:8000{path}", fetched_at=NOW,
+                          tz="Asia/Kolkata", profile=profile, lang="en")
+            there = asyncio.run(workers.extract(html, **kwargs))
+            here = extract(html, **kwargs)
+            assert _json(there) == _json(here), path
+        assert workers.worker_pids() and os.getpid() not in workers.worker_pids()
+    finally:
+        workers.close()
+
+
+def test_a_page_that_kills_its_worker_fails_alone_and_the_next_page_is_read():
+    workers = ExtractionWorkers(1)
+
+    async def scenario():
+        site = DemoSite()
+        html = site.render(site.article_paths[0]).decode()
+        ok_before = await workers.extract(html, url="http://127.0.0.1/a", fetched_at=NOW)
+        # os._exit in the worker: the process vanishes as if OOM-killed.
+        killer = asyncio.ensure_future(workers.call(os._exit, 9))
+        innocent = asyncio.ensure_future(workers.extract(html, url="http://127.0.0.1/b", fetched_at=NOW))
+        with pytest.raises(ExtractionWorkerDied, match="died twice"):
+            await killer
+        after = await innocent  # retried in the new pool if the death took it along
+        again = await workers.extract(html, url="http://127.0.0.1/c", fetched_at=NOW)
+        return ok_before, after, again
+
+    try:
+        before, after, again = asyncio.run(scenario())
+        assert before.lead.headline == DemoSite().stories[0].headline
+        assert before.lead.headline == after.lead.headline == again.lead.headline
+        assert workers.restarts == 2  # the killer's two workers; the innocent page cost none
+    finally:
+        workers.close()
+
+
+def test_no_workers_means_the_calling_thread():
+    workers = ExtractionWorkers(0)
+    page = asyncio.run(workers.extract("<html><body><h1>x</h1></body></html>", fetched_at=NOW))
+    assert page is not None and workers.worker_pids() == []
+
+
+def _stored(uri: str, db: str) -> tuple[list, list]:
+    """What a crawl stored, less what depends on the moment or the order pages were read: the
+    time a relative "5 minutes ago" resolves to, and near-duplicate clusters (a story joins the
+    cluster of its best match among those already seen, so a chain A~B~C with A and C apart
+    groups by arrival order, with or without workers)."""
+    database = MongoClient(uri, tz_aware=True)[db]
+    docs = list(database.articles.find())
+    stories = sorted((d["_id"], d.get("headline"), d.get("source"), d.get("summary"),
+                      d.get("body"), d.get("authors"), d.get("published_raw"),
+                      d.get("completeness"), d.get("image")) for d in docs)
+    pages = sorted((d["url"], d.get("lead"), tuple(d.get("related") or ())) for d in database.pages.find())
+    return stories, pages
+
+
+def test_a_crawl_stores_the_same_with_and_without_workers(demo_site, crawl_env, mongo_uri, db_name):
+    results = []
+    with FixtureServer(demo_site.render) as server:
+        for processes, suffix in ((0, "inline"), (1, "workers")):
+            env = dict(crawl_env, MONGO_DB=f"{db_name}_{suffix}")
+            done = run_crawler(["crawl", "daily8", "-a", f"start_url={server.url('/')}",
+                                "-s", f"CRAWLER_EXTRACT_PROCESSES={processes}",
+                                "-s", "CRAWLER_PROGRESS_INTERVAL=0"], env)
+            assert done.returncode == 0, done.stderr[-3000:]
+            results.append(_stored(mongo_uri, env["MONGO_DB"]))
+    assert results[0][0] and results[0] == results[1]

@@ -1,0 +1,25 @@
+"""CRAWLER_EXTRACT_PROCESSES read as a count of extraction worker processes."""
+
+import pytest
+
+from crawler.extraction_workers import MAX_AUTO_PROCESSES, processes_for
+
+
+@pytest.mark.parametrize(("value", "cores", "expected"), [
+    ("auto", 1, 0),  # one core: the reactor thread reads pages itself
+    ("auto", 2, 1),
+    ("", 4, 3),
+    (None, 64, MAX_AUTO_PROCESSES),
+    ("AUTO", 3, 2),
+    ("0", 8, 0),
+    (3, 1, 3),  # a number is taken as it is
+    (" 2 ", 8, 2),
+])
+def test_count(value, cores, expected):
+    assert processes_for(value, cores) == expected
+
+
+@pytest.mark.parametrize("value", ["-1", "two", "1.5"])
+def test_bad_values_say_what_is_wanted(value):
+    with pytest.raises(ValueError, match="'auto' or a whole number >= 0"):
+        processes_for(value, 2)
