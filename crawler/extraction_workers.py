@@ -29,6 +29,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from crawler.extract import PageExtraction, extract
+from crawler.processes import pid_alive
 
 log = logging.getLogger(__name__)
 
@@ -85,18 +86,11 @@ def _exit_with(crawl_pid: int) -> None:
     if handle is not None:
         select.select([handle], [], [])
     else:  # no pidfd (old kernel): look every second
-        while _alive(crawl_pid):
+        while pid_alive(crawl_pid):
             time.sleep(1.0)
     os._exit(0)
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
     return True
 
 

@@ -151,11 +151,12 @@ def _list(jobs) -> None:
 
 def _status(jobs) -> int:
     # loaded on use: a verb imports only what it needs, so `crawler timestamps` stays quick
+    from crawler.processes import pid_alive
     from crawler.schedule import state
 
     info = state.read_daemon()
     beat = state.parse_iso(info.get("heartbeat"))
-    alive = bool(info) and state.pid_alive(info.get("pid")) and beat is not None and (
+    alive = bool(info) and pid_alive(info.get("pid")) and beat is not None and (
         (datetime.now(UTC) - beat).total_seconds() < state.HEARTBEAT_STALE)
     if alive:
         print(f"scheduler: running (pid {info['pid']}, since {info.get('started_at', '?')[:19]}, "

@@ -86,11 +86,4 @@ def clear_daemon() -> None:
         pass
 
 
-def pid_alive(pid: Any) -> bool:
-    try:
-        os.kill(int(pid), 0)
-    except (ProcessLookupError, ValueError, TypeError):
-        return False
-    except PermissionError:
-        return True
     return True

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from crawler import config
+from crawler.processes import pid_alive
 
 START_TIMEOUT = 30.0
 # Our record of the running server. Not "state.json": FerretDB writes a file of that name into
@@ -143,21 +144,6 @@ def _sync_mode() -> str:
     return mode
 
 
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    # A zombie child still "exists"; treat it as gone.
-    with contextlib.suppress(OSError):
-        stat = Path(f"/proc/{pid}/stat").read_text()
-        if stat.rsplit(")", 1)[1].split()[0] == "Z":
-            return False
-    return True
-
-
 def _port_answers(port: int, timeout: float = 0.5) -> bool:
     with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout):
         return True
@@ -225,7 +211,7 @@ def running(data_dir: Path | None = None) -> ServerState | None:
     """The server this data directory owns, if it is up and answering."""
     home = _home(data_dir)
     state = _read_state(home)
-    if state and _pid_alive(state.pid) and is_our_server(state.pid, home) \
+    if state and pid_alive(state.pid) and is_our_server(state.pid, home) \
             and _port_answers(state.port):
         return state
     return None
@@ -312,7 +298,7 @@ def down(data_dir: Path | None = None, timeout: float = 10.0) -> bool:
             return False
         with contextlib.suppress(OSError):
             (home / SERVER_FILE).write_text(json.dumps({"port": state.port}))
-        if not _pid_alive(state.pid):
+        if not pid_alive(state.pid):
             return False
         if not is_our_server(state.pid, home):
             raise NotOurs(
@@ -321,11 +307,11 @@ def down(data_dir: Path | None = None, timeout: float = 10.0) -> bool:
         with contextlib.suppress(ProcessLookupError):
             os.kill(state.pid, signal.SIGTERM)
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline and _pid_alive(state.pid):
+        while time.monotonic() < deadline and pid_alive(state.pid):
             with contextlib.suppress(ChildProcessError):
                 os.waitpid(state.pid, os.WNOHANG)
             time.sleep(0.05)
-        if _pid_alive(state.pid):
+        if pid_alive(state.pid):
             with contextlib.suppress(ProcessLookupError):
                 os.kill(state.pid, signal.SIGKILL)
         with contextlib.suppress(ChildProcessError):  # reap it when we started it ourselves

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from crawler.processes import pid_alive
 from crawler.schedule import jobs as jobs_mod
 from crawler.schedule import locks, state
 from crawler.schedule.timing import next_run
@@ -43,7 +44,7 @@ def _daemon_line() -> tuple[str, bool]:
     if not info:
         return "not running", False
     beat = state.parse_iso(info.get("heartbeat"))
-    alive = (state.pid_alive(info.get("pid")) and beat is not None
+    alive = (pid_alive(info.get("pid")) and beat is not None
              and (datetime.now(UTC) - beat).total_seconds() < state.HEARTBEAT_STALE)
     if alive:
         return (f"running (pid {info.get('pid')}, heartbeat {str(info.get('heartbeat'))[:19]}, "

@@ -7,6 +7,7 @@ import socket
 import pytest
 from pymongo import MongoClient
 
+from crawler.processes import pid_alive
 from crawler.storage import embedded_db
 from tests.support.crawl import run_crawler
 
@@ -34,7 +35,7 @@ def test_down_stops_the_server_after_ferretdb_wrote_its_own_state(tmp_path):
     assert embedded_db.down(tmp_path) is True
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
-        if not embedded_db._pid_alive(state.pid):
+        if not pid_alive(state.pid):
             break
         time.sleep(0.1)
     else:
