@@ -102,7 +102,7 @@ class ExtractionWorkers:
         self.processes = max(0, processes)
         self._pool: ProcessPoolExecutor | None = None
         self._retry_pool: ProcessPoolExecutor | None = None
-        self._lock: asyncio.Lock | None = None
+        self._retry_lock = asyncio.Lock()
         self.restarts = 0
 
     @classmethod
@@ -137,7 +137,7 @@ class ExtractionWorkers:
             self._replace(pool)
         # Which of the pages in the dead worker killed it is not known: each is tried again on
         # its own, one at a time, in a pool of one, so only the culprit fails a second time.
-        async with self._retry_lock():
+        async with self._retry_lock:
             if self._retry_pool is None:
                 self._retry_pool = self._executor(1)
             retry = self._retry_pool
@@ -150,11 +150,6 @@ class ExtractionWorkers:
                 raise ExtractionWorkerDied(
                     "an extraction worker process died twice while reading this page "
                     "(killed, out of memory, or a crash in a C library)") from None
-
-    def _retry_lock(self) -> asyncio.Lock:
-        if self._lock is None:
-            self._lock = asyncio.Lock()
-        return self._lock
 
     def _replace(self, broken: ProcessPoolExecutor) -> None:
         """A broken pool is shut down once and a new one started for the pages to come."""

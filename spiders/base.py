@@ -103,6 +103,7 @@ class ProfileSpider(DiscoveryMixin, scrapy.Spider):
             domains += [urlsplit(u).hostname for u in self.start_urls_list if urlsplit(u).hostname]
             domains += [urlsplit(u).hostname for _, u in self.discovery_urls() if urlsplit(u).hostname]
         self.allowed_domains = sorted(set(domains))
+        self._asked: dict[str, int] = {}  # see _already_requested
         self.page_zone = self.profile.timezone
         self.page_lang = self.profile.language
 
@@ -339,14 +340,12 @@ class ProfileSpider(DiscoveryMixin, scrapy.Spider):
         depth is kept because a request dropped for its depth (DEPTH_LIMIT) may be wanted again
         from a shallower page. Bounded: when full it starts again, and the duplicate filter,
         which stays the authority, catches what it forgot."""
-        asked = self.__dict__.setdefault("_asked", {})
-        known = asked.get(key)
+        known = self._asked.get(key)
         if known is not None and known <= depth:
-            self.crawler.stats.inc_value("links/already_requested")
             return True
-        if len(asked) >= ASKED_LIMIT:
-            asked.clear()
-        asked[key] = depth
+        if len(self._asked) >= ASKED_LIMIT:
+            self._asked.clear()
+        self._asked[key] = depth
         return False
 
     def _follow(self, response: Response, profile_links: list[str], teaser_urls: list[str],
@@ -354,6 +353,7 @@ class ProfileSpider(DiscoveryMixin, scrapy.Spider):
         links = [*profile_links, *teaser_urls]
         seen: set[str] = set()
         followed: list[str] = []
+        skipped = 0
         for link in links:
             key = canonical_url(link, self.url_rules)  # one fetch per page, whatever tracking it carried
             url = fetch_url(link, self.url_rules)
@@ -362,8 +362,11 @@ class ProfileSpider(DiscoveryMixin, scrapy.Spider):
             seen.add(key)
             followed.append(url)
             if self._already_requested(key, depth + 1):
+                skipped += 1
                 continue
             yield scrapy.Request(url, callback=self.parse_page, errback=self.page_failed,
                                  meta={"crawl_kind": "page"})
+        if skipped:
+            self.crawler.stats.inc_value("links/already_requested", skipped)
         if listing:  # kept for the runs in which this listing answers 304 or is not due
             self.crawler.signals.send_catch_log(links_found, url=response.url, links=followed)

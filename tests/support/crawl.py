@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from crawler.processes import pid_alive
+
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"
 CRAWLER = [sys.executable, "-m", "crawler.cli"]
@@ -31,13 +33,5 @@ def descendants(pid: int) -> list[int]:
 
 
 def alive(pids: list[int]) -> list[int]:
-    """Those of `pids` still running (a zombie has ended: only its exit status is left)."""
-    running = []
-    for pid in pids:
-        try:
-            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-        except OSError:
-            continue
-        if state not in ("Z", "X"):
-            running.append(pid)
-    return running
+    """Those of `pids` still running (a zombie has ended)."""
+    return [pid for pid in pids if pid_alive(pid)]
