@@ -223,13 +223,16 @@ def _mean_bson_bytes(collection, sample: int = 2000) -> float:
 # as JSON on the last line. As a child subreaper it inherits the processes the child leaves
 # (an extraction worker's forkserver) and reaps them, so their CPU is counted too; memory is
 # the peak of the tree's summed PSS (shared pages split between the processes sharing them),
-# sampled four times a second, beside the largest single process's peak RSS.
+# sampled four times a second, beside the largest single process's peak RSS. Each process is
+# also named by its role (the crawl's own process, the forkserver, an extraction worker, other)
+# and each role's peak PSS kept, so a growth can be put on the process that has it.
 _MEASURE = r'''
 import ctypes, json, os, resource, subprocess, sys, threading, time
 ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
 start = time.perf_counter()
 proc = subprocess.Popen(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 peak = [0]
+roles = {}
 def tree(pid):
     found = [pid]
     try:
@@ -246,9 +249,39 @@ def pss_kb(pid):
             return next(int(line.split()[1]) for line in f if line.startswith("Pss:"))
     except (OSError, StopIteration):
         return 0
+def cmdline(pid):
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            return f.read()
+    except OSError:
+        return b""
+def parent(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return int(f.read().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return 0
+def role(pid):
+    # forkserver children are forks of it and share its command line: the parent tells them apart
+    if pid == proc.pid:
+        return "crawl"
+    cmd = cmdline(pid)
+    if b"resource_tracker" in cmd:
+        return "resource_tracker"
+    if b"forkserver" in cmd:
+        return "worker" if b"forkserver" in cmdline(parent(pid)) else "forkserver"
+    return "other"
 def sample():
     while proc.poll() is None:
-        peak[0] = max(peak[0], sum(pss_kb(p) for p in tree(os.getpid())[1:]))
+        sizes = {p: pss_kb(p) for p in tree(os.getpid())[1:]}
+        peak[0] = max(peak[0], sum(sizes.values()))
+        by_role = {}
+        for p, kb in sizes.items():
+            by_role.setdefault(role(p), []).append(kb)
+        for name, kbs in by_role.items():
+            # a role's figure is its largest process (workers are alike) and their count
+            top, count = roles.get(name, (0, 0))
+            roles[name] = (max(top, max(kbs)), max(count, len(kbs)))
         time.sleep(0.25)
 threading.Thread(target=sample, daemon=True).start()
 out, err = proc.communicate()
@@ -262,7 +295,8 @@ sys.stderr.write(err[-4000:])
 sys.stdout.write(out)
 usage = resource.getrusage(resource.RUSAGE_CHILDREN)
 print(json.dumps({"rss_mb": peak[0] / 1024, "max_process_rss_mb": usage.ru_maxrss / 1024,
-                  "cpu": usage.ru_utime + usage.ru_stime, "wall": wall, "rc": proc.returncode}))
+                  "cpu": usage.ru_utime + usage.ru_stime, "wall": wall, "rc": proc.returncode,
+                  "roles_mb": {k: [v[0] / 1024, v[1]] for k, v in roles.items()}}))
 '''
 
 
@@ -294,6 +328,18 @@ def measure(pages_total: int, seconds: float, profile: str | None = None,
         finally:
             embedded_db.down(Path(tmp))
     return bare, theirs, ours, site
+
+
+# The processes of a crawl by role, in the order they are printed.
+ROLES = ("crawl", "worker", "forkserver", "resource_tracker", "other")
+
+
+def _roles_side_by_side(small: dict, large: dict) -> list[tuple[str, float, float]]:
+    """(role, peak PSS in the smaller run, in the larger) for each role either run had; a
+    role's figure is its largest process (extraction workers are alike)."""
+    a, b = small.get("roles_mb", {}), large.get("roles_mb", {})
+    return [(name, a.get(name, [0.0])[0], b.get(name, [0.0])[0]) for name in ROLES
+            if name in a or name in b]
 
 
 def _load() -> str:
@@ -337,7 +383,9 @@ def main() -> None:
           f"stored) in {peer['wall']:.1f}s = {peer_rate:.1f} pages/s, peak memory "
           f"{peer['rss_mb']:.0f} MB")
     print(f"full pipeline: {ours['pages']} pages stored ({ours['stories']} stories) in "
-          f"{ours['wall']:.1f}s = {our_rate:.1f} pages/s, peak memory {ours['rss_mb']:.0f} MB")
+          f"{ours['wall']:.1f}s = {our_rate:.1f} pages/s, peak memory {ours['rss_mb']:.0f} MB ("
+          + ", ".join(f"{name} {mb:.0f}" + (f" x{count}" if count > 1 else "")
+                      for name, (mb, count) in ours.get("roles_mb", {}).items()) + ")")
     bare_cpu = 1000 * bare["cpu"] / bare["pages"]
     crawler_cpu = 1000 * ours["cpu"] / ours["pages"]
     db_cpu = 1000 * ours["db_cpu"] / ours["pages"]
@@ -358,7 +406,12 @@ def main() -> None:
         print(f"20,000-page site: peak memory {big['rss_mb']:.0f} MB after {big['pages']} pages "
               f"(bare Scrapy: {big_bare['rss_mb']:.0f} MB); 5,000-page site above: "
               f"{ours['rss_mb']:.0f} MB after {ours['pages']} pages")
-        flat = (f" peak_rss_20k_mb={big['rss_mb']:.0f} bare_peak_rss_20k_mb={big_bare['rss_mb']:.0f}")
+        print(f"peak PSS per process, {ours['pages']} pages -> {big['pages']} pages: "
+              + "; ".join(f"{name} {small:.0f} -> {large:.0f} MB" for name, small, large
+                          in _roles_side_by_side(ours, big)))
+        flat = (f" peak_rss_20k_mb={big['rss_mb']:.0f} bare_peak_rss_20k_mb={big_bare['rss_mb']:.0f}"
+                + "".join(f" {name}_pss_20k_mb={large:.0f}" for name, _small, large
+                          in _roles_side_by_side(ours, big)))
     kind = "realistic" if args.realistic else "generated"
     print(f"stored: {ours['story_bytes']:.0f} bytes per story, {ours['sighting_bytes']:.0f} per "
           f"sighting, {ours['page_bytes']:.0f} per page document (mean BSON size)")

@@ -10,6 +10,15 @@ A worker that dies (killed, out of memory, a crash in a C library) takes the pag
 with it: a new pool reads the pages to come, and each of those pages is tried once more on its
 own in a pool of one; a page that kills that worker too fails with ExtractionWorkerDied, which
 the spider reports as that page's failure, and the crawl goes on.
+
+A worker is also replaced, on purpose, after it has read CRAWLER_EXTRACT_RECYCLE_AFTER pages:
+parsing leaves memory behind that no bound in this project reaches (lxml's and libxml2's global
+dictionaries, trafilatura's and our own memo caches filling with a site's URLs and texts, and
+glibc heap fragments from a page's HTML and result crossing the pipe), so a worker that lived
+for the whole crawl grew with it. A fresh worker starts from what the imports cost; the pages
+the old one still holds are finished first, so no page is read twice or lost. (Not
+ProcessPoolExecutor's max_tasks_per_child: on Python 3.11-3.13 a pool that replaces a worker
+that way can stop scheduling and hang.)
 """
 
 from __future__ import annotations
@@ -61,6 +70,20 @@ def processes_for(value: Any, cores: int | None = None) -> int:
     return count
 
 
+def recycle_after_for(value: Any) -> int:
+    """The CRAWLER_EXTRACT_RECYCLE_AFTER setting as pages per worker (0: never replaced);
+    ValueError in words an operator reads."""
+    text = str(value if value is not None else 0).strip()
+    try:
+        count = int(text or 0)
+    except ValueError:
+        count = -1
+    if count < 0:
+        raise ValueError(f"CRAWLER_EXTRACT_RECYCLE_AFTER must be a whole number of pages >= 0 "
+                         f"(0: never replace a worker), not {value!r}")
+    return count
+
+
 def _usable_cores() -> int:
     try:
         return len(os.sched_getaffinity(0))  # a container's or taskset's share, not the host's
@@ -91,23 +114,26 @@ def _exit_with(crawl_pid: int) -> None:
     os._exit(0)
 
 
-    return True
-
-
 class ExtractionWorkers:
     """Runs crawler.extract.extract (or any picklable function) in `processes` worker
-    processes; with 0 it runs in the calling thread."""
+    processes; with 0 it runs in the calling thread. With `recycle_after` > 0 the workers
+    are replaced by fresh ones each time they have read about that many pages each (see the
+    module docstring)."""
 
-    def __init__(self, processes: int = 0):
+    def __init__(self, processes: int = 0, recycle_after: int = 0):
         self.processes = max(0, processes)
+        self.recycle_after = max(0, recycle_after)
         self._pool: ProcessPoolExecutor | None = None
         self._retry_pool: ProcessPoolExecutor | None = None
         self._retry_lock = asyncio.Lock()
-        self.restarts = 0
+        self._sent = 0  # jobs given to the current pool
+        self.restarts = 0  # pools replaced because a worker died
+        self.recycled = 0  # pools replaced because their workers had read recycle_after pages
 
     @classmethod
     def from_settings(cls, settings) -> ExtractionWorkers:
-        return cls(processes_for(settings.get("CRAWLER_EXTRACT_PROCESSES", "auto")))
+        return cls(processes_for(settings.get("CRAWLER_EXTRACT_PROCESSES", "auto")),
+                   recycle_after_for(settings.get("CRAWLER_EXTRACT_RECYCLE_AFTER", 0)))
 
     def _executor(self, processes: int | None = None) -> ProcessPoolExecutor:
         # forkserver: workers start from a clean server process, not a fork of the reactor with
@@ -128,9 +154,7 @@ class ExtractionWorkers:
             return function(*args, **kwargs)
         job = functools.partial(function, *args, **kwargs)
         loop = asyncio.get_running_loop()
-        if self._pool is None:
-            self._pool = self._executor()
-        pool = self._pool
+        pool = self._current_pool()
         try:
             return await loop.run_in_executor(pool, job)
         except BrokenProcessPool:
@@ -151,10 +175,26 @@ class ExtractionWorkers:
                     "an extraction worker process died twice while reading this page "
                     "(killed, out of memory, or a crash in a C library)") from None
 
+    def _current_pool(self) -> ProcessPoolExecutor:
+        """The pool for the next job: a new one once the current one's workers have read
+        recycle_after pages each. The old pool is shut down without cancelling: its workers
+        finish the pages they hold, then exit, while the new ones start."""
+        if self._pool is not None and self.recycle_after and \
+                self._sent >= self.recycle_after * self.processes:
+            retired, self._pool = self._pool, None
+            self.recycled += 1
+            log.debug("extraction workers replaced by fresh ones after %d pages each",
+                      self.recycle_after)
+            retired.shutdown(wait=False, cancel_futures=False)
+        if self._pool is None:
+            self._pool, self._sent = self._executor(), 0
+        self._sent += 1
+        return self._pool
+
     def _replace(self, broken: ProcessPoolExecutor) -> None:
         """A broken pool is shut down once and a new one started for the pages to come."""
         if self._pool is broken:
-            self._pool = self._executor()
+            self._pool, self._sent = self._executor(), 0
             self.restarts += 1
             log.warning("an extraction worker process died; its pages are tried again one at "
                         "a time, and a new worker reads the pages to come")

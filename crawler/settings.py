@@ -83,6 +83,10 @@ CRAWLER_DEFAULT_TZ = "UTC"
 # then only fetches and stores: "auto" is one per core beyond the first (at most 4); 0 reads
 # pages in the reactor thread.
 CRAWLER_EXTRACT_PROCESSES = "auto"
+# Pages each of those processes reads before a fresh one replaces it (0: never): a worker's
+# memory grows with the pages it has read (caches, lxml, heap fragments), a new one starts at
+# what its imports cost (about 0.6 s of CPU, under 0.5 ms a page at this count).
+CRAWLER_EXTRACT_RECYCLE_AFTER = 2000
 
 
 # -- Components -------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ MISTAKES = [
     (["crawl", "daily8", "-s", "ROBOTSTXT_OBEY=perhaps"], "expected true or false"),
     (["crawl", "daily8", "-s", "CONCURENT_REQUESTS=4"], "did you mean 'CONCURRENT_REQUESTS'"),
     (["crawl", "daily8", "-s", "CRAWLER_EXTRACT_PROCESSES=lots"], "'auto' or a whole number"),
+    (["crawl", "daily8", "-s", "CRAWLER_EXTRACT_RECYCLE_AFTER=-5"], "whole number of pages >= 0"),
 ]
 
 

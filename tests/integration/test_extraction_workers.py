@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import time
 from datetime import UTC, datetime
 
 import pytest
@@ -96,5 +97,70 @@ def test_a_crawl_stores_the_same_with_and_without_workers(demo_site, crawl_env, 
                                 "-s", f"CRAWLER_EXTRACT_PROCESSES={processes}",
                                 "-s", "CRAWLER_PROGRESS_INTERVAL=0"], env)
             assert done.returncode == 0, done.stderr[-3000:]
+            results.append(_stored(mongo_uri, env["MONGO_DB"]))
+    assert results[0][0] and results[0] == results[1]
+
+
+def _alive(pid: int) -> bool:
+    from crawler.processes import pid_alive
+
+    return pid_alive(pid)
+
+
+def test_recycled_workers_keep_reading_pages_the_same_and_the_old_ones_end():
+    """Workers replaced every 3 pages each, with pages in flight across every replacement:
+    every page is read once, exactly as in the reactor thread, by several successive
+    workers, and each replaced worker ends."""
+    site = DemoSite()
+    profile = get_profile("daily8")
+    paths = [*site.listing_paths[:2], *site.article_paths[:12]]
+    pages = [(site.render(p).decode(), dict(url=f"http://127.0.0.1:8000{p}", fetched_at=NOW,
+                                             tz="Asia/Kolkata", profile=profile, lang="en"))
+             for p in paths]
+    workers = ExtractionWorkers(1, recycle_after=3)
+    seen_pids: list[int] = []
+
+    async def one(html, kwargs):
+        result = await workers.extract(html, **kwargs)
+        seen_pids.extend(p for p in workers.worker_pids() if p not in seen_pids)
+        return result
+
+    async def scenario():
+        # Five at a time: a replacement always finds pages still held by the old worker.
+        results = []
+        for start in range(0, len(pages), 5):
+            batch = pages[start:start + 5]
+            results += await asyncio.gather(*(one(h, k) for h, k in batch))
+        return results
+
+    try:
+        there = asyncio.run(scenario())
+        for (html, kwargs), page in zip(pages, there, strict=True):
+            assert _json(page) == _json(extract(html, **kwargs)), kwargs["url"]
+        assert workers.recycled == len(pages) // 3 - (len(pages) % 3 == 0)
+        assert workers.restarts == 0
+        assert len(seen_pids) >= 3
+        current = set(workers.worker_pids())
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and any(_alive(p) for p in seen_pids if p not in current):
+            time.sleep(0.1)
+        assert not [p for p in seen_pids if p not in current and _alive(p)], "a replaced worker lives on"
+    finally:
+        workers.close()
+
+
+def test_a_crawl_with_workers_recycled_every_few_pages_stores_the_same(demo_site, crawl_env,
+                                                                        mongo_uri, db_name):
+    results = []
+    with FixtureServer(demo_site.render) as server:
+        for recycle, suffix in ((0, "kept"), (2, "recycled")):
+            env = dict(crawl_env, MONGO_DB=f"{db_name}_{suffix}")
+            done = run_crawler(["crawl", "daily8", "-a", f"start_url={server.url('/')}",
+                                "-s", "CRAWLER_EXTRACT_PROCESSES=1",
+                                "-s", f"CRAWLER_EXTRACT_RECYCLE_AFTER={recycle}",
+                                "-s", "CRAWLER_PROGRESS_INTERVAL=0", "-s", "LOG_LEVEL=DEBUG"], env)
+            assert done.returncode == 0, done.stderr[-3000:]
+            replaced = done.stderr.count("extraction workers replaced by fresh ones")
+            assert (replaced >= 5) if recycle else (replaced == 0), replaced
             results.append(_stored(mongo_uri, env["MONGO_DB"]))
     assert results[0][0] and results[0] == results[1]

@@ -1,8 +1,9 @@
-"""CRAWLER_EXTRACT_PROCESSES read as a count of extraction worker processes."""
+"""CRAWLER_EXTRACT_PROCESSES read as a count of extraction worker processes, and
+CRAWLER_EXTRACT_RECYCLE_AFTER as pages per worker."""
 
 import pytest
 
-from crawler.extraction_workers import MAX_AUTO_PROCESSES, processes_for
+from crawler.extraction_workers import MAX_AUTO_PROCESSES, processes_for, recycle_after_for
 
 
 @pytest.mark.parametrize(("value", "cores", "expected"), [
@@ -23,3 +24,14 @@ def test_count(value, cores, expected):
 def test_bad_values_say_what_is_wanted(value):
     with pytest.raises(ValueError, match="'auto' or a whole number >= 0"):
         processes_for(value, 2)
+
+
+@pytest.mark.parametrize(("value", "expected"), [(None, 0), ("", 0), ("0", 0), (" 2000 ", 2000), (50, 50)])
+def test_recycle_after(value, expected):
+    assert recycle_after_for(value) == expected
+
+
+@pytest.mark.parametrize("value", ["-1", "often", "1.5"])
+def test_bad_recycle_after_says_what_is_wanted(value):
+    with pytest.raises(ValueError, match="CRAWLER_EXTRACT_RECYCLE_AFTER must be a whole number of pages >= 0"):
+        recycle_after_for(value)

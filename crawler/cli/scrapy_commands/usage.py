@@ -142,10 +142,11 @@ def check_crawl(spider: str, spargs: Mapping[str, str], settings: Settings) -> s
     if problem:
         return problem
     # loaded on use: extraction (lxml and the rest) is not needed to print a usage error
-    from crawler.extraction_workers import processes_for
+    from crawler.extraction_workers import processes_for, recycle_after_for
 
     try:
         processes_for(settings.get("CRAWLER_EXTRACT_PROCESSES"))
+        recycle_after_for(settings.get("CRAWLER_EXTRACT_RECYCLE_AFTER"))
     except ValueError as exc:
         return str(exc)
     return None
