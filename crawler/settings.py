@@ -72,8 +72,10 @@ STORE_MAX_PENDING = 1
 # rewrites the story's document; the exact times are in the sightings collection). 0: every batch.
 STORE_SEEN_RESOLUTION = 300.0
 # Stories whose last known state the writer keeps in memory (a hint that saves reads; see
-# crawler/storage/store.py), and how long an entry is trusted. 0 stories: always read.
-STORE_STATE_CACHE = 20000
+# crawler/storage/store.py), and how long an entry is trusted. 0 stories: always read. About
+# 1.1 kB a story: 5,000 fill within a crawl's first few thousand pages, so memory stays flat
+# after (docs/operations.md, memory); re-sightings are mostly of recent stories.
+STORE_STATE_CACHE = 5000
 STORE_STATE_TTL = 600.0
 # Crawl depth when neither the profile nor `-a max_depth=` says.
 CRAWLER_MAX_DEPTH = 3
@@ -224,9 +226,11 @@ CRAWLER_INCREMENTAL_BATCH = 100
 # Near-duplicate clustering (crawler/dedup/): estimated Jaccard similarity of 3-word shingles
 # at or above which two bodies are one story's copies; index size (oldest evicted first); how
 # many recent stories rebuild the index from the database at a run's start (0 = start empty).
+# Like STORE_STATE_CACHE, sized to fill early so a long crawl's memory stays flat; raise both
+# on a machine with memory to spare for a longer near-duplicate window.
 CRAWLER_NEARDUP_THRESHOLD = 0.5
-CRAWLER_NEARDUP_MAX_ITEMS = 20_000  # about 6 kB each
-CRAWLER_DEDUP_REBUILD_LIMIT = 20_000
+CRAWLER_NEARDUP_MAX_ITEMS = 5_000  # about 1.5 kB each with the shingles held this run
+CRAWLER_DEDUP_REBUILD_LIMIT = 5_000
 
 # -- Distributed mode (scrapy-redis; crawler/distributed/) --------------------------------
 # Set REDIS_URL (env REDIS_URL or CRAWLER_REDIS_URL, or -s REDIS_URL=redis://host:6379/0) and

@@ -164,7 +164,9 @@ def _pick_rules(host: str, rules: UrlRules | None) -> UrlRules:
     return DEFAULT_RULES
 
 
-@lru_cache(maxsize=65536)
+# About 360 bytes an entry, in the crawl's process and in each extraction worker: enough for a
+# few thousand pages' links; larger, it filled with a long crawl's URLs and its memory grew.
+@lru_cache(maxsize=16384)
 def canonical_url(url: str, rules: UrlRules | None = None, *, keep_slash: bool = False,
                   keep_www: bool = False) -> str:
     """The one spelling of `url` that keys its story. Memoised (UrlRules is frozen, so
@@ -271,7 +273,7 @@ _LINK_TRACKING_PREFIXES = ("utm_", "pk_", "mtm_")
 _PATH_SAFE = "/:@!$&'()*+,;=-._~%"
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=16384)  # sized as canonical_url's
 def clean_link(url: str) -> str:
     """The spelling of a link to show a reader: lower-case scheme and host, no fragment, no click
     tracking (utm_*, fbclid, gclid...), a non-ASCII path percent-encoded. Unlike canonical_url it

@@ -32,8 +32,9 @@ signature agreement rules out a pass, stop once no later candidate can beat the 
 never exceed MAX_EXACT_CHECKS; the rest of a lookup is a few numpy passes over the index.
 
 Memory is bounded: the index keeps at most `max_items` stories (the least recently seen are
-evicted first: copies of one story are published within days of each other), 20,000 by default
-(CRAWLER_NEARDUP_MAX_ITEMS). At a run's start it is rebuilt from the signatures stored on recent
+evicted first: copies of one story are published within days of each other), 20,000 here and
+5,000 in a crawl (CRAWLER_NEARDUP_MAX_ITEMS, chosen so a crawl's memory is flat from its first
+few thousand pages on; docs/operations.md). At a run's start it is rebuilt from the signatures stored on recent
 documents (Store.dedup_snapshot).
 """
 
