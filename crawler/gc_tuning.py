@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import gc
 
-
 YOUNG_THRESHOLD = 10_000
 
 
