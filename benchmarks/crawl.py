@@ -20,7 +20,8 @@ processes (the crawler and its extraction workers; shared pages split between th
 page is the user + system time of those processes and the FerretDB process's (from /proc) over
 the pages crawled: their sum over the cores is the most pages per second this machine could give the full
 pipeline (`cpu_bound_ratio`, against bare Scrapy's measured rate), whatever the code overlaps. `--flat` adds a
-run on a 20,000-page site to show memory does not grow with the crawl (not in the default
+run on a 20,000-page site to show how memory grows with the crawl, with each process's peak
+PSS (the crawl's own, an extraction worker, the forkserver) at both sizes (not in the default
 5-minute budget). `--realistic` builds the article pages around the AEB news pages
 (crawler/demo_site/realistic.py: 100-200 kB each, as real article pages are) instead of ~10 kB ones.
 The mean BSON size of the stored stories, sightings and page documents is the sizing figure per
