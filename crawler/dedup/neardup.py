@@ -43,6 +43,7 @@ import math
 from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 
 import numpy as np
 
@@ -66,6 +67,9 @@ MAX_EXACT_CHECKS = 8 * EXACT_CHECKS_PER_CLUSTER
 # The chance, per candidate, that the signature estimate hides a pair that would have passed (or
 # would have beaten the best match found): the error allowed when skipping exact checks.
 ESTIMATE_RISK = 1e-4
+# Up to this many exact checks per lookup, candidates are kept per cluster by counting in a dict
+# (fewer Python steps than numpy calls); more (checking every candidate), by ranking in numpy.
+_COUNTED_CHECKS = 256
 # Exact checks are made this many at a time (one batch of numpy calls); a batch may compute a
 # few checks past the point where the best match can no longer change.
 CHECK_BATCH = 16
@@ -118,6 +122,12 @@ def similarity_reach(num_perm: int = NUM_PERM, risk: float = ESTIMATE_RISK) -> n
     return reach
 
 
+@lru_cache(maxsize=4)
+def _reach_list(num_perm: int, risk: float) -> list[float]:
+    """similarity_reach as a list: read one value at a time, where a list index is cheaper."""
+    return similarity_reach(num_perm, risk).tolist()
+
+
 def passing_similarity(size: int, sizes: np.ndarray, threshold: float) -> np.ndarray:
     """The lowest Jaccard similarity at which a text of `size` shingles passes against texts of
     `sizes`: the threshold, or lower where CONTAINMENT of the shorter in the longer is reachable
@@ -157,25 +167,90 @@ def exact_similarity(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
 
 
 def exact_similarities(query: np.ndarray, others: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """exact_similarity of `query` with each of `others`, in one pass: the others' values are
-    binary-searched in the query together (no per-pair sort or concatenation), which costs a
-    few numpy calls per batch instead of per pair."""
-    sizes = np.fromiter(map(len, others), dtype=np.int64, count=len(others))
-    size = len(query)
-    if not size or not sizes.any():
-        zeros = np.zeros(len(others))
-        return zeros, zeros
-    values = np.concatenate(others)
-    at = np.searchsorted(query, values)
-    np.minimum(at, size - 1, out=at)
-    found = np.concatenate(([0], np.cumsum(query[at] == values)))
-    ends = np.cumsum(sizes)
-    common = found[ends] - found[ends - sizes]
-    union = size + sizes - common
-    shorter = np.minimum(sizes, size)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        jaccard = np.where(union > 0, common / union, 0.0)
-        contained = np.where(shorter > 0, common / shorter, 0.0)
+    """exact_similarity of `query` with each of `others`, in one pass over the others' values
+    (no per-pair sort or concatenation): a few numpy calls per batch instead of per pair."""
+    return _similarities(Members(query), others)
+
+
+# Slots per shingle of the query in a Members table, as a power of two: the more, the fewer
+# shingles share a slot (each collision costs another table and another pass over the values).
+_SLOTS_PER_VALUE_BITS = 6
+_MAX_SLOT_BITS = 22
+
+
+class Members:
+    """Which values belong to a sorted, distinct array of 32-bit shingle hashes, answered for
+    many values at once. A direct-address table indexed by the top bits of a value holds the
+    member with those bits; an empty slot holds a value whose top bits differ, so no value
+    matches it. Members that share a slot go to a second table (and so on), so the answer is
+    exact: a value belongs iff some table holds it in its slot. One gather and one comparison per
+    value and table, several times cheaper than a binary search of the array (which is what
+    arrays of another dtype still get)."""
+
+    def __init__(self, values: np.ndarray):
+        self.values = values
+        self.size = len(values)
+        self.tables: list[np.ndarray] = []
+        if values.dtype != np.uint32 or not self.size:
+            return
+        bits = min(_MAX_SLOT_BITS, max(8, self.size.bit_length() + _SLOTS_PER_VALUE_BITS))
+        self.shift = np.uint32(32 - bits)
+        rest = values
+        while len(rest):
+            slots = rest >> self.shift
+            table = _empty_table(bits).copy()
+            table[slots] = rest
+            placed = table[slots] == rest
+            self.tables.append(table)
+            rest = rest[~placed]
+
+    def contains(self, candidates: np.ndarray) -> np.ndarray:
+        """For each of `candidates`, whether it is one of the values."""
+        if not self.size:
+            return np.zeros(len(candidates), dtype=bool)
+        if not self.tables or candidates.dtype != np.uint32:
+            at = np.searchsorted(self.values, candidates)
+            np.minimum(at, self.size - 1, out=at)
+            return self.values[at] == candidates
+        slots = candidates >> self.shift
+        found = np.take(self.tables[0], slots) == candidates
+        for table in self.tables[1:]:
+            found |= np.take(table, slots) == candidates
+        return found
+
+
+@lru_cache(maxsize=_MAX_SLOT_BITS + 1)
+def _empty_table(bits: int) -> np.ndarray:
+    """A Members table with no member: slot s holds a value whose top bits are s ^ 1."""
+    table = (np.arange(1 << bits, dtype=np.uint32) ^ np.uint32(1)) << np.uint32(32 - bits)
+    table.setflags(write=False)
+    return table
+
+
+def _similarities(query: Members, others: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    jaccard, contained = _similarity_lists(query, others)
+    return np.array(jaccard, dtype=float), np.array(contained, dtype=float)
+
+
+def _similarity_lists(query: Members, others: list[np.ndarray]) -> tuple[list[float], list[float]]:
+    """exact_similarities as lists: what the lookup reads, one value at a time. The per-pair
+    arithmetic is done on Python numbers (a batch is a few dozen pairs, fewer than it takes for
+    numpy's per-call cost to pay off); the quotients are the same as numpy's, both being the
+    correctly rounded division of two exactly represented integers."""
+    sizes = [len(other) for other in others]
+    size = query.size
+    if not size or not any(sizes):
+        return [0.0] * len(others), [0.0] * len(others)
+    # Where the others' values were found; how many of those lie before each one's end.
+    found = np.flatnonzero(query.contains(np.concatenate(others)))
+    before = np.searchsorted(found, list(accumulate(sizes))).tolist()
+    jaccard, contained = [], []
+    previous = 0
+    for other, found_before in zip(sizes, before, strict=True):
+        common, previous = found_before - previous, found_before
+        union, shorter = size + other - common, min(other, size)
+        jaccard.append(common / union if union > 0 else 0.0)
+        contained.append(common / shorter if shorter > 0 else 0.0)
     return jaccard, contained
 
 
@@ -280,6 +355,7 @@ class NearDupIndex:
         """The best of `best` and the candidates that pass an exact check, making at most
         max_checks of them (see the class docstring for which)."""
         reach = similarity_reach(NUM_PERM, self.risk)
+        members = Members(shingles)
         plausible = reach[agree] >= passing_similarity(len(shingles), self._sizes[candidates],
                                                        self.threshold)
         candidates, agree = candidates[plausible], agree[plausible]
@@ -287,14 +363,15 @@ class NearDupIndex:
         # integer key sorts by radix, in one pass).
         order = np.argsort((NUM_PERM - agree).astype(np.uint8), kind="stable")
         candidates, agree = self._per_cluster(candidates[order], agree[order])
+        reach_of = _reach_list(NUM_PERM, self.risk)
         done = 0
         while done < len(candidates):
             batch = candidates[done : done + CHECK_BATCH].tolist()
-            scores, contained = exact_similarities(shingles, [self._shingles[i] for i in batch])
+            scores, contained = _similarity_lists(members, [self._shingles[i] for i in batch])
             self.exact_checks += len(batch)
             for index, equal, score, inside in zip(batch, agree[done : done + CHECK_BATCH].tolist(),
-                                                   scores.tolist(), contained.tolist(), strict=True):
-                if best is not None and reach[equal] < best[0]:
+                                                   scores, contained, strict=True):
+                if best is not None and reach_of[equal] < best[0]:
                     return best  # this and every later candidate are almost surely less similar
                 if score < self.threshold and inside >= CONTAINMENT:
                     score = self.threshold  # a trimmed copy
@@ -309,6 +386,8 @@ class NearDupIndex:
         grows until it holds enough (a rank depends only on earlier positions), so a long list
         of candidates is not grouped in full."""
         limit = len(candidates) if self.max_checks is None else self.max_checks
+        if limit <= _COUNTED_CHECKS:
+            return self._per_cluster_counted(candidates, agree, limit)
         prefix = 2 * limit
         while True:
             head = candidates[:prefix]
@@ -317,19 +396,38 @@ class NearDupIndex:
                 return head[keep][:limit], agree[:prefix][keep][:limit]
             prefix *= 2
 
+    def _per_cluster_counted(self, candidates: np.ndarray, agree: np.ndarray, limit: int
+                             ) -> tuple[np.ndarray, np.ndarray]:
+        """_per_cluster for a small limit: the candidates' clusters are counted in a dict as
+        they come, in chunks that grow, and the walk stops once `limit` are kept (a few dozen
+        steps where grouping in numpy would take a dozen calls)."""
+        kept: list[int] = []
+        counts: dict[int, int] = {}
+        start, chunk = 0, 2 * limit
+        while start < len(candidates) and len(kept) < limit:
+            codes = self._cluster_codes[candidates[start : start + chunk]].tolist()
+            for position, code in enumerate(codes, start):
+                seen = counts.get(code, 0)
+                if seen < EXACT_CHECKS_PER_CLUSTER:
+                    counts[code] = seen + 1
+                    kept.append(position)
+                    if len(kept) == limit:
+                        break
+            start, chunk = start + chunk, 2 * chunk
+        positions = np.array(kept, dtype=np.int64)
+        return candidates[positions], agree[positions]
+
     def candidates(self, signature: np.ndarray) -> set[str]:
         """The stored stories sharing at least one whole band with `signature` (LSH candidates,
         before the Jaccard check)."""
         return {self._keys[i] for i in self._candidate_slots(self._band(signature)).tolist()}
 
     def _candidate_slots(self, bands: np.ndarray) -> np.ndarray:
-        """Slots sharing at least one band hash, ascending: one pass over each band's column."""
+        """Slots sharing at least one band hash, ascending: one comparison of the whole band
+        matrix and one reduction over its bands."""
         used = len(self._keys)
-        table = self._bands[:, :used]
-        hit = table[0] == bands[0]
-        for row, value in zip(table[1:], bands[1:], strict=True):
-            hit |= row == value
-        return np.flatnonzero(hit)
+        hit = np.equal(self._bands[:, :used], bands[:, None])
+        return np.flatnonzero(np.logical_or.reduce(hit, axis=0))
 
     def _insert(self, key: str, signature: np.ndarray, bands: np.ndarray, cluster_id: str,
                 shingles: np.ndarray | None) -> None:
@@ -383,7 +481,13 @@ def _agreement(signatures: np.ndarray, rows: np.ndarray, signature: np.ndarray) 
     are added as uint64 words, eight bytes at a time (no byte exceeds NUM_PERM / 8, so none
     carries), and one multiply puts each row's total in the top byte: several times cheaper
     than numpy's row reduction of a boolean matrix. NUM_PERM is a multiple of 8."""
-    words = np.equal(np.take(signatures, rows, axis=0), signature).view(np.uint64)
+    if len(rows) * 2 > len(signatures):  # most rows: all of them, without gathering them first
+        return _agreement_of(signatures[: int(rows.max()) + 1], signature)[rows]
+    return _agreement_of(np.take(signatures, rows, axis=0), signature)
+
+
+def _agreement_of(signatures: np.ndarray, signature: np.ndarray) -> np.ndarray:
+    words = np.equal(signatures, signature).view(np.uint64)
     total = words[:, 0].copy()
     for column in range(1, words.shape[1]):
         total += words[:, column]
