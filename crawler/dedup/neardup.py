@@ -70,9 +70,12 @@ ESTIMATE_RISK = 1e-4
 # Up to this many exact checks per lookup, candidates are kept per cluster by counting in a dict
 # (fewer Python steps than numpy calls); more (checking every candidate), by ranking in numpy.
 _COUNTED_CHECKS = 256
-# Exact checks are made this many at a time (one batch of numpy calls); a batch may compute a
-# few checks past the point where the best match can no longer change.
+# Exact checks are made in batches (one batch, one set of numpy calls): this many first, then
+# each batch BATCH_GROWTH times the last. A lookup that ends early (a close copy found first)
+# computes few checks past its end; one that goes on (many narrow passes on one topic) takes
+# few batches.
 CHECK_BATCH = 16
+BATCH_GROWTH = 3
 # Candidates must include pairs this far below the threshold (trimmed copies), with this chance.
 CANDIDATE_FLOOR = 0.7
 CANDIDATE_PROBABILITY = 0.98
@@ -364,12 +367,12 @@ class NearDupIndex:
         order = np.argsort((NUM_PERM - agree).astype(np.uint8), kind="stable")
         candidates, agree = self._per_cluster(candidates[order], agree[order])
         reach_of = _reach_list(NUM_PERM, self.risk)
-        done = 0
+        done, size = 0, CHECK_BATCH
         while done < len(candidates):
-            batch = candidates[done : done + CHECK_BATCH].tolist()
+            batch = candidates[done : done + size].tolist()
             scores, contained = _similarity_lists(members, [self._shingles[i] for i in batch])
             self.exact_checks += len(batch)
-            for index, equal, score, inside in zip(batch, agree[done : done + CHECK_BATCH].tolist(),
+            for index, equal, score, inside in zip(batch, agree[done : done + size].tolist(),
                                                    scores, contained, strict=True):
                 if best is not None and reach_of[equal] < best[0]:
                     return best  # this and every later candidate are almost surely less similar
@@ -377,7 +380,7 @@ class NearDupIndex:
                     score = self.threshold  # a trimmed copy
                 if score >= self.threshold:
                     best = self._better(best, score, index)
-            done += CHECK_BATCH
+            done, size = done + size, size * BATCH_GROWTH
         return best
 
     def _per_cluster(self, candidates: np.ndarray, agree: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
