@@ -278,7 +278,9 @@ class NearDupIndex:
         self.risk = risk
         self.exact_checks = 0  # exact checks made so far (a count for benchmarks and tests)
         capacity = min(self.max_items, 1024)
-        self._sigs = np.zeros((capacity, NUM_PERM), dtype=np.uint32)
+        # Permutation-major (a row per signature value, a column per story), like the bands: the
+        # agreement of a query with every story is one pass along each row (see _agreement).
+        self._sigs = np.zeros((NUM_PERM, capacity), dtype=np.uint32)
         # Band-major (a row per band, a column per story): a lookup compares each band with all
         # stories in one contiguous pass.
         self._bands = np.zeros((self.bands, capacity), dtype=np.uint64)
@@ -324,7 +326,7 @@ class NearDupIndex:
         candidates = self._candidate_slots(bands)
         best: tuple[float, str, str] | None = None
         if len(candidates):
-            agree = _agreement(self._sigs, candidates, signature)
+            agree = _column_agreement(self._sigs, candidates, signature)
             exact = self._sizes[candidates] >= 0 if shingles is not None else np.zeros(len(candidates), bool)
             best = self._best_estimated(candidates[~exact], agree[~exact])
             if exact.any():
@@ -440,25 +442,25 @@ class NearDupIndex:
             self._shingles[slot] = shingles
         else:
             slot = len(self._keys)
-            if slot == len(self._sigs):
+            if slot == self._sigs.shape[1]:
                 self._grow()
             self._keys.append(key)
             self._clusters.append(cluster_id)
             self._shingles.append(shingles)
-        self._sigs[slot] = signature
+        self._sigs[:, slot] = signature
         self._bands[:, slot] = bands
         self._sizes[slot] = -1 if shingles is None else len(shingles)
         self._cluster_codes[slot] = hash(cluster_id)
         self._slots[key] = slot
 
     def _grow(self) -> None:
-        capacity = min(self.max_items, 2 * len(self._sigs))
-        used = len(self._sigs)
-        sigs = np.zeros((capacity, NUM_PERM), dtype=np.uint32)
+        used = self._sigs.shape[1]
+        capacity = min(self.max_items, 2 * used)
+        sigs = np.zeros((NUM_PERM, capacity), dtype=np.uint32)
         bands = np.zeros((self.bands, capacity), dtype=np.uint64)
         sizes = np.zeros(capacity, dtype=np.int64)
         codes = np.zeros(capacity, dtype=np.int64)
-        sigs[:used], bands[:, :used] = self._sigs, self._bands
+        sigs[:, :used], bands[:, :used] = self._sigs, self._bands
         sizes[:used], codes[:used] = self._sizes, self._cluster_codes
         self._sigs, self._bands, self._sizes, self._cluster_codes = sigs, bands, sizes, codes
 
@@ -476,22 +478,27 @@ def _rank_within(codes: np.ndarray) -> np.ndarray:
     return rank
 
 
-_BYTE_SUM = np.uint64(0x0101010101010101)
-
-
 def _agreement(signatures: np.ndarray, rows: np.ndarray, signature: np.ndarray) -> np.ndarray:
-    """Equal values of `signature` in each of the `rows` of `signatures`. The equality bytes
-    are added as uint64 words, eight bytes at a time (no byte exceeds NUM_PERM / 8, so none
-    carries), and one multiply puts each row's total in the top byte: several times cheaper
-    than numpy's row reduction of a boolean matrix. NUM_PERM is a multiple of 8."""
-    if len(rows) * 2 > len(signatures):  # most rows: all of them, without gathering them first
-        return _agreement_of(signatures[: int(rows.max()) + 1], signature)[rows]
-    return _agreement_of(np.take(signatures, rows, axis=0), signature)
+    """Equal values of `signature` in each of the `rows` of `signatures` (a row per story)."""
+    return _column_agreement(signatures.T, rows, signature)
 
 
-def _agreement_of(signatures: np.ndarray, signature: np.ndarray) -> np.ndarray:
-    words = np.equal(signatures, signature).view(np.uint64)
-    total = words[:, 0].copy()
-    for column in range(1, words.shape[1]):
-        total += words[:, column]
-    return (total * _BYTE_SUM >> np.uint64(56)).astype(np.int64)
+def _column_agreement(columns: np.ndarray, stories: np.ndarray, signature: np.ndarray) -> np.ndarray:
+    """Equal values of `signature` in each of the `stories` columns of `columns` (a row per
+    signature value). For many stories, all columns up to the last are compared, one row at a
+    time against one value, and the equality flags of eight neighbouring stories are added as
+    one uint64 word per row: no byte of the sum exceeds NUM_PERM, so none carries into the next,
+    and byte j of a word ends up as story j's count. Far cheaper than reducing a boolean matrix
+    per story, or comparing row-major signatures (numpy's loop over a row of NUM_PERM values
+    costs more in setting up than in comparing). For a few stories, their columns are gathered."""
+    value = np.asarray(signature, dtype=columns.dtype).reshape(-1, 1)
+    if not len(stories):
+        return np.zeros(0, dtype=np.int64)
+    stop = int(stories.max()) + 1
+    if len(stories) * 8 < stop:
+        return np.count_nonzero(np.take(columns, stories, axis=1) == value, axis=0).astype(np.int64)
+    equal = np.empty((len(value), -(-stop // 8) * 8), dtype=bool)  # whole words of eight stories
+    equal[:, stop:] = False
+    np.equal(columns[:, :stop], value, out=equal[:, :stop])
+    counts = np.add.reduce(equal.view(np.uint64), axis=0).view(np.uint8)
+    return counts[stories].astype(np.int64)
