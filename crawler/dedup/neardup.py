@@ -2,7 +2,7 @@
 
 Syndicated wire copy reaches an aggregator from many publishers, each lightly edited (a dateline,
 a changed headline, a dropped last paragraph, a different footer). Each story's body signature
-(crawler.dedup.text.minhash_signature, datasketch's MinHash) is looked up in an LSH index;
+(crawler.dedup.text.minhash_signature: datasketch's MinHash values) is looked up in an LSH index;
 candidates are verified exactly on their 3-word shingles when both sides have them (Jaccard
 similarity reaching THRESHOLD, or the shorter text at least CONTAINMENT inside the longer: a
 trimmed copy), else on the signatures' estimate, and a story whose best match passes joins that
@@ -20,7 +20,7 @@ about 5 kB per story (102 MB for the default 20,000 stories, measured with trace
 was full. Here the banding is derived from the threshold (band_layout: the fixed 16 x 4 it
 replaced made a pair at J = 0.5 a candidate only 64% of the time), the same as datasketch's
 with those params, so the candidates and therefore the clusters
-are the same, but a story costs one row of a uint32 signature matrix and one row of a uint64 band
+are the same, but a story costs one column of a uint32 signature matrix and one of a uint64 band
 matrix (512 bytes at 32 bands) plus its key, and for stories added this run its shingle hashes
 (4 bytes a shingle, about 0.5 kB for a 100-word body). A lookup compares the query's band hashes with every stored
 row at once (numpy), which for 20,000 stories is no slower than datasketch's dict lookups plus
@@ -29,7 +29,12 @@ its MinHash object per call; `benchmarks/dedup.py --index` prints both side by s
 The cost of a lookup is bounded too: on a site whose stories share vocabulary every stored story
 can be a candidate, so the exact checks (NearDupIndex._best_checked) skip candidates whose
 signature agreement rules out a pass, stop once no later candidate can beat the best match, and
-never exceed MAX_EXACT_CHECKS; the rest of a lookup is a few numpy passes over the index.
+never exceed MAX_EXACT_CHECKS; the rest of a lookup is a few numpy passes over the index. Both
+matrices are stored a row per signature value or band and a column per story, so each pass runs
+along a row; an exact check looks the candidate's shingles up in a table of the query's (Members)
+rather than searching a sorted array. `benchmarks/dedup.py --per-story` measures a lookup with
+the rest of the dedup work per story against the code before these, and
+tests/unit/test_dedup_reference.py checks that both give the same answers.
 
 Memory is bounded: the index keeps at most `max_items` stories (the least recently seen are
 evicted first: copies of one story are published within days of each other), 20,000 by default

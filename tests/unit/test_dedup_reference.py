@@ -136,3 +136,12 @@ def test_members_answers_exactly_like_a_binary_search(values, probes, squeeze):
     found = Members(members).contains(asked)
     assert found.tolist() == np.isin(asked, members).tolist()
     assert Members(members.astype(np.uint64)).contains(asked.astype(np.uint64)).tolist() == found.tolist()
+
+
+def test_word_code_cache_stays_bounded_and_changes_nothing(monkeypatch):
+    monkeypatch.setattr(text, "WORD_CODES_MAX", 50)
+    text._word_codes.clear()
+    tokens = [f"word{n % 180}" for n in range(600)]
+    assert text.shingle_hashes(tokens).tolist() == ref_text.shingle_hashes(tokens).tolist()
+    assert 0 < len(text._word_codes) <= 50
+    text._word_codes.clear()
