@@ -46,7 +46,7 @@ J 0.5-0.6, and the best of them sometimes ranks beyond the 64 closest by signatu
 shingles, MinHash signature, near-duplicate lookup) on --items (default there 5,000) stories of
 the crawl benchmark's site (crawler.demo_site.generated, every fifth a syndicated copy of an
 earlier one), the current code next to the reference: the same code before its per-story CPU was
-cut, frozen in tests/support/dedup_reference. Each side runs twice, alternately, and the best run
+cut, frozen in crawler/dedup/reference. Each side runs twice, alternately, and the best run
 counts; every result (text hash, signature, cluster, match, similarity) is compared. Last line:
 `bench dedup_story stories=... reference_ms_per_story=... ms_per_story=... same_results=...
 ratio=<reference ms / current ms>`. The default run prints the same figures for 2,000 stories
@@ -301,11 +301,11 @@ def story_work(text_module, index, stories: list[tuple[str, str, str]]) -> list[
 def per_story_cost(count: int, rounds: int = 2) -> str:
     """--per-story: CPU per lead story of the dedup pipeline's work, the current code next to the
     reference (the code before its per-story CPU was cut, frozen in
-    tests/support/dedup_reference), on the same stories; the best of `rounds` runs of each, taken
+    crawler/dedup/reference), on the same stories; the best of `rounds` runs of each, taken
     alternately so a change in load hits both. Also whether every result is the same."""
     from crawler.dedup import neardup, text
-    from tests.support.dedup_reference import neardup as ref_neardup
-    from tests.support.dedup_reference import text as ref_text
+    from crawler.dedup.reference import neardup as ref_neardup
+    from crawler.dedup.reference import text as ref_text
 
     stories = story_workload(count)
     sides = {"reference": (ref_text, ref_neardup.NearDupIndex), "current": (text, neardup.NearDupIndex)}

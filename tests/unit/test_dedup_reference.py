@@ -1,5 +1,5 @@
 """The near-duplicate code gives exactly what it gave before its per-story CPU was cut (the frozen
-copy in tests/support/dedup_reference): the same words, text hashes, shingles, signatures,
+copy in crawler/dedup/reference): the same words, text hashes, shingles, signatures,
 clusters, matches and similarities, on the crawl benchmark's stories and on arbitrary text."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from crawler.dedup import text
-from tests.support.dedup_reference import text as ref_text
+from crawler.dedup.reference import text as ref_text
 
 # Characters where a faster tokenisation could part from the reference: sentence ends, Unicode
 # whitespace and line breaks, compatibility forms that NFKC rewrites (full-width letters and
@@ -107,7 +107,7 @@ def test_lookups_match_the_reference_on_thousands_of_same_topic_stories():
     a small index that evicts, and an index partly rebuilt from stored signatures: the same
     hashes, signatures, clusters, matches and similarities as the code before."""
     from crawler.dedup.neardup import NearDupIndex
-    from tests.support.dedup_reference.neardup import NearDupIndex as ReferenceIndex
+    from crawler.dedup.reference.neardup import NearDupIndex as ReferenceIndex
 
     stories = _generated_stories(2000)
     configs = [({}, 0, stories), ({"max_items": 300}, 0, stories[:1200]),

@@ -1,4 +1,4 @@
-"""Frozen reference copy (tests/support/dedup_reference/__init__.py says why).
+"""Frozen reference copy (crawler/dedup/reference/__init__.py says why).
 
 Near-duplicate clusters across publishers: a bounded MinHash LSH index kept in numpy arrays.
 
@@ -48,7 +48,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from tests.support.dedup_reference.text import NUM_PERM
+from crawler.dedup.reference.text import NUM_PERM
 
 THRESHOLD = 0.5
 DEFAULT_MAX_ITEMS = 20_000

@@ -1,4 +1,4 @@
-"""Frozen reference copy (tests/support/dedup_reference/__init__.py says why).
+"""Frozen reference copy (crawler/dedup/reference/__init__.py says why).
 
 Text fingerprints: what two copies of one story have in common, whatever the page around it.
 
@@ -17,7 +17,6 @@ import zlib
 from functools import lru_cache
 
 import numpy as np
-from datasketch import MinHash
 
 # Shingle width (words) and signature size. 3-word shingles keep two different stories on one
 # topic apart (they share words, rarely word triples); 64 permutations estimate Jaccard
@@ -100,6 +99,8 @@ _MIX = (np.uint64(0x9E3779B1), np.uint64(0x85EBCA77), np.uint64(0xC2B2AE3D))
 
 @lru_cache(maxsize=1)
 def _permutations():
+    from datasketch import MinHash  # the test extra's: the crawler never imports this module
+
     return MinHash(num_perm=NUM_PERM, seed=SEED, scheme="affine32").permutations
 
 
@@ -123,6 +124,8 @@ def minhash_signature(body: str | None, tokens: list[str] | None = None,
     if len(tokens) < MIN_CONTENT_WORDS:
         return None
     shingles = shingle_hashes(tokens) if shingles is None else shingles
+    from datasketch import MinHash  # the test extra's: the crawler never imports this module
+
     m = MinHash(num_perm=NUM_PERM, hashfunc=int, permutations=_permutations(), scheme="affine32")
     m.update_batch(shingles.tolist())
     return np.asarray(m.hashvalues, dtype=np.uint32)
