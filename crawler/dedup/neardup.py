@@ -364,15 +364,12 @@ class NearDupIndex:
                       best: tuple[float, str, str] | None) -> tuple[float, str, str] | None:
         """The best of `best` and the candidates that pass an exact check, making at most
         max_checks of them (see the class docstring for which)."""
-        reach = similarity_reach(NUM_PERM, self.risk)
         members = Members(shingles)
-        plausible = reach[agree] >= passing_similarity(len(shingles), self._sizes[candidates],
-                                                       self.threshold)
-        candidates, agree = candidates[plausible], agree[plausible]
         # Most similar by signature first (stable: equal agreement keeps slot order; a small
-        # integer key sorts by radix, in one pass).
+        # integer key sorts by radix, in one pass). Sorting before or after dropping the
+        # implausible candidates gives the same order of those left.
         order = np.argsort((NUM_PERM - agree).astype(np.uint8), kind="stable")
-        candidates, agree = self._per_cluster(candidates[order], agree[order])
+        candidates, agree = self._to_check(candidates[order], agree[order], len(shingles))
         reach_of = _reach_list(NUM_PERM, self.risk)
         done, size = 0, CHECK_BATCH
         while done < len(candidates):
@@ -390,14 +387,27 @@ class NearDupIndex:
             done, size = done + size, size * BATCH_GROWTH
         return best
 
-    def _per_cluster(self, candidates: np.ndarray, agree: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The first max_checks of the ordered candidates, each cluster's first
+    def _to_check(self, candidates: np.ndarray, agree: np.ndarray, size: int
+                  ) -> tuple[np.ndarray, np.ndarray]:
+        """Of the ordered candidates, those whose signature agreement could come from a passing
+        pair (similarity_reach at least passing_similarity): the first max_checks, each
+        cluster's first EXACT_CHECKS_PER_CLUSTER only."""
+        limit = len(candidates) if self.max_checks is None else self.max_checks
+        if limit <= _COUNTED_CHECKS:
+            return self._to_check_counted(candidates, agree, size, limit)
+        plausible = self._plausible(candidates, agree, size)
+        return self._per_cluster(candidates[plausible], agree[plausible], limit)
+
+    def _plausible(self, candidates: np.ndarray, agree: np.ndarray, size: int) -> np.ndarray:
+        reach = similarity_reach(NUM_PERM, self.risk)
+        return reach[agree] >= passing_similarity(size, self._sizes[candidates], self.threshold)
+
+    def _per_cluster(self, candidates: np.ndarray, agree: np.ndarray, limit: int
+                     ) -> tuple[np.ndarray, np.ndarray]:
+        """The first `limit` of the ordered candidates, each cluster's first
         EXACT_CHECKS_PER_CLUSTER only. Ranks within clusters are computed over a prefix that
         grows until it holds enough (a rank depends only on earlier positions), so a long list
         of candidates is not grouped in full."""
-        limit = len(candidates) if self.max_checks is None else self.max_checks
-        if limit <= _COUNTED_CHECKS:
-            return self._per_cluster_counted(candidates, agree, limit)
         prefix = 2 * limit
         while True:
             head = candidates[:prefix]
@@ -406,17 +416,23 @@ class NearDupIndex:
                 return head[keep][:limit], agree[:prefix][keep][:limit]
             prefix *= 2
 
-    def _per_cluster_counted(self, candidates: np.ndarray, agree: np.ndarray, limit: int
-                             ) -> tuple[np.ndarray, np.ndarray]:
-        """_per_cluster for a small limit: the candidates' clusters are counted in a dict as
-        they come, in chunks that grow, and the walk stops once `limit` are kept (a few dozen
-        steps where grouping in numpy would take a dozen calls)."""
+    def _to_check_counted(self, candidates: np.ndarray, agree: np.ndarray, size: int, limit: int
+                          ) -> tuple[np.ndarray, np.ndarray]:
+        """_to_check for a small limit: the candidates are walked in order, in chunks that grow,
+        plausibility is computed for a chunk at a time and clusters counted in a dict, and the
+        walk stops once `limit` are kept (a few dozen steps, where ranking in numpy would take a
+        dozen calls and plausibility would be computed for every candidate)."""
         kept: list[int] = []
         counts: dict[int, int] = {}
         start, chunk = 0, 2 * limit
         while start < len(candidates) and len(kept) < limit:
-            codes = self._cluster_codes[candidates[start : start + chunk]].tolist()
-            for position, code in enumerate(codes, start):
+            part = candidates[start : start + chunk]
+            plausible = self._plausible(part, agree[start : start + chunk], size).tolist()
+            codes = self._cluster_codes[part].tolist()
+            for position, code, fine in zip(range(start, start + len(part)), codes, plausible,
+                                            strict=True):
+                if not fine:
+                    continue
                 seen = counts.get(code, 0)
                 if seen < EXACT_CHECKS_PER_CLUSTER:
                     counts[code] = seen + 1
