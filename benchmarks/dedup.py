@@ -50,10 +50,10 @@ cut, frozen in crawler/dedup/reference. Each side runs twice, alternately, and t
 counts; every result (text hash, signature, cluster, match, similarity) is compared. Last line:
 `bench dedup_story stories=... reference_ms_per_story=... ms_per_story=... same_results=...
 ratio=<reference ms / current ms>`. The default run prints the same figures for 2,000 stories
-(one run each). Measured at 5,000 stories [load ~6]: 0.87-0.97 ms for the reference, 0.47-0.49
-ms now (ratio 1.8-2.0), all 5,000 results the same; in the same state, --same-topic's bounded
-lookup went from 0.68-0.74 to 0.38-0.47 ms per add, and the default run's stream (100,000 items)
-joined the same 19,877 clusters and found the same 5,022 aliases.
+(one run each). Measured at 5,000 stories [load ~8]: 0.89 ms for the reference, 0.45 ms now
+(ratio 1.96 in two runs), all 5,000 results the same; in the same state --same-topic's bounded
+lookup took 0.39 ms per add (0.68-0.74 before), and the default run's stream (100,000 items)
+joined the same 19,877 clusters and found the same 5,022 aliases as before.
 
 `--index` instead compares the near-duplicate index alone with the library it replaced:
 datasketch's MinHashLSH (same banding, derived from the threshold; same verification), fed the same signatures of
