@@ -3,11 +3,14 @@
 An Article is a story read from its own page (completeness "full", role "lead"); a Teaser is a
 story seen as a card on another page (completeness "teaser", role "related"). Both are sightings
 of one stored document keyed by the canonical-URL fingerprint; a PageSnapshot records what one
-fetch of one page showed, in order.
+fetch of one page showed, in order. A spider yields a page's items together, as one PageItems:
+the pipelines take them in the order lead, teasers, snapshot, and the store accepts them in one
+journal write, so a page is stored whole or not at all.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Self
@@ -107,4 +110,33 @@ class PageSnapshot:
     run_id: str | None = None
 
 
+@dataclass
+class PageItems:
+    """One fetched page's items, handed through Scrapy as one item: Scrapy's per-item work
+    (signals, logging, the pipeline chain) is then paid once per page, not once per story, and
+    the page is accepted as a unit. A feed export writes it as one object per page."""
+
+    snapshot: PageSnapshot
+    lead: Article | None = None
+    related: list[Teaser] = field(default_factory=list)
+
+    def items(self) -> list[Article | Teaser | PageSnapshot]:
+        """The stored items in the order the pipelines need: lead, teasers, snapshot (the
+        snapshot's story keys resolve through what the lead taught deduplication)."""
+        return [*((self.lead,) if self.lead is not None else ()), *self.related, self.snapshot]
+
+
 Sighting = Article | Teaser
+StoredItem = Article | Teaser | PageSnapshot
+
+
+def stored_items(item: Any) -> Sequence[StoredItem | Any]:
+    """The items a yielded item carries: a PageItems' own, else the item itself."""
+    return item.items() if isinstance(item, PageItems) else (item,)
+
+
+def snapshot_of(item: Any) -> PageSnapshot | None:
+    """The page snapshot a yielded item is or carries, if any."""
+    if isinstance(item, PageItems):
+        return item.snapshot
+    return item if isinstance(item, PageSnapshot) else None

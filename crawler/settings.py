@@ -90,6 +90,8 @@ CRAWLER_EXTRACT_PROCESSES = "auto"
 ADDONS = {
     "crawler.environment.EnvironmentSettings": 0,
     "crawler.distributed.addon.DistributedMode": 100,
+    # Components off by their *_ENABLED setting (remote control, Telnet, cookies): not imported.
+    "crawler.switched_off.SwitchedOffComponents": 200,
 }
 EXTENSIONS = {
     "crawler.extensions.jobstate.CrashSafeJobdir": -1,

@@ -23,7 +23,7 @@ from crawler.dedup import NearDupIndex, content_tokens, minhash_signature, text_
 from crawler.dedup.aliases import AliasIndex
 from crawler.dedup.neardup import DEFAULT_MAX_ITEMS, THRESHOLD
 from crawler.dedup.text import MIN_CONTENT_WORDS, shingle_hashes
-from crawler.items import Article, PageSnapshot, Teaser
+from crawler.items import Article, PageSnapshot, Teaser, stored_items
 from crawler.redact import public_name
 from crawler.storage import for_crawler
 from crawler.storage.store import content_hash
@@ -82,12 +82,17 @@ class DedupPipeline:
         return loaded
 
     def process_item(self, item, spider=None):
+        for one in stored_items(item):
+            self._dedup(one)
+        return item
+
+    def _dedup(self, item) -> None:
         if isinstance(item, PageSnapshot):
             item.lead = self.aliases.resolve(item.lead)
             item.related = [self.aliases.resolve(f) for f in item.related]
-            return item
+            return
         if not isinstance(item, Article | Teaser):
-            return item
+            return
         if isinstance(item, Article):
             self._read_modified(item)
             tokens = content_tokens(item.body)
@@ -104,7 +109,6 @@ class DedupPipeline:
         else:
             self.seen.add(item.fingerprint)
             self._inc("dedup/distinct")
-        return item
 
     def _fold_alias(self, item: Article, tokens: list[str]) -> None:
         item.text_hash = text_hash(item.headline, item.body, tokens)

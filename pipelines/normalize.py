@@ -10,7 +10,7 @@ import re
 from datetime import UTC, datetime
 
 from crawler import timestamps
-from crawler.items import Article, PageSnapshot, Teaser
+from crawler.items import Article, PageSnapshot, Teaser, stored_items
 from crawler.urls import canonical_url, fingerprint
 
 _SPACE = re.compile(r"\s+")
@@ -77,13 +77,18 @@ class NormalizePipeline:
             f"{name}_truncated: {original} chars cut to {len(value or '')}")
 
     def process_item(self, item, spider=None):
+        for one in stored_items(item):
+            self._normalize(one, spider)
+        return item
+
+    def _normalize(self, item, spider) -> None:
         if isinstance(item, PageSnapshot):
             item.problems = [*item.problems, *self.cuts.pop(item.url, [])]
             item.fetched_at = as_utc(item.fetched_at)
             rules = getattr(spider, "url_rules", None)  # the profile's URL rules (crawler.urls)
             item.lead = fingerprint(item.lead_url, rules) if item.lead_url else None
             item.related = [fingerprint(u, rules) for u in item.related_urls]
-            return item
+            return
         if isinstance(item, Article | Teaser):
             item.headline = clean_text(item.headline)
             item.source = clean_text(item.source)
@@ -107,4 +112,3 @@ class NormalizePipeline:
             rules = getattr(spider, "url_rules", None)
             item.canonical_url = canonical_url(item.url, rules)
             item.fingerprint = fingerprint(item.url, rules)
-        return item

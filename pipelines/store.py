@@ -29,7 +29,7 @@ from crawler.extensions.runrecord import (  # noqa: F401 (re-exported)
     run_errors,
     run_id_for,
 )
-from crawler.items import Article, PageSnapshot, Teaser
+from crawler.items import Article, PageSnapshot, Teaser, stored_items
 from crawler.redact import public_name
 from crawler.signals import store_flushed
 from crawler.storage import for_crawler, spill
@@ -140,14 +140,20 @@ class StorePipeline:
         while self._backlogged():
             await self._writes[0]
             self._prune()
-        if isinstance(item, PageSnapshot):
-            item.run_id = self.run_id
-            self.pages.append(item)
-        elif isinstance(item, Article | Teaser):
-            self.sightings.append(item)
-        if self.writer is not None and isinstance(item, Article | Teaser | PageSnapshot):
-            # Journaled before anything can lose it; when the disk refuses, stop accepting.
-            if not self.writer.accept(item) and not self._stopping:
+        accepted = []
+        for one in stored_items(item):
+            if isinstance(one, PageSnapshot):
+                one.run_id = self.run_id
+                self.pages.append(one)
+            elif isinstance(one, Article | Teaser):
+                self.sightings.append(one)
+            else:
+                continue
+            accepted.append(one)
+        if self.writer is not None and accepted:
+            # Journaled (a page's items in one write) before anything can lose them; when the
+            # disk refuses, stop accepting.
+            if not self.writer.accept_many(accepted) and not self._stopping:
                 self._stop_for_disk()
         if (len(self.sightings) + len(self.pages) >= self.batch_size
                 or time.monotonic() - self._last_flush >= self.flush_interval):

@@ -1,8 +1,8 @@
 """What every aggregator spider shares: discovery and request policy, nothing about HTML.
 
 A spider picks a site profile, fetches start pages, hands each response to crawler.extract, turns
-the result into items (the lead Article, its Teasers, a PageSnapshot), and follows the profile's
-links and the teasers' links within the allowed domains up to a depth.
+the result into items (the lead Article, its Teasers and a PageSnapshot, yielded as one PageItems),
+and follows the profile's links and the teasers' links within the allowed domains up to a depth.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from crawler.extensions.run_status import policy_kind
 from crawler.extract import PageExtraction
 from crawler.extract.teasers import is_listing_url
 from crawler.extraction_workers import ExtractionWorkerDied, ExtractionWorkers
-from crawler.items import Article, PageSnapshot, Teaser
+from crawler.items import Article, PageItems, PageSnapshot, Teaser
 from crawler.middlewares.fetch_skips import NotModified
 from crawler.render import hook as render_hook
 from crawler.signals import links_found
@@ -179,8 +179,8 @@ class ProfileSpider(DiscoveryMixin, scrapy.Spider):
             workers.close()
 
     async def parse_page(self, response: Response):
-        """A fetched page becomes its lead Article, its Teasers and a PageSnapshot, then the
-        requests for the links it leads to. Reading the page (crawler.extract) runs in an
+        """A fetched page becomes its lead Article, its Teasers and a PageSnapshot, yielded
+        together as one PageItems, then the requests for the links it leads to. Reading the page (crawler.extract) runs in an
         extraction worker process when there are any, so the crawl goes on meanwhile."""
         depth = render_hook.page_depth(response)
         fetched_at = response_time(response)
@@ -217,13 +217,10 @@ class ProfileSpider(DiscoveryMixin, scrapy.Spider):
         lead = self._lead_item(response, page, fetched_at)
         if lead is not None:
             snapshot.lead_url = lead.url
-            yield lead
         snapshot.problems = self._page_problems(response, page, lead, problems)
         teasers = self._teaser_items(response, page, fetched_at)
-        for teaser in teasers:
-            yield teaser
         snapshot.related_urls = [t.url for t in teasers]
-        yield snapshot
+        yield PageItems(snapshot=snapshot, lead=lead, related=teasers)
         if depth >= self._depth_limit():
             return
         for request in self._follow(response, self._follow_links(response, page),

@@ -18,6 +18,7 @@ from scrapy_redis.scheduler import Scheduler
 
 from crawler.distributed.dupefilter import RunDupeFilter
 from crawler.distributed.keys import LEASE, prefix, run_keys
+from crawler.items import snapshot_of
 from crawler.signals import store_flushed
 
 log = logging.getLogger(__name__)
@@ -165,9 +166,9 @@ class DistributedScheduler(Scheduler):
 
     def _item_scraped(self, item, response=None, spider=None) -> None:
         # A page with cards and no lead story is a listing: re-fetched on every run.
-        if type(item).__name__ == "PageSnapshot" and not item.lead_url \
-                and len(item.related_urls) >= 3:
-            self.server.sadd(self.k["listings"], item.url)
+        snapshot = snapshot_of(item)
+        if snapshot is not None and not snapshot.lead_url and len(snapshot.related_urls) >= 3:
+            self.server.sadd(self.k["listings"], snapshot.url)
 
     def _recover(self, force: bool = False) -> int:
         now = time.monotonic()

@@ -20,7 +20,7 @@ log = logging.getLogger(__name__)
 def progress_line(stats: dict, elapsed: float, last: tuple[float, int] | None) -> str:
     """One human line; the rate is pages per minute over the last interval."""
     pages = int(stats.get("response_received_count", 0))
-    items = int(stats.get("item_scraped_count", 0))
+    items = int(stats.get("items/scraped", 0))
     new = int(stats.get("store/new", 0))
     updated = int(stats.get("store/updated", 0))
     errors = int(stats.get("log_count/ERROR", 0))

@@ -32,6 +32,7 @@ from crawler.extensions.run_status import (
     policy_counts,
     run_status,
 )
+from crawler.items import stored_items
 from crawler.redact import mask_setting, public_name
 from crawler.storage import for_crawler, spill
 
@@ -49,6 +50,10 @@ def run_id_for(crawler) -> str:
     return run_id
 
 
+# Stored items (stories' sightings and page snapshots) that came through the pipelines: Scrapy's
+# item_scraped_count counts what spiders yield, which is one PageItems per page.
+ITEMS_SCRAPED = "items/scraped"
+
 # Run-document count name -> stats key. A missing stat counts 0.
 COUNT_KEYS = {
     "pages": "response_received_count",
@@ -57,7 +62,7 @@ COUNT_KEYS = {
     "teasers": "items/teaser",
     "no_lead": "pages/no_lead",
     "pages_failed": "pages/failed",
-    "items": "item_scraped_count",
+    "items": ITEMS_SCRAPED,
     "dropped": "item_dropped_count",
     "new": "store/new",
     "updated": "store/updated",
@@ -115,7 +120,11 @@ class RunRecorder:
         ext = cls(crawler)
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(ext.item_scraped, signal=signals.item_scraped)
         return ext
+
+    def item_scraped(self, item, response=None, spider=None) -> None:
+        self.crawler.stats.inc_value(ITEMS_SCRAPED, len(stored_items(item)))
 
     def spider_opened(self, spider) -> None:
         self.started_at = datetime.now(UTC)

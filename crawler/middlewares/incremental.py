@@ -42,7 +42,7 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured
 
 from crawler import settings as defaults
 from crawler.durations import parse_duration
-from crawler.items import Article, PageSnapshot
+from crawler.items import Article, PageItems, snapshot_of
 from crawler.middlewares.fetch_skips import NotModified, SkippedByPolicy
 from crawler.redact import public_name
 from crawler.signals import links_found
@@ -276,12 +276,14 @@ class IncrementalMiddleware:
 
     def item_scraped(self, item, response=None, spider=None):
         """Learn what a fetched page was: an article (and which story it keys) or a listing."""
-        if isinstance(item, Article) and item.page_url:
-            self._merge(fingerprint(item.page_url), {"kind": "article", "article_id": item.fingerprint})
-        elif isinstance(item, PageSnapshot) and item.lead_url is None and not item.problems:
-            entry = self.pending.get(fingerprint(item.url), {})
+        lead = item.lead if isinstance(item, PageItems) else item
+        snapshot = snapshot_of(item)
+        if isinstance(lead, Article) and lead.page_url:
+            self._merge(fingerprint(lead.page_url), {"kind": "article", "article_id": lead.fingerprint})
+        elif snapshot is not None and snapshot.lead_url is None and not snapshot.problems:
+            entry = self.pending.get(fingerprint(snapshot.url), {})
             if entry.get("kind") not in ("feed", "sitemap"):
-                self._merge(fingerprint(item.url), {"kind": "listing"})
+                self._merge(fingerprint(snapshot.url), {"kind": "listing"})
 
     async def _read(self, key: str, url: str) -> dict | None:
         if time.monotonic() < self._paused_until:

@@ -27,6 +27,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Sequence
 
 import pymongo
 from pymongo.errors import PyMongoError
@@ -63,7 +64,12 @@ class DurableWriter:
     def accept(self, item: Article | Teaser | PageSnapshot) -> bool:
         """Journal an accepted item before it is buffered. False when the disk refused it: the
         item is held in memory only, and the caller must stop accepting more."""
-        if self.journal is None or self.journal.append(item):
+        return self.accept_many((item,))
+
+    def accept_many(self, items: Sequence[Article | Teaser | PageSnapshot]) -> bool:
+        """Journal a page's items together (one write), so a killed crawl leaves all of them
+        or none; False as for accept."""
+        if self.journal is None or self.journal.append_many(items):
             return True
         self.stats.inc_value("store/unjournaled")
         return False

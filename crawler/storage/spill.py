@@ -24,6 +24,7 @@ import json
 import logging
 import os
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from dataclasses import field as dc_field
 from datetime import datetime
@@ -160,11 +161,15 @@ class JournalBatch:
         return self._fd
 
     def append(self, item: Article | Teaser | PageSnapshot) -> None:
-        """Write one line (into the kernel: survives the process being killed). Raises OSError
-        when the disk refuses it; a partly written line is cut off again, so the file never
+        self.append_many((item,))
+
+    def append_many(self, items: Sequence[Article | Teaser | PageSnapshot]) -> None:
+        """Write one line per item in one write (into the kernel: survives the process being
+        killed), so a page's items are in the journal together or not at all. Raises OSError
+        when the disk refuses them; partly written lines are cut off again, so the file never
         holds a torn line that is not a crash's."""
         fd = self._open()
-        data = _encode(item)
+        data = b"".join(_encode(item) for item in items)
         try:
             written = os.write(fd, data)
             if written < len(data):
@@ -176,7 +181,7 @@ class JournalBatch:
                 os.ftruncate(fd, self._size)
             raise
         self._size += len(data)
-        self.count += 1
+        self.count += len(items)
 
     def sync(self) -> None:
         """On the disk, not only in the kernel: done once per batch, before it is written."""
@@ -228,16 +233,21 @@ class Journal:
 
     def append(self, item: Article | Teaser | PageSnapshot) -> bool:
         """True when the item is in the journal; False when it is only held in memory."""
+        return self.append_many((item,))
+
+    def append_many(self, items: Sequence[Article | Teaser | PageSnapshot]) -> bool:
+        """True when all the items are in the journal; False when they are only held in
+        memory (all of them: a page is accepted whole)."""
         if self.current is None:
             self.seq += 1
             self.current = JournalBatch(journal_dir() / f"{self.prefix}-{self.seq:06d}.jsonl")
         if self.failure is None:
             try:
-                self.current.append(item)
+                self.current.append_many(items)
                 return True
             except OSError as exc:
                 self.failure = exc
-        self.current.held.append(item)
+        self.current.held.extend(items)
         return False
 
     def seal(self) -> JournalBatch | None:

@@ -135,3 +135,26 @@ def test_page_without_lead_is_recorded_and_crawl_goes_on(demo_server, crawl_env,
     run = db.runs.find_one()
     assert run["counts"]["no_lead"] == 1
     assert "'pages/no_lead': 1" in proc.stderr
+
+
+def test_a_feed_export_writes_one_object_per_page(demo_site, demo_server, crawl_env, tmp_path):
+    """`-o out.jsonl` (Scrapy's feed exports) beside the database: one line per page fetched,
+    its lead, its teasers in page order and its snapshot, as the page showed them."""
+    import json
+
+    out = tmp_path / "pages.jsonl"
+    _crawl(demo_server, crawl_env, "-o", str(out))
+    lines = [json.loads(line) for line in out.read_text().splitlines()]
+    by_url = {line["snapshot"]["url"]: line for line in lines}
+    assert len(by_url) == len(lines)
+    for path, expected in demo_site.expected.items():
+        line = by_url[demo_server.url(path)]
+        if expected.lead:
+            lead = demo_site.by_slug[expected.lead]
+            assert line["lead"]["headline"] == lead.headline
+            assert line["lead"]["published_raw"] == lead.age_text
+        else:
+            assert line["lead"] is None
+        assert [t["url"] for t in line["related"]] == [
+            demo_server.url(demo_site.by_slug[s].path) for s in expected.related]
+        assert line["snapshot"]["related"] == [t["fingerprint"] for t in line["related"]]

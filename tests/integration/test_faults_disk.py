@@ -154,7 +154,7 @@ def test_disk_full_and_the_database_never_back_counts_exactly_what_was_lost(
         stored += client[db_name].pages.count_documents({})
         # Every item the crawl handed to the store is stored once, or counted lost: none
         # vanished, none doubled.
-        assert stored + lost == stats["item_scraped_count"], (stored, lost)
+        assert stored + lost == stats["items/scraped"], (stored, lost)
         client.drop_database(db_name)
 
 

@@ -198,7 +198,7 @@ def test_crontab_command_runs_a_crawl_and_respects_the_lock(tmp_path, crawl_env,
 
 
 def test_progress_line():
-    stats = {"response_received_count": 30, "item_scraped_count": 200, "store/new": 40,
+    stats = {"response_received_count": 30, "items/scraped": 200, "store/new": 40,
              "store/updated": 2, "log_count/ERROR": 1}
     line = progress_line(stats, 20.0, (10.0, 10))
     assert line == ("progress: 30 pages, 200 items (40 new, 2 updated), 120 pages/min, "

@@ -20,15 +20,11 @@ def expected_sightings(demo_site, server) -> Counter:
     return want
 
 
-def check_stored_exactly_once(db, demo_site, server, pages_cut_by_kill: int = 0) -> dict[str, int]:
+def check_stored_exactly_once(db, demo_site, server) -> dict[str, int]:
     """Every story stored once, as a full page, with every sighting once; every page fetched is
-    recorded, none twice within a run. Returns the table's numbers (lost, twice).
-
-    `pages_cut_by_kill`: a crawl killed with SIGKILL may die between the items of one page (each
-    item is accepted, journaled, on its own): the lead and some teasers accepted, the page's
-    snapshot not. Those sightings are kept (accepted, so never dropped) but no page document
-    records their fetch. Up to this many such fetches are allowed, each holding only sightings
-    its page really has, at most once each."""
+    recorded, none twice within a run, and no sighting stored without its page's document (a
+    page is accepted whole, even by a crawl killed in the middle of it). Returns the table's
+    numbers (lost, twice)."""
     docs = list(db.articles.find())
     ids = Counter(d["_id"] for d in docs)
     twice = sum(n - 1 for n in ids.values() if n > 1)
@@ -53,9 +49,6 @@ def check_stored_exactly_once(db, demo_site, server, pages_cut_by_kill: int = 0)
                            for s in db.sightings.find())
     missing = want - got
     doubled = {k: v for k, v in (got - want).items()}
-    cut = _cut_fetches(doubled, per_page, fetches)
-    assert len(cut) <= pages_cut_by_kill, f"{len(cut)} fetches without a page document: {sorted(cut)[:3]}"
-    doubled = {k: v for k, v in doubled.items() if (k[1], k[3]) not in cut}
     assert not missing, f"{len(missing)} sightings lost: {list(missing)[:3]}"
     assert not doubled, f"{len(doubled)} sightings stored twice or unexplained: {list(doubled)[:3]}"
     covered = {(story, page, role) for story, page, role, _ in got}
@@ -83,13 +76,3 @@ def check_fetched_pages_stored(db, demo_site, server) -> dict[str, int]:
     assert lost == 0, f"{lost} lost: {list(want - got)[:3]} {sorted(fetched - set(snapshots))[:3]}"
     assert twice == 0, f"{twice} stored twice"
     return {"lost": lost, "twice": twice}
-
-
-def _cut_fetches(extra: dict, per_page: Counter, fetches: set) -> set:
-    """(page url, fetch time) of the extra sightings that form a partial page: a fetch with no
-    page document whose sightings are each one its page really has, once."""
-    groups: dict[tuple, list] = {}
-    for (story, page_url, role, seen_at), n in extra.items():
-        groups.setdefault((page_url, seen_at), []).append(((story, page_url, role), n))
-    return {fetch for fetch, found in groups.items()
-            if fetch not in fetches and all(per_page.get(key, 0) >= n for key, n in found)}

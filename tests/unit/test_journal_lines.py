@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from crawler.items import Article, PageSnapshot, Teaser
+from crawler.items import Article, PageItems, PageSnapshot, Teaser, stored_items
 from crawler.storage import spill
 
 T0 = datetime(2026, 3, 2, 8, 0, 0, 123456, tzinfo=UTC)
@@ -93,3 +93,49 @@ def test_a_batch_file_holds_whole_lines_only(tmp_path, monkeypatch):
     assert batch.count == 2
     batch.commit()
     assert not batch.path.exists()
+
+
+def test_a_page_is_journaled_in_one_write_or_not_at_all(tmp_path, monkeypatch):
+    """A page's items (PageItems) go to the journal in one write: a kill between two system
+    calls cannot leave a page's sightings without its snapshot, and a refused page leaves no
+    line of it behind."""
+    lead, teaser, page = _items()
+    unit = PageItems(snapshot=page, lead=lead, related=[teaser])
+    assert stored_items(unit) == [lead, teaser, page]  # the order the pipelines rely on
+    assert stored_items(teaser) == (teaser,)
+    batch = spill.JournalBatch(tmp_path / "run-w-000001.jsonl")
+    real_write = spill.os.write
+    writes = []
+
+    def counted(fd, data):
+        writes.append(len(data))
+        return real_write(fd, data)
+
+    monkeypatch.setattr(spill.os, "write", counted)
+    batch.append_many(stored_items(unit))
+    assert len(writes) == 1 and batch.count == 3
+    got, bad = spill.read_counted(batch.path)
+    assert bad == 0 and [type(i) for i in got] == [Article, Teaser, PageSnapshot]
+
+    def refuse_midway(fd, data):
+        real_write(fd, bytes(data)[: len(data) // 2])
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(spill.os, "write", refuse_midway)
+    with pytest.raises(OSError):
+        batch.append_many(stored_items(unit))
+    got, bad = spill.read_counted(batch.path)
+    assert bad == 0 and len(got) == 3 and batch.count == 3
+
+
+def test_a_page_the_disk_refuses_is_held_whole(tmp_path, monkeypatch):
+    monkeypatch.setattr(spill, "journal_dir", lambda: tmp_path / "journal")
+    journal = spill.Journal("run1")
+    lead, teaser, page = _items()
+
+    def refuse(fd, data):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(spill.os, "write", refuse)
+    assert journal.append_many([lead, teaser, page]) is False
+    assert journal.current.held == [lead, teaser, page] and journal.failure is not None

@@ -8,10 +8,12 @@ from __future__ import annotations
 import logging
 import sys
 
+from scrapy import signals
 from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.exceptions import UsageError
 from scrapy.utils.conf import arglist_to_dict
 
+from crawler import log_levels
 from crawler.cli.scrapy_commands.usage import check_crawl, check_settings
 from crawler.extensions.run_status import (
     EXIT_DATABASE,
@@ -21,6 +23,7 @@ from crawler.extensions.run_status import (
     exit_codes_help,
     run_status,
 )
+from crawler.gc_tuning import freeze_startup_objects
 
 log = logging.getLogger(__name__)
 
@@ -130,8 +133,12 @@ class Command(ScrapyCrawl):
             _stop(EXIT_DATABASE, problem)
 
     def _create_crawler(self, spidercls):
-        self._crawler = super()._create_crawler(spidercls)
-        return self._crawler
+        self._crawler = crawler = super()._create_crawler(spidercls)
+        # The crawler has installed the root log handler with its own settings (a spider's
+        # custom_settings included): from here on, messages below its level are never built.
+        log_levels.match_handlers()
+        crawler.signals.connect(freeze_startup_objects, signal=signals.engine_started, weak=False)
+        return crawler
 
     def run(self, args, opts) -> None:
         super().run(args, opts)
