@@ -9,14 +9,26 @@ without a hand-written copy to forget.
 from __future__ import annotations
 
 from dataclasses import fields
+from functools import cache
 from typing import Any
+
+
+@cache
+def _names(cls: type, other: type) -> tuple[str, ...]:
+    """The field names of dataclass `cls` that instances of `other` have (dataclass fields or
+    class attributes): computed once per pair of shapes, as conversions run per story."""
+    return tuple(f.name for f in fields(cls) if hasattr(other, f.name)
+                 or f.name in getattr(other, "__dataclass_fields__", ()))
 
 
 def shared_fields(cls: type, story: Any) -> dict[str, Any]:
     """The fields of dataclass `cls` that `story` also has, by name (lists copied, not shared)."""
+    if not hasattr(type(story), "__dataclass_fields__"):  # a plain object: ask the instance
+        names: tuple[str, ...] = tuple(f.name for f in fields(cls) if hasattr(story, f.name))
+    else:
+        names = _names(cls, type(story))
     values = {}
-    for f in fields(cls):
-        if hasattr(story, f.name):
-            value = getattr(story, f.name)
-            values[f.name] = list(value) if isinstance(value, list) else value
+    for name in names:
+        value = getattr(story, name)
+        values[name] = list(value) if isinstance(value, list) else value
     return values

@@ -211,6 +211,7 @@ def fetch_url(url: str, rules: UrlRules | None = None) -> str:
     return canonical_url(url, rules, keep_slash=True, keep_www=True)
 
 
+@lru_cache(maxsize=65536)  # every sighting and page snapshot asks, for the same recurring links
 def fingerprint(url: str, rules: UrlRules | None = None) -> str:
     """A stable key for a story: hex SHA-1 of its canonical URL."""
     return key_of(canonical_url(url, rules))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 import scrapy
@@ -36,6 +37,7 @@ ASKED_LIMIT = 200_000
 LISTING_MIN_CARDS = 3
 
 
+@lru_cache(maxsize=65536)  # asked of every card on every page, and the same stories recur
 def names_a_listing(url: str) -> bool:
     """A front page, or a section, topic, tag or category page by its address ("/",
     "/section/world", "/topics/climate"): never a story, whatever its page shows. Only the
