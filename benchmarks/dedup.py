@@ -42,6 +42,19 @@ index before its checks were bounded, with its slower exact check, took 5.4-6.9 
 answers the same (on this site a story passes against dozens of stories of other clusters at
 J 0.5-0.6, and the best of them sometimes ranks beyond the 64 closest by signature).
 
+`--per-story` measures what the dedup pipeline spends per lead story (content words, text hash,
+shingles, MinHash signature, near-duplicate lookup) on --items (default there 5,000) stories of
+the crawl benchmark's site (crawler.demo_site.generated, every fifth a syndicated copy of an
+earlier one), the current code next to the reference: the same code before its per-story CPU was
+cut, frozen in crawler/dedup/reference. Each side runs twice, alternately, and the best run
+counts; every result (text hash, signature, cluster, match, similarity) is compared. Last line:
+`bench dedup_story stories=... reference_ms_per_story=... ms_per_story=... same_results=...
+ratio=<reference ms / current ms>`. The default run prints the same figures for 2,000 stories
+(one run each). Measured at 5,000 stories [load ~8]: 0.89 ms for the reference, 0.45 ms now
+(ratio 1.96 in two runs), all 5,000 results the same; in the same state --same-topic's bounded
+lookup took 0.39 ms per add (0.68-0.74 before), and the default run's stream (100,000 items)
+joined the same 19,877 clusters and found the same 5,022 aliases as before.
+
 `--index` instead compares the near-duplicate index alone with the library it replaced:
 datasketch's MinHashLSH (same banding, derived from the threshold; same verification), fed the same signatures of
 --items items (default there 30,000, so the 20,000-story bound is reached), in one run. It prints
@@ -251,6 +264,70 @@ def same_topic_cost(count: int, adds: int = 300) -> str:
             f"ratio={cost['all_checked'] / cost['bounded']:.2f}")
 
 
+def story_workload(count: int) -> list[tuple[str, str, str]]:
+    """(key, headline, body) of `count` lead stories as the crawl benchmark's site serves them
+    (crawler.demo_site.generated: one template vocabulary, so most stories are LSH candidates of
+    most others), every fifth of them a copy of an earlier one under another key with a dateline
+    added and the last paragraph dropped (a syndicated copy, which joins that story's cluster)."""
+    from crawler.demo_site.generated import build_stories
+
+    stories = build_stories(count)
+    out = []
+    for n, story in enumerate(stories):
+        paragraphs = story.paragraphs
+        if n % 5 == 4:
+            paragraphs = ["Updated at noon."] + stories[n // 2].paragraphs[:-1]
+        out.append((story.slug, story.headline, "\n\n".join(paragraphs)))
+    return out
+
+
+def story_work(text_module, index, stories: list[tuple[str, str, str]]) -> list[tuple]:
+    """What DedupPipeline does for each lead story: tokens, exact-alias hash, shingles, signature,
+    near-duplicate lookup, the signature as the stored list. Returns every result, to compare."""
+    out = []
+    for key, headline, body in stories:
+        tokens = text_module.content_tokens(body)
+        digest = text_module.text_hash(headline, body, tokens)
+        if len(tokens) < text_module.MIN_CONTENT_WORDS:
+            out.append((digest, None, None))
+            continue
+        shingles = text_module.shingle_hashes(tokens)
+        signature = text_module.minhash_signature(body, tokens, shingles)
+        match = index.add(key, signature, shingles.astype(np.uint32))
+        out.append((digest, signature.tolist(), (match.cluster_id, match.matched, match.similarity)))
+    return out
+
+
+def per_story_cost(count: int, rounds: int = 2) -> str:
+    """--per-story: CPU per lead story of the dedup pipeline's work, the current code next to the
+    reference (the code before its per-story CPU was cut, frozen in
+    crawler/dedup/reference), on the same stories; the best of `rounds` runs of each, taken
+    alternately so a change in load hits both. Also whether every result is the same."""
+    from crawler.dedup import neardup, text
+    from crawler.dedup.reference import neardup as ref_neardup
+    from crawler.dedup.reference import text as ref_text
+
+    stories = story_workload(count)
+    sides = {"reference": (ref_text, ref_neardup.NearDupIndex), "current": (text, neardup.NearDupIndex)}
+    cost = {name: float("inf") for name in sides}
+    results = {}
+    for _ in range(rounds):
+        for name, (module, index_type) in sides.items():
+            index = index_type()
+            start = time.process_time()
+            results[name] = story_work(module, index, stories)
+            cost[name] = min(cost[name], 1000 * (time.process_time() - start) / count)
+    same = sum(a == b for a, b in zip(results["reference"], results["current"], strict=True))
+    joined = sum(r[2] is not None and r[2][1] is not None for r in results["current"])
+    for name in sides:
+        print(f"{name:>10}: {cost[name]:.3f} ms CPU per lead story ({count} stories of the crawl "
+              f"benchmark's site, {joined} joined a cluster; best of {rounds})")
+    print(f"same text hash, signature, cluster, match and similarity: {same} of {count}")
+    return (f"stories={count} reference_ms_per_story={cost['reference']:.3f} "
+            f"ms_per_story={cost['current']:.3f} same_results={same} "
+            f"ratio={cost['reference'] / cost['current']:.2f}")
+
+
 def labelled_quality(path: Path, thresholds=(0.4, 0.5, 0.6)) -> tuple[dict, list[str]]:
     """Precision and recall per threshold on the labelled pairs, exact check vs estimate only."""
     import json
@@ -331,11 +408,16 @@ def main() -> int:
                         help="compare the near-duplicate index with datasketch's MinHashLSH")
     parser.add_argument("--same-topic", action="store_true",
                         help="only the cost of a lookup against an index of same-topic stories")
+    parser.add_argument("--per-story", action="store_true",
+                        help="only CPU per lead story, current code vs the reference before it")
     args = parser.parse_args()
     if args.index:
         return compare_index(args.items or 30_000, args.max_items)
     if args.same_topic:
         print(f"bench dedup_same_topic {same_topic_cost(args.items or 5_000)}")
+        return 0
+    if args.per_story:
+        print(f"bench dedup_story {per_story_cost(args.items or 5_000)}")
         return 0
     quality = print_quality()
     if args.labelled:
@@ -354,6 +436,7 @@ def main() -> int:
           f"{rss_before:.0f} MB)")
     peak = peak_rss_mb()
     same_topic_cost(5_000)  # after the peak RSS is read: its own indexes are not the stream's
+    per_story_cost(2_000, rounds=1)
     print(f"bench dedup items={args.items} canon_items_per_s={canon_rate:.0f} "
           f"dedup_items_per_s={dedup_rate:.0f} clusters_joined={joined} aliases={aliases} "
           f"index_max_items={args.max_items} peak_rss_mb={peak:.0f} "

@@ -2,7 +2,7 @@
 
 Syndicated wire copy reaches an aggregator from many publishers, each lightly edited (a dateline,
 a changed headline, a dropped last paragraph, a different footer). Each story's body signature
-(crawler.dedup.text.minhash_signature, datasketch's MinHash) is looked up in an LSH index;
+(crawler.dedup.text.minhash_signature: datasketch's MinHash values) is looked up in an LSH index;
 candidates are verified exactly on their 3-word shingles when both sides have them (Jaccard
 similarity reaching THRESHOLD, or the shorter text at least CONTAINMENT inside the longer: a
 trimmed copy), else on the signatures' estimate, and a story whose best match passes joins that
@@ -20,7 +20,7 @@ about 5 kB per story (102 MB for the default 20,000 stories, measured with trace
 was full. Here the banding is derived from the threshold (band_layout: the fixed 16 x 4 it
 replaced made a pair at J = 0.5 a candidate only 64% of the time), the same as datasketch's
 with those params, so the candidates and therefore the clusters
-are the same, but a story costs one row of a uint32 signature matrix and one row of a uint64 band
+are the same, but a story costs one column of a uint32 signature matrix and one of a uint64 band
 matrix (512 bytes at 32 bands) plus its key, and for stories added this run its shingle hashes
 (4 bytes a shingle, about 0.5 kB for a 100-word body). A lookup compares the query's band hashes with every stored
 row at once (numpy), which for 20,000 stories is no slower than datasketch's dict lookups plus
@@ -29,7 +29,12 @@ its MinHash object per call; `benchmarks/dedup.py --index` prints both side by s
 The cost of a lookup is bounded too: on a site whose stories share vocabulary every stored story
 can be a candidate, so the exact checks (NearDupIndex._best_checked) skip candidates whose
 signature agreement rules out a pass, stop once no later candidate can beat the best match, and
-never exceed MAX_EXACT_CHECKS; the rest of a lookup is a few numpy passes over the index.
+never exceed MAX_EXACT_CHECKS; the rest of a lookup is a few numpy passes over the index. Both
+matrices are stored a row per signature value or band and a column per story, so each pass runs
+along a row; an exact check looks the candidate's shingles up in a table of the query's (Members)
+rather than searching a sorted array. `benchmarks/dedup.py --per-story` measures a lookup with
+the rest of the dedup work per story against the code before these, and
+tests/unit/test_dedup_reference.py checks that both give the same answers.
 
 Memory is bounded: the index keeps at most `max_items` stories (the least recently seen are
 evicted first: copies of one story are published within days of each other), 20,000 here and
@@ -44,6 +49,7 @@ import math
 from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 
 import numpy as np
 
@@ -67,9 +73,15 @@ MAX_EXACT_CHECKS = 8 * EXACT_CHECKS_PER_CLUSTER
 # The chance, per candidate, that the signature estimate hides a pair that would have passed (or
 # would have beaten the best match found): the error allowed when skipping exact checks.
 ESTIMATE_RISK = 1e-4
-# Exact checks are made this many at a time (one batch of numpy calls); a batch may compute a
-# few checks past the point where the best match can no longer change.
+# Up to this many exact checks per lookup, candidates are kept per cluster by counting in a dict
+# (fewer Python steps than numpy calls); more (checking every candidate), by ranking in numpy.
+_COUNTED_CHECKS = 256
+# Exact checks are made in batches (one batch, one set of numpy calls): this many first, then
+# each batch BATCH_GROWTH times the last. A lookup that ends early (a close copy found first)
+# computes few checks past its end; one that goes on (many narrow passes on one topic) takes
+# few batches.
 CHECK_BATCH = 16
+BATCH_GROWTH = 3
 # Candidates must include pairs this far below the threshold (trimmed copies), with this chance.
 CANDIDATE_FLOOR = 0.7
 CANDIDATE_PROBABILITY = 0.98
@@ -119,6 +131,12 @@ def similarity_reach(num_perm: int = NUM_PERM, risk: float = ESTIMATE_RISK) -> n
     return reach
 
 
+@lru_cache(maxsize=4)
+def _reach_list(num_perm: int, risk: float) -> list[float]:
+    """similarity_reach as a list: read one value at a time, where a list index is cheaper."""
+    return similarity_reach(num_perm, risk).tolist()
+
+
 def passing_similarity(size: int, sizes: np.ndarray, threshold: float) -> np.ndarray:
     """The lowest Jaccard similarity at which a text of `size` shingles passes against texts of
     `sizes`: the threshold, or lower where CONTAINMENT of the shorter in the longer is reachable
@@ -158,25 +176,90 @@ def exact_similarity(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
 
 
 def exact_similarities(query: np.ndarray, others: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """exact_similarity of `query` with each of `others`, in one pass: the others' values are
-    binary-searched in the query together (no per-pair sort or concatenation), which costs a
-    few numpy calls per batch instead of per pair."""
-    sizes = np.fromiter(map(len, others), dtype=np.int64, count=len(others))
-    size = len(query)
-    if not size or not sizes.any():
-        zeros = np.zeros(len(others))
-        return zeros, zeros
-    values = np.concatenate(others)
-    at = np.searchsorted(query, values)
-    np.minimum(at, size - 1, out=at)
-    found = np.concatenate(([0], np.cumsum(query[at] == values)))
-    ends = np.cumsum(sizes)
-    common = found[ends] - found[ends - sizes]
-    union = size + sizes - common
-    shorter = np.minimum(sizes, size)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        jaccard = np.where(union > 0, common / union, 0.0)
-        contained = np.where(shorter > 0, common / shorter, 0.0)
+    """exact_similarity of `query` with each of `others`, in one pass over the others' values
+    (no per-pair sort or concatenation): a few numpy calls per batch instead of per pair."""
+    return _similarities(Members(query), others)
+
+
+# Slots per shingle of the query in a Members table, as a power of two: the more, the fewer
+# shingles share a slot (each collision costs another table and another pass over the values).
+_SLOTS_PER_VALUE_BITS = 6
+_MAX_SLOT_BITS = 22
+
+
+class Members:
+    """Which values belong to a sorted, distinct array of 32-bit shingle hashes, answered for
+    many values at once. A direct-address table indexed by the top bits of a value holds the
+    member with those bits; an empty slot holds a value whose top bits differ, so no value
+    matches it. Members that share a slot go to a second table (and so on), so the answer is
+    exact: a value belongs iff some table holds it in its slot. One gather and one comparison per
+    value and table, several times cheaper than a binary search of the array (which is what
+    arrays of another dtype still get)."""
+
+    def __init__(self, values: np.ndarray):
+        self.values = values
+        self.size = len(values)
+        self.tables: list[np.ndarray] = []
+        if values.dtype != np.uint32 or not self.size:
+            return
+        bits = min(_MAX_SLOT_BITS, max(8, self.size.bit_length() + _SLOTS_PER_VALUE_BITS))
+        self.shift = np.uint32(32 - bits)
+        rest = values
+        while len(rest):
+            slots = rest >> self.shift
+            table = _empty_table(bits).copy()
+            table[slots] = rest
+            placed = table[slots] == rest
+            self.tables.append(table)
+            rest = rest[~placed]
+
+    def contains(self, candidates: np.ndarray) -> np.ndarray:
+        """For each of `candidates`, whether it is one of the values."""
+        if not self.size:
+            return np.zeros(len(candidates), dtype=bool)
+        if not self.tables or candidates.dtype != np.uint32:
+            at = np.searchsorted(self.values, candidates)
+            np.minimum(at, self.size - 1, out=at)
+            return self.values[at] == candidates
+        slots = candidates >> self.shift
+        found = np.take(self.tables[0], slots) == candidates
+        for table in self.tables[1:]:
+            found |= np.take(table, slots) == candidates
+        return found
+
+
+@lru_cache(maxsize=_MAX_SLOT_BITS + 1)
+def _empty_table(bits: int) -> np.ndarray:
+    """A Members table with no member: slot s holds a value whose top bits are s ^ 1."""
+    table = (np.arange(1 << bits, dtype=np.uint32) ^ np.uint32(1)) << np.uint32(32 - bits)
+    table.setflags(write=False)
+    return table
+
+
+def _similarities(query: Members, others: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    jaccard, contained = _similarity_lists(query, others)
+    return np.array(jaccard, dtype=float), np.array(contained, dtype=float)
+
+
+def _similarity_lists(query: Members, others: list[np.ndarray]) -> tuple[list[float], list[float]]:
+    """exact_similarities as lists: what the lookup reads, one value at a time. The per-pair
+    arithmetic is done on Python numbers (a batch is a few dozen pairs, fewer than it takes for
+    numpy's per-call cost to pay off); the quotients are the same as numpy's, both being the
+    correctly rounded division of two exactly represented integers."""
+    sizes = [len(other) for other in others]
+    size = query.size
+    if not size or not any(sizes):
+        return [0.0] * len(others), [0.0] * len(others)
+    # Where the others' values were found; how many of those lie before each one's end.
+    found = np.flatnonzero(query.contains(np.concatenate(others)))
+    before = np.searchsorted(found, list(accumulate(sizes))).tolist()
+    jaccard, contained = [], []
+    previous = 0
+    for other, found_before in zip(sizes, before, strict=True):
+        common, previous = found_before - previous, found_before
+        union, shorter = size + other - common, min(other, size)
+        jaccard.append(common / union if union > 0 else 0.0)
+        contained.append(common / shorter if shorter > 0 else 0.0)
     return jaccard, contained
 
 
@@ -201,7 +284,9 @@ class NearDupIndex:
         self.risk = risk
         self.exact_checks = 0  # exact checks made so far (a count for benchmarks and tests)
         capacity = min(self.max_items, 1024)
-        self._sigs = np.zeros((capacity, NUM_PERM), dtype=np.uint32)
+        # Permutation-major (a row per signature value, a column per story), like the bands: the
+        # agreement of a query with every story is one pass along each row (see _agreement).
+        self._sigs = np.zeros((NUM_PERM, capacity), dtype=np.uint32)
         # Band-major (a row per band, a column per story): a lookup compares each band with all
         # stories in one contiguous pass.
         self._bands = np.zeros((self.bands, capacity), dtype=np.uint64)
@@ -247,7 +332,7 @@ class NearDupIndex:
         candidates = self._candidate_slots(bands)
         best: tuple[float, str, str] | None = None
         if len(candidates):
-            agree = _agreement(self._sigs, candidates, signature)
+            agree = _column_agreement(self._sigs, candidates, signature)
             exact = self._sizes[candidates] >= 0 if shingles is not None else np.zeros(len(candidates), bool)
             best = self._best_estimated(candidates[~exact], agree[~exact])
             if exact.any():
@@ -280,36 +365,50 @@ class NearDupIndex:
                       best: tuple[float, str, str] | None) -> tuple[float, str, str] | None:
         """The best of `best` and the candidates that pass an exact check, making at most
         max_checks of them (see the class docstring for which)."""
-        reach = similarity_reach(NUM_PERM, self.risk)
-        plausible = reach[agree] >= passing_similarity(len(shingles), self._sizes[candidates],
-                                                       self.threshold)
-        candidates, agree = candidates[plausible], agree[plausible]
+        members = Members(shingles)
         # Most similar by signature first (stable: equal agreement keeps slot order; a small
-        # integer key sorts by radix, in one pass).
+        # integer key sorts by radix, in one pass). Sorting before or after dropping the
+        # implausible candidates gives the same order of those left.
         order = np.argsort((NUM_PERM - agree).astype(np.uint8), kind="stable")
-        candidates, agree = self._per_cluster(candidates[order], agree[order])
-        done = 0
+        candidates, agree = self._to_check(candidates[order], agree[order], len(shingles))
+        reach_of = _reach_list(NUM_PERM, self.risk)
+        done, size = 0, CHECK_BATCH
         while done < len(candidates):
-            batch = candidates[done : done + CHECK_BATCH].tolist()
-            scores, contained = exact_similarities(shingles, [self._shingles[i] for i in batch])
+            batch = candidates[done : done + size].tolist()
+            scores, contained = _similarity_lists(members, [self._shingles[i] for i in batch])
             self.exact_checks += len(batch)
-            for index, equal, score, inside in zip(batch, agree[done : done + CHECK_BATCH].tolist(),
-                                                   scores.tolist(), contained.tolist(), strict=True):
-                if best is not None and reach[equal] < best[0]:
+            for index, equal, score, inside in zip(batch, agree[done : done + size].tolist(),
+                                                   scores, contained, strict=True):
+                if best is not None and reach_of[equal] < best[0]:
                     return best  # this and every later candidate are almost surely less similar
                 if score < self.threshold and inside >= CONTAINMENT:
                     score = self.threshold  # a trimmed copy
                 if score >= self.threshold:
                     best = self._better(best, score, index)
-            done += CHECK_BATCH
+            done, size = done + size, size * BATCH_GROWTH
         return best
 
-    def _per_cluster(self, candidates: np.ndarray, agree: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The first max_checks of the ordered candidates, each cluster's first
+    def _to_check(self, candidates: np.ndarray, agree: np.ndarray, size: int
+                  ) -> tuple[np.ndarray, np.ndarray]:
+        """Of the ordered candidates, those whose signature agreement could come from a passing
+        pair (similarity_reach at least passing_similarity): the first max_checks, each
+        cluster's first EXACT_CHECKS_PER_CLUSTER only."""
+        limit = len(candidates) if self.max_checks is None else self.max_checks
+        if limit <= _COUNTED_CHECKS:
+            return self._to_check_counted(candidates, agree, size, limit)
+        plausible = self._plausible(candidates, agree, size)
+        return self._per_cluster(candidates[plausible], agree[plausible], limit)
+
+    def _plausible(self, candidates: np.ndarray, agree: np.ndarray, size: int) -> np.ndarray:
+        reach = similarity_reach(NUM_PERM, self.risk)
+        return reach[agree] >= passing_similarity(size, self._sizes[candidates], self.threshold)
+
+    def _per_cluster(self, candidates: np.ndarray, agree: np.ndarray, limit: int
+                     ) -> tuple[np.ndarray, np.ndarray]:
+        """The first `limit` of the ordered candidates, each cluster's first
         EXACT_CHECKS_PER_CLUSTER only. Ranks within clusters are computed over a prefix that
         grows until it holds enough (a rank depends only on earlier positions), so a long list
         of candidates is not grouped in full."""
-        limit = len(candidates) if self.max_checks is None else self.max_checks
         prefix = 2 * limit
         while True:
             head = candidates[:prefix]
@@ -318,19 +417,44 @@ class NearDupIndex:
                 return head[keep][:limit], agree[:prefix][keep][:limit]
             prefix *= 2
 
+    def _to_check_counted(self, candidates: np.ndarray, agree: np.ndarray, size: int, limit: int
+                          ) -> tuple[np.ndarray, np.ndarray]:
+        """_to_check for a small limit: the candidates are walked in order, in chunks that grow,
+        plausibility is computed for a chunk at a time and clusters counted in a dict, and the
+        walk stops once `limit` are kept (a few dozen steps, where ranking in numpy would take a
+        dozen calls and plausibility would be computed for every candidate)."""
+        kept: list[int] = []
+        counts: dict[int, int] = {}
+        start, chunk = 0, 2 * limit
+        while start < len(candidates) and len(kept) < limit:
+            part = candidates[start : start + chunk]
+            plausible = self._plausible(part, agree[start : start + chunk], size).tolist()
+            codes = self._cluster_codes[part].tolist()
+            for position, code, fine in zip(range(start, start + len(part)), codes, plausible,
+                                            strict=True):
+                if not fine:
+                    continue
+                seen = counts.get(code, 0)
+                if seen < EXACT_CHECKS_PER_CLUSTER:
+                    counts[code] = seen + 1
+                    kept.append(position)
+                    if len(kept) == limit:
+                        break
+            start, chunk = start + chunk, 2 * chunk
+        positions = np.array(kept, dtype=np.int64)
+        return candidates[positions], agree[positions]
+
     def candidates(self, signature: np.ndarray) -> set[str]:
         """The stored stories sharing at least one whole band with `signature` (LSH candidates,
         before the Jaccard check)."""
         return {self._keys[i] for i in self._candidate_slots(self._band(signature)).tolist()}
 
     def _candidate_slots(self, bands: np.ndarray) -> np.ndarray:
-        """Slots sharing at least one band hash, ascending: one pass over each band's column."""
+        """Slots sharing at least one band hash, ascending: one comparison of the whole band
+        matrix and one reduction over its bands."""
         used = len(self._keys)
-        table = self._bands[:, :used]
-        hit = table[0] == bands[0]
-        for row, value in zip(table[1:], bands[1:], strict=True):
-            hit |= row == value
-        return np.flatnonzero(hit)
+        hit = np.equal(self._bands[:, :used], bands[:, None])
+        return np.flatnonzero(np.logical_or.reduce(hit, axis=0))
 
     def _insert(self, key: str, signature: np.ndarray, bands: np.ndarray, cluster_id: str,
                 shingles: np.ndarray | None) -> None:
@@ -340,25 +464,25 @@ class NearDupIndex:
             self._shingles[slot] = shingles
         else:
             slot = len(self._keys)
-            if slot == len(self._sigs):
+            if slot == self._sigs.shape[1]:
                 self._grow()
             self._keys.append(key)
             self._clusters.append(cluster_id)
             self._shingles.append(shingles)
-        self._sigs[slot] = signature
+        self._sigs[:, slot] = signature
         self._bands[:, slot] = bands
         self._sizes[slot] = -1 if shingles is None else len(shingles)
         self._cluster_codes[slot] = hash(cluster_id)
         self._slots[key] = slot
 
     def _grow(self) -> None:
-        capacity = min(self.max_items, 2 * len(self._sigs))
-        used = len(self._sigs)
-        sigs = np.zeros((capacity, NUM_PERM), dtype=np.uint32)
+        used = self._sigs.shape[1]
+        capacity = min(self.max_items, 2 * used)
+        sigs = np.zeros((NUM_PERM, capacity), dtype=np.uint32)
         bands = np.zeros((self.bands, capacity), dtype=np.uint64)
         sizes = np.zeros(capacity, dtype=np.int64)
         codes = np.zeros(capacity, dtype=np.int64)
-        sigs[:used], bands[:, :used] = self._sigs, self._bands
+        sigs[:, :used], bands[:, :used] = self._sigs, self._bands
         sizes[:used], codes[:used] = self._sizes, self._cluster_codes
         self._sigs, self._bands, self._sizes, self._cluster_codes = sigs, bands, sizes, codes
 
@@ -376,16 +500,27 @@ def _rank_within(codes: np.ndarray) -> np.ndarray:
     return rank
 
 
-_BYTE_SUM = np.uint64(0x0101010101010101)
-
-
 def _agreement(signatures: np.ndarray, rows: np.ndarray, signature: np.ndarray) -> np.ndarray:
-    """Equal values of `signature` in each of the `rows` of `signatures`. The equality bytes
-    are added as uint64 words, eight bytes at a time (no byte exceeds NUM_PERM / 8, so none
-    carries), and one multiply puts each row's total in the top byte: several times cheaper
-    than numpy's row reduction of a boolean matrix. NUM_PERM is a multiple of 8."""
-    words = np.equal(np.take(signatures, rows, axis=0), signature).view(np.uint64)
-    total = words[:, 0].copy()
-    for column in range(1, words.shape[1]):
-        total += words[:, column]
-    return (total * _BYTE_SUM >> np.uint64(56)).astype(np.int64)
+    """Equal values of `signature` in each of the `rows` of `signatures` (a row per story)."""
+    return _column_agreement(signatures.T, rows, signature)
+
+
+def _column_agreement(columns: np.ndarray, stories: np.ndarray, signature: np.ndarray) -> np.ndarray:
+    """Equal values of `signature` in each of the `stories` columns of `columns` (a row per
+    signature value). For many stories, all columns up to the last are compared, one row at a
+    time against one value, and the equality flags of eight neighbouring stories are added as
+    one uint64 word per row: no byte of the sum exceeds NUM_PERM, so none carries into the next,
+    and byte j of a word ends up as story j's count. Far cheaper than reducing a boolean matrix
+    per story, or comparing row-major signatures (numpy's loop over a row of NUM_PERM values
+    costs more in setting up than in comparing). For a few stories, their columns are gathered."""
+    value = np.asarray(signature, dtype=columns.dtype).reshape(-1, 1)
+    if not len(stories):
+        return np.zeros(0, dtype=np.int64)
+    stop = int(stories.max()) + 1
+    if len(stories) * 8 < stop:
+        return np.count_nonzero(np.take(columns, stories, axis=1) == value, axis=0).astype(np.int64)
+    equal = np.empty((len(value), -(-stop // 8) * 8), dtype=bool)  # whole words of eight stories
+    equal[:, stop:] = False
+    np.equal(columns[:, :stop], value, out=equal[:, :stop])
+    counts = np.add.reduce(equal.view(np.uint64), axis=0).view(np.uint8)
+    return counts[stories].astype(np.int64)

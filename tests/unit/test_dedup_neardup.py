@@ -301,3 +301,21 @@ def test_furniture_first_words_cover_every_boilerplate_phrase(phrase, before, af
     if text_module._BOILERPLATE.search(sentence):
         assert text_module.is_furniture(sentence), sentence
     assert text_module.is_furniture(sentence) == bool(text_module._BOILERPLATE.search(sentence))
+
+
+def test_column_agreement_counts_equal_values_for_few_and_many_stories():
+    """Both ways of counting (gathering a few stories' columns; comparing every column up to
+    the last and adding eight stories' flags per word) give numpy's plain count, for any number
+    of columns."""
+    from crawler.dedup.neardup import _column_agreement
+
+    rng = np.random.default_rng(9)
+    for count in (1, 7, 8, 9, 61, 200):
+        columns = rng.integers(0, 3, size=(NUM_PERM, count)).astype(np.uint32)
+        query = columns[:, count // 2].copy()
+        for stories in (np.arange(count), np.array([count - 1]), np.arange(0, count, 3),
+                        np.array([], dtype=np.int64)):
+            expected = np.count_nonzero(columns[:, stories] == query[:, None], axis=0)
+            assert _column_agreement(columns, stories, query).tolist() == expected.tolist()
+    assert _column_agreement(np.full((NUM_PERM, 16), 5, np.uint32), np.arange(16),
+                             np.full(NUM_PERM, 5, np.uint32)).tolist() == [NUM_PERM] * 16
