@@ -114,6 +114,12 @@ def _exit_with(crawl_pid: int) -> None:
     os._exit(0)
 
 
+def _ready() -> int:
+    """A worker's first job when the crawl starts: unpickling it imports this module and with
+    it crawler.extract, which is most of a worker's start."""
+    return os.getpid()
+
+
 class ExtractionWorkers:
     """Runs crawler.extract.extract (or any picklable function) in `processes` worker
     processes; with 0 it runs in the calling thread. With `recycle_after` > 0 the workers
@@ -144,6 +150,16 @@ class ExtractionWorkers:
         context = multiprocessing.get_context("forkserver")
         return ProcessPoolExecutor(processes or self.processes, mp_context=context,
                                    initializer=_worker_start, initargs=(os.getpid(),))
+
+    def warm_up(self) -> None:
+        """Start the workers now, while the crawl fetches robots.txt and its first pages, so
+        the first page read does not wait for a worker to start and import extraction."""
+        if self.processes == 0:
+            return
+        if self._pool is None:
+            self._pool, self._sent = self._executor(), 0
+        for _ in range(self.processes):
+            self._pool.submit(_ready)
 
     async def extract(self, html: str | bytes, **kwargs) -> PageExtraction:
         """crawler.extract.extract(html, **kwargs), in a worker when there are any."""

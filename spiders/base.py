@@ -117,6 +117,7 @@ class ProfileSpider(DiscoveryMixin, scrapy.Spider):
         return self.settings.getint("CRAWLER_MAX_DEPTH", 3)
 
     async def start(self):
+        self.extraction.warm_up()
         # Feeds and sitemaps first (spiders.discovery); the start pages once they are read.
         for request in self.discovery_then(self.start_page_requests):
             yield request

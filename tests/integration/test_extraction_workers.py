@@ -43,6 +43,26 @@ def test_a_worker_reads_a_page_exactly_as_the_reactor_thread_does():
         workers.close()
 
 
+def test_workers_warmed_up_at_the_start_are_the_ones_that_read_the_pages():
+    workers = ExtractionWorkers(1)
+    try:
+        workers.warm_up()
+        deadline = time.monotonic() + 30
+        while not workers.worker_pids() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        started = workers.worker_pids()
+        assert len(started) == 1 and os.getpid() not in started
+        site = DemoSite()
+        html = site.render(site.article_paths[0]).decode()
+        page = asyncio.run(workers.extract(html, url="http://127.0.0.1/a", fetched_at=NOW))
+        assert page.lead is not None and workers.worker_pids() == started
+    finally:
+        workers.close()
+    in_thread = ExtractionWorkers(0)
+    in_thread.warm_up()  # nothing to start: pages are read in the calling thread
+    assert in_thread.worker_pids() == []
+
+
 def test_a_page_that_kills_its_worker_fails_alone_and_the_next_page_is_read():
     workers = ExtractionWorkers(1)
 
