@@ -21,9 +21,12 @@ class RunDupeFilter(RFPDupeFilter):
             return True
         return bool(self.listings_key and self.server.sismember(self.listings_key, request.url))
 
+    def seen_key(self, request: Request) -> str:
+        """The set that remembers this request: the run's for listings, the lasting one else."""
+        return self.run_key if self.is_listing(request) else self.key
+
     def request_seen(self, request: Request) -> bool:
-        key = self.run_key if self.is_listing(request) else self.key
-        return self.server.sadd(key, self.request_fingerprint(request)) == 0
+        return self.server.sadd(self.seen_key(request), self.request_fingerprint(request)) == 0
 
     def clear(self) -> None:
         """Never called on the shared sets by a worker that leaves (SCHEDULER_PERSIST)."""

@@ -22,6 +22,18 @@ redis.call('HSET', KEYS[2], ARGV[1], r[1])
 redis.call('DEL', KEYS[3])
 return r[1]
 """
+# Queue a request unless its fingerprint was seen, and mark it seen, atomically: a worker killed
+# between the two (seen in one command, queued in the next) left a page marked seen and queued
+# nowhere, never fetched by any worker. The queue is written before the mark, so a failing
+# write leaves neither.
+_PUSH_UNSEEN = """
+if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 1 then return 0 end
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
+redis.call('SADD', KEYS[1], ARGV[1])
+return 1
+"""
+
+
 class SafeQueue(PriorityQueue):
     """scrapy-redis's priority queue, with pops leased to a worker and unpicklable meta kept out."""
 
@@ -46,6 +58,14 @@ class SafeQueue(PriorityQueue):
             obj["meta"] = {k: v for k, v in meta.items() if k not in dropped}
         obj.get("meta", {}).pop(LEASE, None)
         return self.serializer.dumps(obj)
+
+    def push_unseen(self, request: Request, seen_key: str, fingerprint: str) -> bool:
+        """Queue `request` unless `fingerprint` is in the set `seen_key`, and add it there, in
+        one step; False when it was seen. Raises what encoding raises (the caller keeps such a
+        request locally) before anything is written."""
+        data = self._encode_request(request)
+        return bool(self.server.eval(_PUSH_UNSEEN, 2, seen_key, self.key, fingerprint,
+                                     -request.priority, data))
 
     def pop(self, timeout: int = 0) -> Request | None:
         lease = uuid.uuid4().hex

@@ -124,12 +124,20 @@ class DistributedScheduler(Scheduler):
 
     # -- queue -----------------------------------------------------------------------------
     def enqueue_request(self, request: Request) -> bool:
-        if not request.dont_filter and self.df.request_seen(request):
-            self.df.log(request, self.spider)
-            return False
+        """Into the shared queue, marked seen in the same step (a worker killed in between
+        must not leave a page marked seen and queued nowhere); a request that cannot be
+        pickled stays with this worker."""
         try:
-            self.queue.push(request)
+            if request.dont_filter:
+                self.queue.push(request)
+            elif not self.queue.push_unseen(request, self.df.seen_key(request),
+                                            self.df.request_fingerprint(request)):
+                self.df.log(request, self.spider)
+                return False
         except (ValueError, TypeError, AttributeError, pickle.PicklingError) as exc:
+            if not request.dont_filter and self.df.request_seen(request):
+                self.df.log(request, self.spider)
+                return False
             log.warning("request %s cannot be shared through Redis (%s); this worker keeps it",
                         request.url, exc)
             self.local.append(request)

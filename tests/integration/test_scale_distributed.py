@@ -230,3 +230,38 @@ def test_redis_url_switches_scheduler_and_unset_leaves_it_alone(redis_url):
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(pytest.main([__file__, "-q"]))
+
+
+def test_a_request_is_marked_seen_only_with_its_place_in_the_queue(redis_url):
+    """A worker killed (or a Redis write refused) after marking a page seen but before queueing
+    it left the page seen and queued nowhere: no worker would ever fetch it. Found as a page
+    missing after a worker was SIGKILLed mid-crawl; here the queue write is made to fail
+    between the two."""
+    import redis
+    from scrapy import Request
+    from scrapy.utils.test import get_crawler
+
+    from crawler.distributed import DistributedScheduler
+    from spiders.daily8 import Daily8Spider
+
+    crawler = get_crawler(Daily8Spider, {"REDIS_URL": redis_url,
+                                         "CRAWLER_REDIS_PREFIX": "atomic:%(spider)s",
+                                         "SCHEDULER_QUEUE_CLASS": "crawler.distributed.SafeQueue",
+                                         "DUPEFILTER_CLASS": "crawler.distributed.RunDupeFilter"})
+    spider = Daily8Spider.from_crawler(crawler, start_url="http://127.0.0.1:9/")
+    crawler.spider = spider
+    scheduler = DistributedScheduler.from_crawler(crawler)
+    scheduler.open(spider)
+    server = redis.Redis.from_url(redis_url)
+    page = Request("http://127.0.0.1:9/story/7.html", callback=spider.parse_page)
+    try:
+        server.set(scheduler.queue.key, b"not a queue")  # the queue write will be refused
+        with pytest.raises(redis.ResponseError, match="WRONGTYPE"):
+            scheduler.enqueue_request(page)
+        server.delete(scheduler.queue.key)
+        assert scheduler.enqueue_request(page)  # not taken for a page already queued
+        assert scheduler.next_request().url == page.url
+        assert scheduler.enqueue_request(page) is False  # and once queued, it is seen
+    finally:
+        scheduler.close("finished")
+        server.close()
