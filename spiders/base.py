@@ -175,7 +175,9 @@ class ProfileSpider(DiscoveryMixin, scrapy.Spider):
         """Where pages are read (crawler.extraction_workers), made on first use."""
         workers = self.__dict__.get("_extraction")
         if workers is None:
-            workers = self._extraction = ExtractionWorkers.from_settings(self.settings)
+            # In the distributed mode the scheduler says how many crawls share this machine.
+            workers = self._extraction = ExtractionWorkers.from_settings(
+                self.settings, getattr(self, "crawls_here", None))
         return workers
 
     def closed(self, reason: str) -> None:
