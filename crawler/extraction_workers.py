@@ -47,18 +47,27 @@ log = logging.getLogger(__name__)
 MAX_AUTO_PROCESSES = 4
 
 
+# Pages between two counts of the crawl processes sharing the machine ("auto" only).
+RESIZE_EVERY = 200
+
+
 class ExtractionWorkerDied(RuntimeError):
     """A page whose extraction took down a worker process twice."""
 
 
-def processes_for(value: Any, cores: int | None = None) -> int:
-    """The CRAWLER_EXTRACT_PROCESSES setting as a count: "auto" (or empty) is the machine's
-    usable cores less the reactor's own, at most MAX_AUTO_PROCESSES; a number is taken as it
-    is (0: extract in the reactor thread). ValueError in words an operator reads."""
-    text = str(value if value is not None else "auto").strip().lower()
-    if text in ("", "auto"):
+def is_auto(value: Any) -> bool:
+    return str(value if value is not None else "auto").strip().lower() in ("", "auto")
+
+
+def processes_for(value: Any, cores: int | None = None, crawls: int = 1) -> int:
+    """The CRAWLER_EXTRACT_PROCESSES setting as a count: "auto" (or empty) is this crawl's
+    share of the machine's usable cores (split between the `crawls` crawl processes running
+    on it) less its reactor's own core, at most MAX_AUTO_PROCESSES; a number is taken as it is
+    (0: extract in the reactor thread). ValueError in words an operator reads."""
+    if is_auto(value):
         cores = cores if cores is not None else _usable_cores()
-        return max(0, min(cores - 1, MAX_AUTO_PROCESSES))
+        return max(0, min(cores // max(1, crawls) - 1, MAX_AUTO_PROCESSES))
+    text = str(value).strip().lower()
     try:
         count = int(text)
     except ValueError:
@@ -126,9 +135,14 @@ class ExtractionWorkers:
     are replaced by fresh ones each time they have read about that many pages each (see the
     module docstring)."""
 
-    def __init__(self, processes: int = 0, recycle_after: int = 0):
+    def __init__(self, processes: int = 0, recycle_after: int = 0,
+                 crawls_here: Callable[[], int] | None = None):
         self.processes = max(0, processes)
         self.recycle_after = max(0, recycle_after)
+        # For "auto": how many crawl processes share this machine (the distributed mode knows);
+        # asked every RESIZE_EVERY pages, the workers then resized to this crawl's share.
+        self.crawls_here = crawls_here
+        self._until_resize = 0
         self._pool: ProcessPoolExecutor | None = None
         self._retry_pool: ProcessPoolExecutor | None = None
         self._retry_lock = asyncio.Lock()
@@ -137,9 +151,40 @@ class ExtractionWorkers:
         self.recycled = 0  # pools replaced because their workers had read recycle_after pages
 
     @classmethod
-    def from_settings(cls, settings) -> ExtractionWorkers:
-        return cls(processes_for(settings.get("CRAWLER_EXTRACT_PROCESSES", "auto")),
-                   recycle_after_for(settings.get("CRAWLER_EXTRACT_RECYCLE_AFTER", 0)))
+    def from_settings(cls, settings, crawls_here: Callable[[], int] | None = None
+                      ) -> ExtractionWorkers:
+        """`crawls_here` is used only when the setting is "auto"."""
+        value = settings.get("CRAWLER_EXTRACT_PROCESSES", "auto")
+        return cls(processes_for(value),
+                   recycle_after_for(settings.get("CRAWLER_EXTRACT_RECYCLE_AFTER", 0)),
+                   crawls_here if is_auto(value) else None)
+
+    def _resize(self) -> None:
+        """With several crawl processes on one machine, each takes its share of the cores:
+        two crawls on two cores read their pages in their own threads (a worker beside each
+        reactor would only time-slice the same cores). The count is asked at the start and
+        every RESIZE_EVERY pages, as crawl workers come and go; a pool of another size is
+        retired like a recycled one (its pages finish first)."""
+        if self.crawls_here is None:
+            return
+        if self._until_resize > 0:
+            self._until_resize -= 1
+            return
+        self._until_resize = RESIZE_EVERY
+        try:
+            crawls = self.crawls_here()
+        except Exception as exc:  # the count is advice: never fail a page for it
+            log.debug("could not count the crawls on this machine: %s", exc)
+            return
+        wanted = processes_for("auto", crawls=crawls)
+        if wanted == self.processes:
+            return
+        log.info("extraction processes: %d (was %d) for %d crawl processes on this machine",
+                 wanted, self.processes, crawls)
+        retired, self._pool = self._pool, None
+        self.processes = wanted
+        if retired is not None:
+            retired.shutdown(wait=False, cancel_futures=False)
 
     def _executor(self, processes: int | None = None) -> ProcessPoolExecutor:
         # forkserver: workers start from a clean server process, not a fork of the reactor with
@@ -154,6 +199,7 @@ class ExtractionWorkers:
     def warm_up(self) -> None:
         """Start the workers now, while the crawl fetches robots.txt and its first pages, so
         the first page read does not wait for a worker to start and import extraction."""
+        self._resize()
         if self.processes == 0:
             return
         if self._pool is None:
@@ -166,6 +212,7 @@ class ExtractionWorkers:
         return await self.call(extract, html, **kwargs)
 
     async def call(self, function: Callable, *args, **kwargs):
+        self._resize()
         if self.processes == 0:
             return function(*args, **kwargs)
         job = functools.partial(function, *args, **kwargs)

@@ -13,13 +13,14 @@ from crawler import timestamps
 from crawler.items import Article, PageSnapshot, Teaser, stored_items
 from crawler.urls import canonical_url, fingerprint
 
-_SPACE = re.compile(r"\s+")
-
 
 def clean_text(value: str | None) -> str | None:
+    """White space runs (any Unicode space, no-break space included) folded to one space,
+    zero-width spaces dropped. str.split() finds the same runs as the pattern `\\s+` (both use
+    the Unicode white-space property) in a fraction of the time, for four fields of every story."""
     if value is None:
         return None
-    text = _SPACE.sub(" ", value.replace("\u00a0", " ").replace("\u200b", "")).strip()
+    text = " ".join(value.replace("\u200b", "").split())
     return text or None
 
 

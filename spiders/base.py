@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 
 # Pages this run remembers having asked for (spider-side, before Scrapy's duplicate filter).
 ASKED_LIMIT = 200_000
+LINK_FACTS_LIMIT = 16_384
 # A page with no lead story of its own and at least this many cards is a listing page.
 LISTING_MIN_CARDS = 3
 
@@ -106,6 +107,7 @@ class ProfileSpider(DiscoveryMixin, scrapy.Spider):
             domains += [urlsplit(u).hostname for _, u in self.discovery_urls() if urlsplit(u).hostname]
         self.allowed_domains = sorted(set(domains))
         self._asked: dict[str, int] = {}  # see _already_requested
+        self._links: dict[str, tuple[str, str, bool]] = {}  # see _link_facts
         self.page_zone = self.profile.timezone
         self.page_lang = self.profile.language
 
@@ -173,7 +175,9 @@ class ProfileSpider(DiscoveryMixin, scrapy.Spider):
         """Where pages are read (crawler.extraction_workers), made on first use."""
         workers = self.__dict__.get("_extraction")
         if workers is None:
-            workers = self._extraction = ExtractionWorkers.from_settings(self.settings)
+            # In the distributed mode the scheduler says how many crawls share this machine.
+            workers = self._extraction = ExtractionWorkers.from_settings(
+                self.settings, getattr(self, "crawls_here", None))
         return workers
 
     def closed(self, reason: str) -> None:
@@ -348,6 +352,21 @@ class ProfileSpider(DiscoveryMixin, scrapy.Spider):
         self._asked[key] = depth
         return False
 
+    def _link_facts(self, link: str) -> tuple[str, str, bool]:
+        """The key of a link (canonical: one fetch per page, whatever tracking it carried), the
+        spelling to fetch, and whether it is in the allowed domains. Kept per link: every page
+        repeats most of its links (the same popular stories), and the three answers cost more
+        than a lookup. Bounded (LINK_FACTS_LIMIT, about 0.4 kB a link): when full it starts
+        again, and the popular links are back after a page or two."""
+        facts = self._links.get(link)
+        if facts is None:
+            if len(self._links) >= LINK_FACTS_LIMIT:
+                self._links.clear()
+            url = fetch_url(link, self.url_rules)
+            facts = self._links[link] = (canonical_url(link, self.url_rules), url,
+                                         self._allowed(url))
+        return facts
+
     def _follow(self, response: Response, profile_links: list[str], teaser_urls: list[str],
                 depth: int, listing: bool = False):
         links = [*profile_links, *teaser_urls]
@@ -355,9 +374,8 @@ class ProfileSpider(DiscoveryMixin, scrapy.Spider):
         followed: list[str] = []
         skipped = 0
         for link in links:
-            key = canonical_url(link, self.url_rules)  # one fetch per page, whatever tracking it carried
-            url = fetch_url(link, self.url_rules)
-            if key in seen or not self._allowed(url):
+            key, url, allowed = self._link_facts(link)
+            if key in seen or not allowed:
                 continue
             seen.add(key)
             followed.append(url)

@@ -87,6 +87,7 @@ class DistributedScheduler(Scheduler):
         self.queue.lease_key = self.lease_key
         self.queue.idle_key = self.idle_key
         self.stats.set_value("distributed/worker", self.worker_id)
+        spider.crawls_here = self.crawls_on_this_host  # sizes its extraction workers ("auto")
         self._recover(force=True)
         if "twisted.internet.reactor" in sys.modules:  # never install one just for this
             from twisted.internet import task  # only where a reactor runs (not in unit use)
@@ -98,6 +99,20 @@ class DistributedScheduler(Scheduler):
                  "CONCURRENT_REQUESTS_PER_DOMAIN=%s, DOWNLOAD_DELAY=%s in each of %d live workers",
                  self.worker_id, self.run_id, s.get("CONCURRENT_REQUESTS_PER_DOMAIN"),
                  s.get("DOWNLOAD_DELAY"), self.server.scard(k["workers"]))
+
+    def crawls_on_this_host(self) -> int:
+        """How many live workers of this run share this machine (this one included): the
+        workers' ids start with their host name, and a live one keeps its heartbeat key."""
+        host = self.worker_id.split(":", 1)[0] + ":"
+        mine = [raw.decode() for raw in self.server.smembers(self.k["workers"])
+                if raw.decode().startswith(host)]
+        if not mine:
+            return 1
+        with self.server.pipeline(transaction=False) as pipe:
+            for worker in mine:
+                pipe.exists(f"{self.k['worker']}:{worker}")
+            alive = pipe.execute()
+        return max(1, sum(1 for found in alive if found))
 
     def close(self, reason: str) -> None:
         if self._beat is not None and self._beat.running:

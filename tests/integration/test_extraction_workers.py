@@ -63,6 +63,43 @@ def test_workers_warmed_up_at_the_start_are_the_ones_that_read_the_pages():
     assert in_thread.worker_pids() == []
 
 
+def test_auto_workers_follow_the_number_of_crawls_on_the_machine(monkeypatch):
+    """"auto" with a count of the crawls sharing the machine (the distributed scheduler's):
+    resized when the count changes, every RESIZE_EVERY pages, the pages read the same either
+    way; a number set by the operator is never resized."""
+    from scrapy.settings import Settings
+
+    import crawler.extraction_workers as ew
+
+    monkeypatch.setattr(ew, "RESIZE_EVERY", 2)
+    crawls = [64]  # more crawls than cores: no worker processes for this one
+    workers = ExtractionWorkers.from_settings(Settings({"CRAWLER_EXTRACT_PROCESSES": "auto"}),
+                                              lambda: crawls[0])
+    site = DemoSite()
+    html = site.render(site.article_paths[0]).decode()
+    want = _json(extract(html, url="http://127.0.0.1/a", fetched_at=NOW))
+
+    async def pages(n):
+        return [await workers.extract(html, url="http://127.0.0.1/a", fetched_at=NOW)
+                for _ in range(n)]
+
+    try:
+        workers.warm_up()
+        assert workers.processes == 0 and workers.worker_pids() == []
+        assert all(_json(p) == want for p in asyncio.run(pages(3)))
+        crawls[0] = 1  # the others ended: this crawl's share is the machine's
+        got = asyncio.run(pages(4))
+        assert all(_json(p) == want for p in got)
+        assert workers.processes == ew.processes_for("auto", crawls=1)
+        if workers.processes:
+            assert workers.worker_pids() and os.getpid() not in workers.worker_pids()
+    finally:
+        workers.close()
+    fixed = ExtractionWorkers.from_settings(Settings({"CRAWLER_EXTRACT_PROCESSES": "0"}),
+                                            lambda: 1)
+    assert fixed.crawls_here is None
+
+
 def test_a_page_that_kills_its_worker_fails_alone_and_the_next_page_is_read():
     workers = ExtractionWorkers(1)
 

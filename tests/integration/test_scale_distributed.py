@@ -265,3 +265,32 @@ def test_a_request_is_marked_seen_only_with_its_place_in_the_queue(redis_url):
     finally:
         scheduler.close("finished")
         server.close()
+
+
+def test_workers_count_the_crawls_sharing_their_machine(redis_url):
+    """Each worker tells its spider how many live workers of the run share this machine, so
+    that "auto" extraction workers split its cores: two schedulers open, two crawls; one
+    closed, one again."""
+    from scrapy.utils.test import get_crawler
+
+    from crawler.distributed import DistributedScheduler
+    from spiders.daily8 import Daily8Spider
+
+    settings = {"REDIS_URL": redis_url, "CRAWLER_REDIS_PREFIX": "count:%(spider)s",
+                "SCHEDULER_QUEUE_CLASS": "crawler.distributed.SafeQueue",
+                "DUPEFILTER_CLASS": "crawler.distributed.RunDupeFilter"}
+    opened = []
+    try:
+        for _ in range(2):
+            crawler = get_crawler(Daily8Spider, settings)
+            spider = Daily8Spider.from_crawler(crawler, start_url="http://127.0.0.1:9/")
+            crawler.spider = spider
+            scheduler = DistributedScheduler.from_crawler(crawler)
+            scheduler.open(spider)
+            opened.append((scheduler, spider))
+        assert [spider.crawls_here() for _, spider in opened] == [2, 2]
+        opened.pop()[0].close("shutdown")
+        assert opened[0][1].crawls_here() == 1
+    finally:
+        for scheduler, _ in opened:
+            scheduler.close("shutdown")

@@ -20,6 +20,18 @@ def test_count(value, cores, expected):
     assert processes_for(value, cores) == expected
 
 
+@pytest.mark.parametrize(("value", "cores", "crawls", "expected"), [
+    ("auto", 2, 1, 1),
+    ("auto", 2, 2, 0),  # two crawls on two cores: each reads pages in its own thread
+    ("auto", 2, 3, 0),
+    ("auto", 8, 2, 3),
+    ("auto", 16, 2, MAX_AUTO_PROCESSES),
+    ("2", 2, 3, 2),  # a number is taken as it is, however many crawls share the machine
+])
+def test_auto_is_this_crawls_share_of_the_machine(value, cores, crawls, expected):
+    assert processes_for(value, cores, crawls) == expected
+
+
 @pytest.mark.parametrize("value", ["-1", "two", "1.5"])
 def test_bad_values_say_what_is_wanted(value):
     with pytest.raises(ValueError, match="'auto' or a whole number >= 0"):
