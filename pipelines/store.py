@@ -106,7 +106,7 @@ class StorePipeline:
         self.store.ensure_indexes()
         settings = self.crawler.settings
         self.store.seen_resolution = timedelta(seconds=settings.getfloat("STORE_SEEN_RESOLUTION", 300.0))
-        self.store.cache = StateCache(settings.getint("STORE_STATE_CACHE", 20000),
+        self.store.cache = StateCache(settings.getint("STORE_STATE_CACHE", defaults.STORE_STATE_CACHE),
                                       settings.getfloat("STORE_STATE_TTL", 600.0))
         report = spill.replay_report(self.store)
         record_replay(self.store, report, files_left=bool(spill.pending()))

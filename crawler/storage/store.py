@@ -85,7 +85,7 @@ STATE_PROJECTION = {"body": 0, "seen_on": 0, "seen_on_pages": 0, "minhash": 0}
 CACHED_FIELDS = ("summary_rank", "last_seen_at", "first_seen_at", "updated_at", *write_plan.GUARDED)
 # Seconds last_seen_at may lag the latest sighting (STORE_SEEN_RESOLUTION).
 DEFAULT_SEEN_RESOLUTION = 300.0
-DEFAULT_STATE_CACHE = 20000
+DEFAULT_STATE_CACHE = 5000  # crawler.settings.STORE_STATE_CACHE: full early, then flat
 DEFAULT_STATE_TTL = 600.0
 
 # Story fields copied from items into documents.
