@@ -181,8 +181,13 @@ class ExtractionWorkers:
             return
         log.info("extraction processes: %d (was %d) for %d crawl processes on this machine",
                  wanted, self.processes, crawls)
-        retired, self._pool = self._pool, None
+        self._retire()
         self.processes = wanted
+
+    def _retire(self) -> None:
+        """The current pool takes no more pages: shut down without cancelling, its workers
+        finish the pages they hold, then exit, while a new pool serves the pages to come."""
+        retired, self._pool = self._pool, None
         if retired is not None:
             retired.shutdown(wait=False, cancel_futures=False)
 
@@ -240,15 +245,13 @@ class ExtractionWorkers:
 
     def _current_pool(self) -> ProcessPoolExecutor:
         """The pool for the next job: a new one once the current one's workers have read
-        recycle_after pages each. The old pool is shut down without cancelling: its workers
-        finish the pages they hold, then exit, while the new ones start."""
+        recycle_after pages each (the old one retired, see _retire)."""
         if self._pool is not None and self.recycle_after and \
                 self._sent >= self.recycle_after * self.processes:
-            retired, self._pool = self._pool, None
+            self._retire()
             self.recycled += 1
             log.debug("extraction workers replaced by fresh ones after %d pages each",
                       self.recycle_after)
-            retired.shutdown(wait=False, cancel_futures=False)
         if self._pool is None:
             self._pool, self._sent = self._executor(), 0
         self._sent += 1

@@ -140,7 +140,6 @@ class DedupPipeline:
             return
         shingles = shingle_hashes(tokens)  # for the signature and the exact check of candidates
         signature = minhash_signature(item.body, tokens, shingles)
-        shingles = shingles.astype(np.uint32)  # held for this run: half the memory
         match = self.index.add(item.fingerprint, signature, shingles)
         item.minhash = signature.tolist()
         item.cluster_id = match.cluster_id

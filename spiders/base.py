@@ -187,8 +187,9 @@ class ProfileSpider(DiscoveryMixin, scrapy.Spider):
 
     async def parse_page(self, response: Response):
         """A fetched page becomes its lead Article, its Teasers and a PageSnapshot, yielded
-        together as one PageItems, then the requests for the links it leads to. Reading the page (crawler.extract) runs in an
-        extraction worker process when there are any, so the crawl goes on meanwhile."""
+        together as one PageItems, then the requests for the links it leads to. Reading the
+        page (crawler.extract) runs in an extraction worker process when there are any, so the
+        crawl goes on meanwhile."""
         depth = render_hook.page_depth(response)
         fetched_at = response_time(response)
         unreadable = self._unreadable(response, fetched_at, depth)
