@@ -95,6 +95,8 @@ CRAWLER_EXTRACT_RECYCLE_AFTER = 2000
 # The environment add-on first: the distributed add-on reads REDIS_URL, which it may set.
 ADDONS = {
     "crawler.environment.EnvironmentSettings": 0,
+    # Pending requests on disk (CRAWLER_FRONTIER_ON_DISK); before the distributed add-on.
+    "crawler.frontier.addon.DiskFrontier": 50,
     "crawler.distributed.addon.DistributedMode": 100,
     # Components off by their *_ENABLED setting (remote control, Telnet, cookies): not imported.
     "crawler.switched_off.SwitchedOffComponents": 200,
@@ -203,6 +205,10 @@ CRAWLER_MAX_BODY_CHARS = 2_000_000
 # A crawl stopped with Ctrl-C or SIGTERM resumes on the next run; after a kill the saved queue
 # is discarded and the crawl restarts from its start URLs (crawler.extensions.jobstate).
 CRAWLER_RESUMABLE = False
+# The requests waiting to be fetched are kept on disk, in a folder of their own under
+# <data dir>/frontier removed when the crawl closes, so memory does not grow with the site's size
+# (crawler/frontier/scheduler.py). False keeps them in memory, as Scrapy does without JOBDIR.
+CRAWLER_FRONTIER_ON_DISK = True
 # Hops before a redirect chain is given up; loops back to a visited URL stop at once.
 REDIRECT_MAX_TIMES = 10
 

@@ -1,0 +1,73 @@
+"""A crawl keeps its pending requests on disk (crawler.frontier) whatever JOBDIR says: a real
+crawl process on the fixture site, with Scrapy's default priority queue and the project's
+spider, stores the same as before, and leaves no folder behind, even after being killed."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+from pathlib import Path
+
+from pymongo import MongoClient
+
+from crawler.demo_site import FixtureServer
+from tests.support.crawl import CRAWLER, ROOT, run_crawler
+
+
+def _crawl(server, env, *extra):
+    proc = run_crawler(["crawl", "daily8", "-a", f"start_url={server.url('/')}", *extra], env)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return proc
+
+
+def _last_run_stats(mongo_uri, db_name) -> dict:
+    db = MongoClient(mongo_uri, tz_aware=True)[db_name]
+    return next(db.runs.find().sort("started_at", -1).limit(1))["stats"]
+
+
+def test_a_crawl_queues_its_pages_on_disk_and_removes_the_folder(
+    demo_site, demo_server, crawl_env, mongo_uri, db_name
+):
+    _crawl(demo_server, crawl_env)
+    stats = _last_run_stats(mongo_uri, db_name)
+    assert stats["scheduler/enqueued/disk"] >= len(demo_site.stories)
+    assert stats["scheduler/dequeued/disk"] == stats["scheduler/enqueued/disk"]
+    assert not stats.get("scheduler/enqueued/memory")
+    db = MongoClient(mongo_uri, tz_aware=True)[db_name]
+    assert db.articles.count_documents({"completeness": "full"}) == len(demo_site.stories)
+    assert list((Path(crawl_env["CRAWLER_DATA_DIR"]) / "frontier").iterdir()) == []
+
+
+def test_switched_off_the_pages_wait_in_memory(demo_server, crawl_env, mongo_uri, db_name):
+    _crawl(demo_server, crawl_env, "-s", "CRAWLER_FRONTIER_ON_DISK=false")
+    stats = _last_run_stats(mongo_uri, db_name)
+    assert stats["scheduler/enqueued/memory"] > 0 and not stats.get("scheduler/enqueued/disk")
+    assert not (Path(crawl_env["CRAWLER_DATA_DIR"]) / "frontier").exists()
+
+
+def test_the_folder_of_a_killed_crawl_is_removed_by_the_next(demo_site, crawl_env):
+    def slow(path):
+        time.sleep(0.05)
+        return demo_site.render(path)
+
+    frontier = Path(crawl_env["CRAWLER_DATA_DIR"]) / "frontier"
+    with FixtureServer(slow) as server:
+        args = ["crawl", "daily8", "-a", f"start_url={server.url('/')}",
+                "-s", "CONCURRENT_REQUESTS=2", "-s", "CRAWLER_EXTRACT_PROCESSES=0"]
+        proc = subprocess.Popen([*CRAWLER, *args], env=crawl_env, cwd=ROOT,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            deadline = time.monotonic() + 90
+            while len(server.fetched_paths()) < 10:
+                assert proc.poll() is None and time.monotonic() < deadline
+                time.sleep(0.01)
+        finally:
+            proc.kill()  # SIGKILL: the folder stays
+            proc.wait()
+        (left,) = frontier.iterdir()
+        then = time.time() - 3600  # an hour later, say: the sweep spares young folders
+        os.utime(left, (then, then))
+        again = _crawl(server, crawl_env, "-s", "LOG_LEVEL=INFO")
+    assert "removed the frontier folder of a crawl that did not close" in again.stderr
+    assert list(frontier.iterdir()) == []

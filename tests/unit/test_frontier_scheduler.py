@@ -1,0 +1,166 @@
+"""The scheduler that keeps pending requests on disk without JOBDIR: requests go to its private
+folder and come back as they went in, the folder goes at close, a failing disk sends requests
+to memory instead of losing them, and the add-on gives way to the user's and the distributed
+scheduler."""
+
+from __future__ import annotations
+
+import errno
+
+import pytest
+from scrapy import Request
+from scrapy.squeues import PickleLifoDiskQueue
+from scrapy.utils.project import get_project_settings
+from scrapy.utils.test import get_crawler
+
+from crawler.distributed import DistributedMode
+from crawler.frontier.addon import DiskFrontier
+from crawler.frontier.scheduler import DiskFrontierScheduler
+from spiders.daily8 import Daily8Spider
+
+
+class FullDiskQueue(PickleLifoDiskQueue):
+    """A disk queue on a disk that fills after two requests."""
+
+    pushed = 0
+
+    def push(self, obj):
+        if FullDiskQueue.pushed >= 2:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        FullDiskQueue.pushed += 1
+        super().push(obj)
+
+
+@pytest.fixture
+def data_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("CRAWLER_DATA_DIR", str(tmp_path))
+    return tmp_path
+
+
+def _scheduler(settings: dict | None = None):
+    # Scrapy's default priority queue asks the engine's downloader for slots: the crawls in
+    # tests/integration/test_frontier_on_disk.py use it; here the plain one needs no engine.
+    crawler = get_crawler(Daily8Spider, {
+        "SCHEDULER_PRIORITY_QUEUE": "scrapy.pqueues.ScrapyPriorityQueue", **(settings or {})})
+    spider = Daily8Spider.from_crawler(crawler, start_url="http://127.0.0.1:9/")
+    crawler.spider = spider
+    scheduler = DiskFrontierScheduler.from_crawler(crawler)
+    scheduler.open(spider)
+    return scheduler, spider, crawler.stats
+
+
+def _drain(scheduler) -> list[Request]:
+    out = []
+    while (request := scheduler.next_request()) is not None:
+        out.append(request)
+    return out
+
+
+def _urls(n: int) -> list[str]:
+    return [f"http://127.0.0.1:9/story/{i}.html" for i in range(n)]
+
+
+def test_pending_requests_wait_on_disk_and_the_folder_goes_at_close(data_dir):
+    scheduler, spider, stats = _scheduler()
+    folder = data_dir / "frontier"
+    try:
+        (spool,) = folder.iterdir()
+        for url in _urls(5):
+            assert scheduler.enqueue_request(Request(url, callback=spider.parse_page,
+                                                     meta={"depth": 3}))
+        assert len(scheduler) == len(scheduler.dqs) == 5 and len(scheduler.mqs) == 0
+        assert [p for p in spool.rglob("*") if p.is_file() and p.name != "owner.lock"]
+        got = _drain(scheduler)
+    finally:
+        scheduler.close("finished")
+    assert sorted(r.url for r in got) == _urls(5)
+    assert all(r.callback == spider.parse_page and r.meta["depth"] == 3 for r in got)
+    assert stats.get_value("scheduler/enqueued/disk") == 5
+    assert not stats.get_value("scheduler/enqueued/memory")
+    assert list(folder.iterdir()) == []
+
+
+def test_same_order_as_scrapys_memory_queue(data_dir):
+    """Priorities first, then last in first out (Scrapy's default queues, memory and disk)."""
+    requests = [Request(url, priority=p, dont_filter=True)
+                for url, p in zip(_urls(6), (0, 5, 0, 5, -1, 0), strict=True)]
+    on_disk, _, _ = _scheduler()
+    in_memory, _, _ = _scheduler({"CRAWLER_FRONTIER_ON_DISK": False})
+    try:
+        for request in requests:
+            on_disk.enqueue_request(request.copy())
+            in_memory.enqueue_request(request.copy())
+        assert [r.url for r in _drain(on_disk)] == [r.url for r in _drain(in_memory)]
+    finally:
+        on_disk.close("finished")
+        in_memory.close("finished")
+
+
+def test_off_or_with_jobdir_it_is_scrapys_scheduler(data_dir):
+    scheduler, _, stats = _scheduler({"CRAWLER_FRONTIER_ON_DISK": False})
+    try:
+        scheduler.enqueue_request(Request(_urls(1)[0]))
+        assert stats.get_value("scheduler/enqueued/memory") == 1
+        assert not (data_dir / "frontier").exists()
+    finally:
+        scheduler.close("finished")
+    jobdir = data_dir / "job"
+    scheduler, _, stats = _scheduler({"JOBDIR": str(jobdir)})
+    scheduler.enqueue_request(Request(_urls(1)[0]))
+    scheduler.close("shutdown")
+    assert stats.get_value("scheduler/enqueued/disk") == 1
+    assert (jobdir / "requests.queue" / "active.json").exists()  # kept to resume
+    assert not (data_dir / "frontier").exists()
+
+
+def test_a_full_disk_sends_requests_to_memory_and_loses_none(data_dir, caplog):
+    FullDiskQueue.pushed = 0
+    scheduler, _, stats = _scheduler(
+        {"SCHEDULER_DISK_QUEUE": f"{__name__}.FullDiskQueue"})
+    try:
+        for url in _urls(6):
+            assert scheduler.enqueue_request(Request(url))
+        got = _drain(scheduler)
+    finally:
+        scheduler.close("finished")
+    assert sorted(r.url for r in got) == _urls(6)
+    assert stats.get_value("scheduler/enqueued/disk") == 2
+    assert stats.get_value("scheduler/enqueued/memory") == 4
+    assert stats.get_value("scheduler/disk_failed") == 1
+    assert "No space left on device" in caplog.text
+    assert FullDiskQueue.pushed == 2  # not tried again after the failure
+
+
+def _scheduler_setting(extra: dict) -> str:
+    """SCHEDULER after the project's add-ons, in ADDONS order, as Scrapy's manager applies them."""
+    settings = get_project_settings()
+    settings.setdict(extra, priority="cmdline")
+    addons = settings.getdict("ADDONS")
+    assert addons["crawler.frontier.addon.DiskFrontier"] < addons[
+        "crawler.distributed.addon.DistributedMode"]
+    DiskFrontier.update_settings(settings)
+    DistributedMode().update_settings(settings)
+    return settings["SCHEDULER"]
+
+
+def test_the_add_on_gives_way_to_the_users_and_the_distributed_scheduler(monkeypatch):
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    assert _scheduler_setting({}) == "crawler.frontier.scheduler.DiskFrontierScheduler"
+    assert _scheduler_setting({"SCHEDULER": "scrapy.core.scheduler.Scheduler"}) == (
+        "scrapy.core.scheduler.Scheduler")
+    assert _scheduler_setting({"REDIS_URL": "redis://127.0.0.1:9"}) == (
+        "crawler.distributed.scheduler.DistributedScheduler")
+
+
+def test_no_folder_for_the_frontier_leaves_it_in_memory(tmp_path, monkeypatch, caplog):
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    monkeypatch.setenv("CRAWLER_DATA_DIR", str(blocked / "data"))
+    scheduler, _, stats = _scheduler()
+    try:
+        assert scheduler.enqueue_request(Request(_urls(1)[0]))
+        assert [r.url for r in _drain(scheduler)] == _urls(1)
+    finally:
+        scheduler.close("finished")
+    assert stats.get_value("scheduler/enqueued/memory") == 1
+    assert "pending requests wait in memory: no frontier folder" in caplog.text
