@@ -19,6 +19,7 @@ from crawler.extensions.run_status import policy_kind
 from crawler.extract import PageExtraction
 from crawler.extract.teasers import is_listing_url
 from crawler.extraction_workers import ExtractionWorkerDied, ExtractionWorkers
+from crawler.frontier.seen import U64Map, key64
 from crawler.items import Article, PageItems, PageSnapshot, Teaser
 from crawler.middlewares.fetch_skips import NotModified
 from crawler.render import hook as render_hook
@@ -33,6 +34,7 @@ log = logging.getLogger(__name__)
 
 # Pages this run remembers having asked for (spider-side, before Scrapy's duplicate filter).
 ASKED_LIMIT = 200_000
+DEPTH_CEILING = 2**32 - 1  # the asked-for map holds depths as unsigned 32-bit numbers
 LINK_FACTS_LIMIT = 16_384
 # A page with no lead story of its own and at least this many cards is a listing page.
 LISTING_MIN_CARDS = 3
@@ -106,7 +108,7 @@ class ProfileSpider(DiscoveryMixin, scrapy.Spider):
             domains += [urlsplit(u).hostname for u in self.start_urls_list if urlsplit(u).hostname]
             domains += [urlsplit(u).hostname for _, u in self.discovery_urls() if urlsplit(u).hostname]
         self.allowed_domains = sorted(set(domains))
-        self._asked: dict[str, int] = {}  # see _already_requested
+        self._asked = U64Map()  # see _already_requested
         self._links: dict[str, tuple[str, str, bool]] = {}  # see _link_facts
         self.page_zone = self.profile.timezone
         self.page_lang = self.profile.language
@@ -344,13 +346,15 @@ class ProfileSpider(DiscoveryMixin, scrapy.Spider):
         after each went through the spider middlewares, the engine and a fingerprint. The
         depth is kept because a request dropped for its depth (DEPTH_LIMIT) may be wanted again
         from a shallower page. Bounded: when full it starts again, and the duplicate filter,
-        which stays the authority, catches what it forgot."""
-        known = self._asked.get(key)
+        which stays the authority, catches what it forgot. Keyed by a 64-bit hash of the key
+        (crawler.frontier.seen): it holds every URL of the run."""
+        hashed = key64(key)
+        known = self._asked.get(hashed)
         if known is not None and known <= depth:
             return True
         if len(self._asked) >= ASKED_LIMIT:
             self._asked.clear()
-        self._asked[key] = depth
+        self._asked[hashed] = min(depth, DEPTH_CEILING)
         return False
 
     def _link_facts(self, link: str) -> tuple[str, str, bool]:
