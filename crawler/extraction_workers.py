@@ -15,8 +15,9 @@ A worker is also replaced, on purpose, after it has read CRAWLER_EXTRACT_RECYCLE
 parsing leaves memory behind that no bound in this project reaches (lxml's and libxml2's global
 dictionaries, trafilatura's and our own memo caches filling with a site's URLs and texts, and
 glibc heap fragments from a page's HTML and result crossing the pipe), so a worker that lived
-for the whole crawl grew with it. A fresh worker starts from what the imports cost; the pages
-the old one still holds are finished first, so no page is read twice or lost. (Not
+for the whole crawl grew with it. The old worker finishes the pages it holds and exits, then a
+fresh one starts from what the imports cost (pages wait for it meanwhile, a fraction of a
+second: never two workers' memory at once); no page is read twice or lost. (Not
 ProcessPoolExecutor's max_tasks_per_child: on Python 3.11-3.13 a pool that replaces a worker
 that way can stop scheduling and hang.)
 """
@@ -24,6 +25,7 @@ that way can stop scheduling and hang.)
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import functools
 import logging
 import multiprocessing
@@ -147,6 +149,8 @@ class ExtractionWorkers:
         self._retry_pool: ProcessPoolExecutor | None = None
         self._retry_lock = asyncio.Lock()
         self._sent = 0  # jobs given to the current pool
+        # A retired pool finishing its pages (see _retire); the next pool starts after it.
+        self._draining: concurrent.futures.Future | None = None
         self.restarts = 0  # pools replaced because a worker died
         self.recycled = 0  # pools replaced because their workers had read recycle_after pages
 
@@ -185,11 +189,23 @@ class ExtractionWorkers:
         self.processes = wanted
 
     def _retire(self) -> None:
-        """The current pool takes no more pages: shut down without cancelling, its workers
-        finish the pages they hold, then exit, while a new pool serves the pages to come."""
+        """The current pool takes no more pages: its workers finish the pages they hold, then
+        exit, and the next pool's workers start only then (call waits for it). Started at once,
+        a new worker would be importing and warming up beside an old one at its largest: two
+        workers' memory at each replacement, for the fraction of a second it saves."""
         retired, self._pool = self._pool, None
         if retired is not None:
-            retired.shutdown(wait=False, cancel_futures=False)
+            done: concurrent.futures.Future = concurrent.futures.Future()
+
+            def drain() -> None:
+                try:
+                    retired.shutdown(wait=True, cancel_futures=False)
+                finally:
+                    done.set_result(None)
+
+            # shutdown(wait=True) blocks until the workers exit: not in the reactor thread.
+            threading.Thread(target=drain, name="extraction-retire", daemon=True).start()
+            self._draining = done
 
     def _executor(self, processes: int | None = None) -> ProcessPoolExecutor:
         # forkserver: workers start from a clean server process, not a fork of the reactor with
@@ -222,7 +238,7 @@ class ExtractionWorkers:
             return function(*args, **kwargs)
         job = functools.partial(function, *args, **kwargs)
         loop = asyncio.get_running_loop()
-        pool = self._current_pool()
+        pool = await self._current_pool()
         try:
             return await loop.run_in_executor(pool, job)
         except BrokenProcessPool:
@@ -243,15 +259,23 @@ class ExtractionWorkers:
                     "an extraction worker process died twice while reading this page "
                     "(killed, out of memory, or a crash in a C library)") from None
 
-    def _current_pool(self) -> ProcessPoolExecutor:
+    async def _current_pool(self) -> ProcessPoolExecutor:
         """The pool for the next job: a new one once the current one's workers have read
-        recycle_after pages each (the old one retired, see _retire)."""
-        if self._pool is not None and self.recycle_after and \
-                self._sent >= self.recycle_after * self.processes:
-            self._retire()
-            self.recycled += 1
-            log.debug("extraction workers replaced by fresh ones after %d pages each",
-                      self.recycle_after)
+        recycle_after pages each (the old one retired, see _retire), started when the retired
+        one has finished. Nothing awaits between choosing the pool and the caller's submit, so
+        the pool chosen is never one retired meanwhile."""
+        while True:
+            if self._pool is not None and self.recycle_after and \
+                    self._sent >= self.recycle_after * self.processes:
+                self._retire()
+                self.recycled += 1
+                log.debug("extraction workers replaced by fresh ones after %d pages each",
+                          self.recycle_after)
+            draining = self._draining
+            if draining is None or draining.done():
+                self._draining = None
+                break
+            await asyncio.wrap_future(draining)
         if self._pool is None:
             self._pool, self._sent = self._executor(), 0
         self._sent += 1

@@ -167,7 +167,8 @@ def _alive(pid: int) -> bool:
 def test_recycled_workers_keep_reading_pages_the_same_and_the_old_ones_end():
     """Workers replaced every 3 pages each, with pages in flight across every replacement:
     every page is read once, exactly as in the reactor thread, by several successive
-    workers, and each replaced worker ends."""
+    workers, each replaced worker ends, and ends before the next starts (never two workers'
+    memory at once)."""
     site = DemoSite()
     profile = get_profile("daily8")
     paths = [*site.listing_paths[:2], *site.article_paths[:12]]
@@ -176,10 +177,12 @@ def test_recycled_workers_keep_reading_pages_the_same_and_the_old_ones_end():
              for p in paths]
     workers = ExtractionWorkers(1, recycle_after=3)
     seen_pids: list[int] = []
+    most_alive = [0]
 
     async def one(html, kwargs):
         result = await workers.extract(html, **kwargs)
         seen_pids.extend(p for p in workers.worker_pids() if p not in seen_pids)
+        most_alive[0] = max(most_alive[0], len([p for p in seen_pids if _alive(p)]))
         return result
 
     async def scenario():
@@ -197,6 +200,7 @@ def test_recycled_workers_keep_reading_pages_the_same_and_the_old_ones_end():
         assert workers.recycled == len(pages) // 3 - (len(pages) % 3 == 0)
         assert workers.restarts == 0
         assert len(seen_pids) >= 3
+        assert most_alive[0] == 1, "a new worker started before the one it replaces ended"
         current = set(workers.worker_pids())
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline and any(_alive(p) for p in seen_pids if p not in current):
