@@ -164,9 +164,11 @@ def _pick_rules(host: str, rules: UrlRules | None) -> UrlRules:
     return DEFAULT_RULES
 
 
-# About 360 bytes an entry, in the crawl's process and in each extraction worker: enough for a
-# few thousand pages' links; larger, it filled with a long crawl's URLs and its memory grew.
-@lru_cache(maxsize=16384)
+# About 360 bytes an entry, in the crawl's process and in each extraction worker: the links of
+# the pages being read and the popular stories they share. Sized to fill within the first
+# thousand pages of a crawl, so a longer crawl does not grow (the spider keeps its own memo of
+# each link's facts, LINK_FACTS_LIMIT, in front of this one).
+@lru_cache(maxsize=4096)
 def canonical_url(url: str, rules: UrlRules | None = None, *, keep_slash: bool = False,
                   keep_www: bool = False) -> str:
     """The one spelling of `url` that keys its story. Memoised (UrlRules is frozen, so
@@ -213,7 +215,7 @@ def fetch_url(url: str, rules: UrlRules | None = None) -> str:
     return canonical_url(url, rules, keep_slash=True, keep_www=True)
 
 
-@lru_cache(maxsize=65536)  # every sighting and page snapshot asks, for the same recurring links
+@lru_cache(maxsize=4096)  # every sighting asks, and the popular stories recur; sized as canonical_url's
 def fingerprint(url: str, rules: UrlRules | None = None) -> str:
     """A stable key for a story: hex SHA-1 of its canonical URL."""
     return key_of(canonical_url(url, rules))
@@ -274,7 +276,7 @@ _LINK_TRACKING_PREFIXES = ("utm_", "pk_", "mtm_")
 _PATH_SAFE = "/:@!$&'()*+,;=-._~%"
 
 
-@lru_cache(maxsize=16384)  # sized as canonical_url's
+@lru_cache(maxsize=4096)  # sized as canonical_url's
 def clean_link(url: str) -> str:
     """The spelling of a link to show a reader: lower-case scheme and host, no fragment, no click
     tracking (utm_*, fbclid, gclid...), a non-ASCII path percent-encoded. Unlike canonical_url it

@@ -40,7 +40,7 @@ LINK_FACTS_LIMIT = 16_384
 LISTING_MIN_CARDS = 3
 
 
-@lru_cache(maxsize=65536)  # asked of every card on every page, and the same stories recur
+@lru_cache(maxsize=4096)  # asked of every card on every page; the popular stories recur
 def names_a_listing(url: str) -> bool:
     """A front page, or a section, topic, tag or category page by its address ("/",
     "/section/world", "/topics/climate"): never a story, whatever its page shows. Only the
