@@ -21,8 +21,9 @@ page is the user + system time of those processes and the FerretDB process's (fr
 the pages crawled: their sum over the cores is the most pages per second this machine could give the full
 pipeline (`cpu_bound_ratio`, against bare Scrapy's measured rate), whatever the code overlaps. `--flat` adds a
 run on a 20,000-page site to show how memory grows with the crawl, with each process's peak
-PSS (the crawl's own, an extraction worker, the forkserver) at both sizes (not in the default
-5-minute budget). `--realistic` builds the article pages around the AEB news pages
+PSS (the crawl's own, an extraction worker, the forkserver) at both sizes, and the growth from
+one size to the other (mem_growth: the 20,000-page peak over the 5,000-page one; bare_mem_growth
+the same for bare Scrapy); not in the default 5-minute budget. `--realistic` builds the article pages around the AEB news pages
 (crawler/demo_site/realistic.py: 100-200 kB each, as real article pages are) instead of ~10 kB ones.
 The mean BSON size of the stored stories, sightings and page documents is the sizing figure per
 document. Last line: `bench crawl ... peer_ratio=<project/peer> ratio=<project/bare pages per
@@ -410,7 +411,12 @@ def main() -> None:
         print(f"peak PSS per process, {ours['pages']} pages -> {big['pages']} pages: "
               + "; ".join(f"{name} {small:.0f} -> {large:.0f} MB" for name, small, large
                           in _roles_side_by_side(ours, big)))
+        growth, bare_growth = big["rss_mb"] / ours["rss_mb"], big_bare["rss_mb"] / bare["rss_mb"]
+        print(f"memory growth from the 5,000- to the 20,000-page site: x{growth:.2f} "
+              f"({big['rss_mb'] - ours['rss_mb']:+.0f} MB); bare Scrapy x{bare_growth:.2f} "
+              f"({big_bare['rss_mb'] - bare['rss_mb']:+.0f} MB)")
         flat = (f" peak_rss_20k_mb={big['rss_mb']:.0f} bare_peak_rss_20k_mb={big_bare['rss_mb']:.0f}"
+                f" mem_growth={growth:.2f} bare_mem_growth={bare_growth:.2f}"
                 + "".join(f" {name}_pss_20k_mb={large:.0f}" for name, _small, large
                           in _roles_side_by_side(ours, big)))
     kind = "realistic" if args.realistic else "generated"

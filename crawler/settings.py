@@ -209,6 +209,8 @@ CRAWLER_RESUMABLE = False
 # <data dir>/frontier removed when the crawl closes, so memory does not grow with the site's size
 # (crawler/frontier/scheduler.py). False keeps them in memory, as Scrapy does without JOBDIR.
 CRAWLER_FRONTIER_ON_DISK = True
+# Scrapy's LIFO disk queue (the same files), naming callbacks without scanning the spider.
+SCHEDULER_DISK_QUEUE = "crawler.frontier.queues.PickleLifoDiskQueue"
 # Hops before a redirect chain is given up; loops back to a visited URL stop at once.
 REDIRECT_MAX_TIMES = 10
 

@@ -164,3 +164,33 @@ def test_no_folder_for_the_frontier_leaves_it_in_memory(tmp_path, monkeypatch, c
         scheduler.close("finished")
     assert stats.get_value("scheduler/enqueued/memory") == 1
     assert "pending requests wait in memory: no frontier folder" in caplog.text
+
+
+def test_the_stored_request_is_the_dict_scrapy_stores():
+    """crawler.frontier.queues writes what Scrapy's own queue would, for every kind of
+    request, so JOBDIRs stay readable by either; a callback that is no spider method is
+    refused as Scrapy refuses it (the request then waits in memory)."""
+    from scrapy import FormRequest
+
+    from crawler.frontier.queues import request_dict
+
+    crawler = get_crawler(Daily8Spider, {})
+    spider = Daily8Spider.from_crawler(crawler, start_url="http://127.0.0.1:9/")
+    names: dict = {}
+    requests = [
+        Request("http://127.0.0.1:9/a", callback=spider.parse_page, errback=spider.page_failed,
+                meta={"crawl_kind": "page", "depth": 2}, priority=3, flags=["x"]),
+        Request("http://127.0.0.1:9/b", callback=spider.parse_page, cb_kwargs={"n": 1},
+                headers={"Referer": "http://127.0.0.1:9/"}, dont_filter=True),
+        Request("http://127.0.0.1:9/c"),
+        Request("http://127.0.0.1:9/d", callback=spider.parse_page, errback=spider.page_failed),
+        FormRequest("http://127.0.0.1:9/e", formdata={"q": "x"}, callback=spider.parse_page),
+    ]
+    for request in requests * 2:  # the second time from the names remembered
+        assert request_dict(request, spider, names) == request.to_dict(spider=spider)
+    assert set(names.values()) == {"parse_page", "page_failed"}
+    with pytest.raises(ValueError):
+        request_dict(Request("http://127.0.0.1:9/f", callback=lambda r: None), spider, names)
+    other = Daily8Spider.from_crawler(get_crawler(Daily8Spider, {}), start_url="http://127.0.0.1:9/")
+    foreign = Request("http://127.0.0.1:9/g", callback=other.parse_page)
+    assert request_dict(foreign, spider, names) == foreign.to_dict(spider=spider)
