@@ -23,6 +23,7 @@ from crawler.dedup import NearDupIndex, content_tokens, minhash_signature, text_
 from crawler.dedup.aliases import AliasIndex
 from crawler.dedup.neardup import DEFAULT_MAX_ITEMS, THRESHOLD
 from crawler.dedup.text import MIN_CONTENT_WORDS, shingle_hashes
+from crawler.frontier.seen import U64Map, key64
 from crawler.items import Article, PageSnapshot, Teaser, stored_items
 from crawler.redact import public_name
 from crawler.storage import for_crawler
@@ -36,7 +37,9 @@ class DedupPipeline:
     def __init__(self, stats=None, threshold: float = THRESHOLD, max_items: int = DEFAULT_MAX_ITEMS,
                  rebuild_limit: int | None = None, crawler=None):
         self.stats = stats
-        self.seen: set[str] = set()
+        # Stories seen this run, for the folded / distinct counts: every story of a run, so
+        # kept as 64-bit keys (crawler.frontier.seen), not strings.
+        self.seen = U64Map()
         self.index = NearDupIndex(threshold=threshold, max_items=max_items)
         self.aliases = AliasIndex(max_items=max_items)
         self.canonical_of: dict[str, str] = {}
@@ -104,11 +107,10 @@ class DedupPipeline:
                 item.fingerprint = story
                 item.canonical_url = self.canonical_of.get(story, item.canonical_url)
         item.content_hash = content_hash(item)
-        if item.fingerprint in self.seen:
-            self._inc("dedup/folded")
-        else:
-            self.seen.add(item.fingerprint)
+        if self.seen.add(key64(item.fingerprint)):
             self._inc("dedup/distinct")
+        else:
+            self._inc("dedup/folded")
 
     def _fold_alias(self, item: Article, tokens: list[str]) -> None:
         item.text_hash = text_hash(item.headline, item.body, tokens)
