@@ -8,14 +8,13 @@ saves its queue only on a clean close (crawler.extensions.jobstate)."""
 
 from __future__ import annotations
 
-import subprocess
 import time
 
 from pymongo import MongoClient
 
 from crawler.demo_site import FixtureServer
 from crawler.storage import spill
-from tests.support.crawl import CRAWLER, ROOT, alive, descendants, run_crawler
+from tests.support.crawl import alive, descendants, run_crawler, start_crawler, wait_for_fetches
 from tests.support.fault_checks import check_stored_exactly_once
 from tests.support.fault_table import record
 
@@ -36,13 +35,9 @@ def test_sigkill_mid_crawl_then_rerun_loses_nothing_and_stores_nothing_twice(
                 "-s", "CRAWLER_PROGRESS_INTERVAL=0",
                 # pages read in a worker process, which must not outlive the killed crawl
                 "-s", "CRAWLER_EXTRACT_PROCESSES=1"]
-        proc = subprocess.Popen([*CRAWLER, *args], env=crawl_env, cwd=ROOT,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = start_crawler(args, crawl_env)
         try:
-            deadline = time.monotonic() + 90
-            while len(server.fetched_paths()) < 20:
-                assert proc.poll() is None and time.monotonic() < deadline
-                time.sleep(0.01)
+            wait_for_fetches(proc, server, 20)
             time.sleep(0.2)  # let the scraped pages reach the pipeline
             helpers = descendants(proc.pid)
         finally:

@@ -5,14 +5,13 @@ spider, stores the same as before, and leaves no folder behind, even after being
 from __future__ import annotations
 
 import os
-import subprocess
 import time
 from pathlib import Path
 
 from pymongo import MongoClient
 
 from crawler.demo_site import FixtureServer
-from tests.support.crawl import CRAWLER, ROOT, run_crawler
+from tests.support.crawl import run_crawler, start_crawler, wait_for_fetches
 
 
 def _crawl(server, env, *extra):
@@ -55,13 +54,9 @@ def test_the_folder_of_a_killed_crawl_is_removed_by_the_next(demo_site, crawl_en
     with FixtureServer(slow) as server:
         args = ["crawl", "daily8", "-a", f"start_url={server.url('/')}",
                 "-s", "CONCURRENT_REQUESTS=2", "-s", "CRAWLER_EXTRACT_PROCESSES=0"]
-        proc = subprocess.Popen([*CRAWLER, *args], env=crawl_env, cwd=ROOT,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = start_crawler(args, crawl_env)
         try:
-            deadline = time.monotonic() + 90
-            while len(server.fetched_paths()) < 10:
-                assert proc.poll() is None and time.monotonic() < deadline
-                time.sleep(0.01)
+            wait_for_fetches(proc, server, 10)
         finally:
             proc.kill()  # SIGKILL: the folder stays
             proc.wait()

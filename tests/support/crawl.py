@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from crawler.processes import pid_alive
@@ -17,6 +18,21 @@ def run_crawler(args: list[str], env: dict, timeout: float = 240) -> subprocess.
     return subprocess.run(
         [*CRAWLER, *args], env=env, cwd=ROOT, capture_output=True, text=True, timeout=timeout
     )
+
+
+def start_crawler(args: list[str], env: dict) -> subprocess.Popen:
+    """The `crawler` command started in the background, its output discarded (a test that
+    kills it reads what it left behind instead)."""
+    return subprocess.Popen([*CRAWLER, *args], env=env, cwd=ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def wait_for_fetches(proc: subprocess.Popen, server, count: int, timeout: float = 90) -> None:
+    """Until `server` has answered `count` requests; the crawl must still be running."""
+    deadline = time.monotonic() + timeout
+    while len(server.fetched_paths()) < count:
+        assert proc.poll() is None and time.monotonic() < deadline
+        time.sleep(0.01)
 
 
 def descendants(pid: int) -> list[int]:
