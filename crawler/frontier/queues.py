@@ -1,16 +1,27 @@
-"""Scrapy's disk queue for pending requests, without its per-request scan of the spider.
+"""Scrapy's disk queue for pending requests, without its per-request scan of the spider, and
+with a write that either lands whole or fails at once.
 
 To store a request, Scrapy's disk queues turn it into a dict (Request.to_dict), naming its
 callback and errback by a scan of every member of the spider (inspect.getmembers), twice per
 request: most of the time a request spends in the queue's push, about a hundredth of a page's
 cost with the frontier on disk. Here the names are remembered per function after Scrapy's own
-lookup has found them once; what is stored is the same dict, so a JOBDIR written by one queue is
-read by the other.
+lookup has found them once; what is stored is the same dict, in the same file format, so a
+JOBDIR written by one queue is read by the other.
+
+queuelib's LIFO file is buffered: a push "succeeds" into the buffer, and a full disk is only
+found when the buffer is flushed, by a later pop or at close, after the scheduler has counted
+the request as stored and with records cut short in the file. Here every push is written
+through, and a write that fails is cut back off the file before the error reaches the
+scheduler, which then keeps that request (and later ones) in memory: nothing is lost.
 """
 
 from __future__ import annotations
 
+import os
+import pickle
+import struct
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from scrapy import Request
@@ -47,14 +58,51 @@ def _named(func: Callable | str | None, spider: Any, names: dict[Any, str]) -> A
     return names[func.__func__]
 
 
-class PickleLifoDiskQueue(ScrapyPickleLifoDiskQueue):
-    """scrapy.squeues.PickleLifoDiskQueue, naming callbacks from memory (see the module)."""
+def serialize(obj: Any) -> bytes:
+    """Scrapy's pickling for disk queues: ValueError for what cannot be pickled, which the
+    scheduler answers by keeping that request in memory."""
+    try:
+        return pickle.dumps(obj, protocol=4)
+    except (pickle.PicklingError, AttributeError, TypeError) as exc:
+        raise ValueError(str(exc)) from exc
 
-    def __init__(self, crawler, key: str):
-        super().__init__(crawler, key)
+
+class PickleLifoDiskQueue(ScrapyPickleLifoDiskQueue):
+    """scrapy.squeues.PickleLifoDiskQueue, naming callbacks from memory and writing through
+    (see the module). Pop, peek and close are queuelib's, on an unbuffered file."""
+
+    def __init__(self, crawler, key: str):  # noqa: D107 - replaces the chain's buffered open
+        self.spider = crawler.spider
         self._names: dict[Any, str] = {}
+        self.path = str(key)
+        Path(key).parent.mkdir(parents=True, exist_ok=True)
+        if Path(key).exists():
+            self.f = open(key, "rb+", buffering=0)  # noqa: SIM115 - closed by close()
+            (self.size,) = struct.unpack(self.SIZE_FORMAT, self.f.read(self.SIZE_SIZE))
+            self.f.seek(0, os.SEEK_END)
+        else:
+            self.f = open(key, "wb+", buffering=0)  # noqa: SIM115 - closed by close()
+            self.size = 0
+            try:
+                self._append(struct.pack(self.SIZE_FORMAT, 0))
+            except OSError:
+                self.f.close()
+                Path(key).unlink(missing_ok=True)
+                raise
 
     def push(self, request: Request) -> None:
-        # Past Scrapy's push (which would call to_dict) to the pickling queue under it.
-        super(ScrapyPickleLifoDiskQueue, self).push(
-            request_dict(request, self.spider, self._names))
+        data = serialize(request_dict(request, self.spider, self._names))
+        self._append(data + struct.pack(self.SIZE_FORMAT, len(data)))
+        self.size += 1
+
+    def _append(self, record: bytes) -> None:
+        """Write `record` at the end of the file, whole, or leave the file as it was and raise."""
+        end = self.f.seek(0, os.SEEK_END)
+        view = memoryview(record)
+        try:
+            while view:
+                view = view[self.f.write(view):]
+        except OSError:
+            self.f.truncate(end)
+            self.f.seek(end)
+            raise

@@ -12,10 +12,13 @@ credentials included, as in JOBDIR.
 
 A request that cannot be serialised (a callback that is not a spider method) waits in memory,
 as with JOBDIR. A write that fails (a full disk) sends it and every later request to memory,
-with a warning and the stat scheduler/disk_failed; no folder at all (an unwritable data
-directory) leaves the whole frontier in memory, with a warning. Either way no request is
-dropped and the crawl goes on. With CRAWLER_FRONTIER_ON_DISK false, or with JOBDIR, this is
-Scrapy's scheduler.
+with a warning and the stat scheduler/disk_failed; the queue's writes go straight to the file
+(crawler.frontier.queues), so a full disk is met at the push that needs the room, never later
+on a pop. No folder at all (an unwritable data directory) leaves the whole frontier in memory,
+with a warning. Either way no request is dropped and the crawl goes on. A frontier file that
+cannot be read back (an I/O error) is the one loss: one error line counts the requests it held,
+as the stat scheduler/disk_lost, and the crawl goes on with the rest. With
+CRAWLER_FRONTIER_ON_DISK false, or with JOBDIR, this is Scrapy's scheduler.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ log = logging.getLogger(__name__)
 class DiskFrontierScheduler(Scheduler):
     _spool: spool.Spool | None = None
     _disk_failed = False
+    _disk_lost = False
 
     def open(self, spider):
         assert self.crawler is not None
@@ -53,13 +57,25 @@ class DiskFrontierScheduler(Scheduler):
         return super().open(spider)
 
     def close(self, reason: str):
-        try:
+        if self._spool is None:
             return super().close(reason)
+        # A private folder is removed next, so there is no state to save for a resume; a disk
+        # full at close must not stop the crawl from closing.
+        try:
+            if self.dqs is not None:
+                self.dqs.close()
+        except OSError as exc:
+            log.warning("could not close the frontier on disk (%s); its folder is removed", exc)
         finally:
-            if self._spool is not None:
-                self._spool.close()
-                self._spool = None
-                self.dqdir = None
+            self._spool.close()
+            self._spool = None
+            self.dqdir = None
+        return self.df.close(reason)
+
+    def __len__(self) -> int:
+        if self._disk_lost or self.dqs is None:
+            return len(self.mqs)
+        return len(self.dqs) + len(self.mqs)
 
     def _dqpush(self, request: Request) -> bool:
         """After a failed write the disk queues get nothing more: a record cut short could
@@ -75,3 +91,18 @@ class DiskFrontierScheduler(Scheduler):
             assert self.stats is not None
             self.stats.set_value("scheduler/disk_failed", 1)
             return False
+
+    def _dqpop(self) -> Request | None:
+        if self._disk_lost:
+            return None
+        try:
+            return super()._dqpop()
+        except OSError as exc:
+            self._disk_lost = True
+            lost = len(self.dqs) if self.dqs is not None else 0
+            log.error("could not read pending requests back from the frontier on disk (%s): "
+                      "%d pending requests there are lost; the crawl goes on with the rest",
+                      exc, lost)
+            assert self.stats is not None
+            self.stats.set_value("scheduler/disk_lost", lost)
+            return None

@@ -8,14 +8,11 @@ meets the kernel's own ENOSPC and EROFS, not an injected exception.
 
 from __future__ import annotations
 
-import contextlib
 import os
-import subprocess
 import time
 import uuid
 from pathlib import Path
 
-import pytest
 from pymongo import MongoClient
 
 from tests.integration.test_faults_outage import (  # noqa: F401
@@ -28,37 +25,14 @@ from tests.integration.test_faults_outage import (  # noqa: F401
 from tests.support.crawl import run_crawler
 from tests.support.fault_checks import check_fetched_pages_stored
 from tests.support.fault_table import record
+from tests.support.small_disk import fill, tmpfs
 
 SECRET = "disk-Pa55"
-
-
-@contextlib.contextmanager
-def _tmpfs(path: Path, size: str, read_only: bool = False):
-    path.mkdir(parents=True, exist_ok=True)
-    options = f"size={size}" + (",ro" if read_only else "")
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(path)],
-                          capture_output=True, text=True)
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here ({done.stderr.strip()}): needs root")
-    try:
-        yield path
-    finally:
-        subprocess.run(["umount", "-l", str(path)], check=False)
 
 
 def _env(data: Path, port: int, db: str) -> dict:
     return dict(os.environ, CRAWLER_DATA_DIR=str(data), MONGO_DB=db,
                 MONGO_URI=f"mongodb://crawler:{SECRET}@127.0.0.1:{port}/?authMechanism=PLAIN")
-
-
-def _fill(directory: Path, leave: int) -> Path:
-    """Fill the filesystem of `directory` until `leave` bytes are free."""
-    st = os.statvfs(directory)
-    free = st.f_bavail * st.f_frsize
-    filler = directory / "filler"
-    with open(filler, "wb") as fh, contextlib.suppress(OSError):
-        fh.write(b"\0" * max(0, free - leave))
-    return filler
 
 
 def _one_line(err: str, needle: str) -> str:
@@ -71,13 +45,13 @@ def test_disk_full_during_an_outage_stops_the_crawl_and_loses_nothing(
     demo_site, slow_demo, own_db, tmp_path  # noqa: F811
 ):
     db_name = f"disk_{uuid.uuid4().hex[:8]}"
-    with _tmpfs(tmp_path / "data", "2m") as data:
+    with tmpfs(tmp_path / "data", "2m") as data:
         env = _env(data, own_db.port, db_name)
         proc = _start_crawl(slow_demo, env, "-s", "STORE_MIN_FREE_MB=1", "-s", "STORE_CLOSE_WAIT=60")
         try:
             _wait_pages(slow_demo, proc, 8)
             own_db.kill()  # the database goes away: batches go to the journal's spill only
-            filler = _fill(data, 24_000)  # and the disk fills up under the journal
+            filler = fill(data, 24_000)  # and the disk fills up under the journal
             deadline = time.monotonic() + 60
             stderr_seen = ""
             while "waiting up to" not in stderr_seen:
@@ -125,13 +99,13 @@ def test_disk_full_and_the_database_never_back_counts_exactly_what_was_lost(
     """The worst case: nowhere to put the items. They are not reported as kept: the run says
     how many were lost, and everything it did keep is replayed."""
     db_name = f"disk_{uuid.uuid4().hex[:8]}"
-    with _tmpfs(tmp_path / "data", "2m") as data:
+    with tmpfs(tmp_path / "data", "2m") as data:
         env = _env(data, own_db.port, db_name)
         proc = _start_crawl(slow_demo, env, "-s", "STORE_MIN_FREE_MB=1", "-s", "STORE_CLOSE_WAIT=1")
         try:
             _wait_pages(slow_demo, proc, 8)
             own_db.kill()
-            filler = _fill(data, 24_000)
+            filler = fill(data, 24_000)
             out, err = proc.communicate(timeout=120)
         finally:
             if proc.poll() is None:
@@ -161,7 +135,7 @@ def test_disk_full_and_the_database_never_back_counts_exactly_what_was_lost(
 def test_read_only_data_directory_is_refused_before_the_first_request(
     slow_demo, own_db, tmp_path  # noqa: F811
 ):
-    with _tmpfs(tmp_path / "data", "1m", read_only=True) as data:
+    with tmpfs(tmp_path / "data", "1m", read_only=True) as data:
         env = _env(data, own_db.port, f"ro_{uuid.uuid4().hex[:8]}")
         done = run_crawler(["crawl", "daily8", "-a", f"start_url={slow_demo.url('/')}"], env)
     assert done.returncode == 2, done.stderr
@@ -175,7 +149,7 @@ def test_read_only_data_directory_is_refused_before_the_first_request(
 
 
 def test_too_little_room_is_refused_before_the_first_request(slow_demo, own_db, tmp_path):  # noqa: F811
-    with _tmpfs(tmp_path / "data", "1m") as data:
+    with tmpfs(tmp_path / "data", "1m") as data:
         env = _env(data, own_db.port, f"room_{uuid.uuid4().hex[:8]}")
         done = run_crawler(["crawl", "daily8", "-a", f"start_url={slow_demo.url('/')}",
                             "-s", "STORE_MIN_FREE_MB=5"], env)

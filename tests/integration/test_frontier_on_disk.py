@@ -1,6 +1,7 @@
 """A crawl keeps its pending requests on disk (crawler.frontier) whatever JOBDIR says: a real
 crawl process on the fixture site, with Scrapy's default priority queue and the project's
-spider, stores the same as before, and leaves no folder behind, even after being killed."""
+spider, stores the same as before, and leaves no folder behind, even after being killed. On a
+real small filesystem that fills up, no pending request is lost."""
 
 from __future__ import annotations
 
@@ -9,9 +10,15 @@ import time
 from pathlib import Path
 
 from pymongo import MongoClient
+from scrapy import Request
+from scrapy.utils.project import get_project_settings
+from scrapy.utils.test import get_crawler
 
 from crawler.demo_site import FixtureServer
+from crawler.frontier.scheduler import DiskFrontierScheduler
+from spiders.daily8 import Daily8Spider
 from tests.support.crawl import run_crawler, start_crawler, wait_for_fetches
+from tests.support.small_disk import fill, tmpfs
 
 
 def _crawl(server, env, *extra):
@@ -66,3 +73,40 @@ def test_the_folder_of_a_killed_crawl_is_removed_by_the_next(demo_site, crawl_en
         again = _crawl(server, crawl_env, "-s", "LOG_LEVEL=INFO")
     assert "removed the frontier folder of a crawl that did not close" in again.stderr
     assert list(frontier.iterdir()) == []
+
+
+def test_a_disk_that_fills_up_under_the_frontier_loses_no_request(tmp_path, monkeypatch, caplog):
+    """The kernel's ENOSPC, not an injected one: requests written before the disk filled (still
+    in a write buffer, or not) come back, later ones wait in memory, and nothing raises."""
+    with tmpfs(tmp_path / "data", "256k") as data:
+        monkeypatch.setenv("CRAWLER_DATA_DIR", str(data))
+        crawler = get_crawler(Daily8Spider, {
+            "SCHEDULER_PRIORITY_QUEUE": "scrapy.pqueues.ScrapyPriorityQueue",
+            "SCHEDULER_DISK_QUEUE": get_project_settings()["SCHEDULER_DISK_QUEUE"]})
+        spider = Daily8Spider.from_crawler(crawler, start_url="http://127.0.0.1:9/")
+        crawler.spider = spider
+        scheduler = DiskFrontierScheduler.from_crawler(crawler)
+        scheduler.open(spider)
+        urls = [f"http://127.0.0.1:9/story/{i}.html" for i in range(300)]
+        got = []
+        filler = None
+        try:
+            for i, url in enumerate(urls):
+                if i == 5:
+                    filler = fill(data, 0)
+                assert scheduler.enqueue_request(Request(url, callback=spider.parse_page))
+                if i % 7 == 6:  # the engine pops between pushes
+                    got.append(scheduler.next_request())
+            while (request := scheduler.next_request()) is not None:
+                got.append(request)
+        finally:
+            scheduler.close("finished")
+        stats = crawler.stats
+        assert sorted(r.url for r in got) == sorted(urls)
+        assert stats.get_value("scheduler/disk_failed") == 1
+        assert stats.get_value("scheduler/enqueued/memory") > 0
+        assert "No space left on device" in caplog.text
+        assert not stats.get_value("scheduler/disk_lost")
+        assert filler is not None
+        filler.unlink()
+        assert list((data / "frontier").iterdir()) == []

@@ -6,6 +6,7 @@ scheduler."""
 from __future__ import annotations
 
 import errno
+import os
 
 import pytest
 from scrapy import Request
@@ -194,3 +195,25 @@ def test_the_stored_request_is_the_dict_scrapy_stores():
     other = Daily8Spider.from_crawler(get_crawler(Daily8Spider, {}), start_url="http://127.0.0.1:9/")
     foreign = Request("http://127.0.0.1:9/g", callback=other.parse_page)
     assert request_dict(foreign, spider, names) == foreign.to_dict(spider=spider)
+
+
+def test_a_frontier_file_that_cannot_be_read_back_is_counted_lost_and_the_rest_goes_on(
+    data_dir, caplog
+):
+    scheduler, spider, stats = _scheduler({
+        "SCHEDULER_DISK_QUEUE": get_project_settings()["SCHEDULER_DISK_QUEUE"]})
+    try:
+        for url in _urls(5):
+            assert scheduler.enqueue_request(Request(url))
+        # A callback that is no spider method cannot be written: it waits in memory.
+        assert scheduler.enqueue_request(Request(_urls(6)[5], callback=lambda r: None))
+        (queue,) = scheduler.dqs.queues.values()
+        os.close(queue.f.fileno())  # the file under the queue goes bad (EBADF, like EIO)
+        got = _drain(scheduler)
+        assert [r.url for r in got] == [_urls(6)[5]]
+        assert len(scheduler) == 0 and not scheduler.has_pending_requests()
+    finally:
+        scheduler.close("finished")
+    assert stats.get_value("scheduler/disk_lost") == 5
+    assert "5 pending requests there are lost" in caplog.text
+    assert list((data_dir / "frontier").iterdir()) == []
