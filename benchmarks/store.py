@@ -20,6 +20,13 @@ writes two workloads in STORE_BATCH_SIZE batches, each as the pipelines hand the
   baseline  collection.insert_many of the same number of plain documents (one per sighting),
             ordered=False, in the same batches, into a scratch collection of the same server
 
+  fold    a page whose URL reveals that a teaser document stored earlier in the run is an alias
+          of it (the same text at another URL of the site): the page's write folds the alias,
+          re-pointing its sightings, with --fold-sightings sightings already stored. fold_ms is
+          that write when this writer inserted the alias (sightings re-pointed by _id);
+          fold_search_ms the same with other writers (shared_writers: found by story_id, which
+          FerretDB answers by reading every stored sighting). Not part of the ratio.
+
 Rates are documents handed to the write path per second; ratio = mixed / its baseline (the
 realistic workload at the default batch size: the figure the issue's bar is judged on),
 new_ratio = new / its baseline, merged_ratio = merged / its baseline, exact_ratio = exact / its
@@ -134,7 +141,8 @@ def _reset(store: Store) -> None:
     store.statements = 0
 
 
-def run(uri: str, pages: int, batch_size: int, merged_size: int) -> dict:
+def run(uri: str, pages: int, batch_size: int, merged_size: int, fold_sightings: int,
+        folds: int) -> dict:
     mixed = sightings(pages)
     new = sightings(len(mixed), teasers=0)
     db_name = f"bench_store_{os.getpid()}"
@@ -151,14 +159,55 @@ def run(uri: str, pages: int, batch_size: int, merged_size: int) -> dict:
         _reset(store)
         store.seen_resolution = timedelta(0)
         exact_s, exact_raw_s = _alternating(store, mixed, batch_size, "raw_exact")
+        store.seen_resolution = timedelta(seconds=300)
+        fold_s, fold_search_s = fold_costs(store, fold_sightings, folds)
     finally:
         store.client.drop_database(db_name)
         store.close()
     return {"new": len(new), "new_s": new_s, "new_raw_s": new_raw_s, "mixed": len(mixed),
             "mixed_s": mixed_s, "mixed_raw_s": mixed_raw_s, "stories": stories,
             "merged_s": merged_s, "merged_raw_s": merged_raw_s, "exact_s": exact_s,
-            "exact_raw_s": exact_raw_s,
+            "exact_raw_s": exact_raw_s, "fold_s": fold_s, "fold_search_s": fold_search_s,
             "statements_per_page": statements / pages}
+
+
+def _prepared(item):
+    item.canonical_url = canonical_url(item.url)
+    item.fingerprint = fingerprint(item.url)
+    item.content_hash = content_hash(item)
+    return item
+
+
+def fold_costs(store: Store, prior: int, folds: int) -> tuple[float, float]:
+    """Seconds per page write that folds an alias, by id and by search (see the module)."""
+    _reset(store)
+    when = datetime(2026, 1, 1, tzinfo=UTC)
+    for start in range(0, prior, 5000):
+        store.sightings.insert_many([
+            {"_id": f"{n:040x}", "story_id": f"{n // 20:040x}", "page_url": f"{BASE}{n}.html",
+             "role": "related", "position": n % 10 + 1, "seen_at": when}
+            for n in range(start, min(prior, start + 5000))])
+    spent = {}
+    for shared in (False, True):
+        store.shared_writers = shared
+        total = 0.0
+        for k in range(folds):
+            url = f"{BASE}fold-{int(shared)}-{k}.html"
+            alias = f"{BASE}fold-{int(shared)}-{k}-amp.html"
+            store.write_sightings([_prepared(Teaser(
+                url=alias, page_url=f"{BASE}{n}.html", seen_at=when + timedelta(seconds=n),
+                position=n, aggregator="bench", headline=f"Fold {k}", source="Harbor Daily"))
+                for n in range(1, 4)])
+            page = _prepared(Article(url=url, page_url=url, seen_at=when + timedelta(minutes=5),
+                                     aggregator="bench", headline=f"Fold {k}", source="First Wire",
+                                     body=("A paragraph of body text about the story. " * 30)))
+            page.aliases = [alias]
+            begun = time.perf_counter()
+            store.write_sightings([page])
+            total += time.perf_counter() - begun
+        spent[shared] = total / folds
+    store.shared_writers = False
+    return spent[False], spent[True]
 
 
 def _load() -> str:
@@ -171,6 +220,9 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=500, help="items per write (STORE_BATCH_SIZE)")
     parser.add_argument("--merged", type=int, default=2000,
                         help="items per write when batches merge (STORE_MAX_BATCH)")
+    parser.add_argument("--fold-sightings", type=int, default=50_000,
+                        help="sightings stored before the fold workload")
+    parser.add_argument("--folds", type=int, default=10, help="alias folds timed per path")
     args = parser.parse_args()
     load_before = _load()
     uri = os.environ.get("BENCH_MONGO_URI")
@@ -181,7 +233,7 @@ def main() -> None:
         tmp = tempfile.TemporaryDirectory(prefix="bench-store-")
         uri = embedded_db.up(Path(tmp.name)).uri
     try:
-        r = run(uri, args.pages, args.batch, args.merged)
+        r = run(uri, args.pages, args.batch, args.merged, args.fold_sightings, args.folds)
     finally:
         if tmp is not None:
             from crawler.storage import embedded_db
@@ -201,6 +253,8 @@ def main() -> None:
     exact, exact_raw = r["mixed"] / r["exact_s"], r["mixed"] / r["exact_raw_s"]
     print(f"exact: the mixed workload, last_seen_at advanced every batch: write_sightings "
           f"{exact:.0f} docs/s, insert_many {exact_raw:.0f} docs/s ({exact / exact_raw:.2f})")
+    print(f"fold: a page write that folds an alias, {args.fold_sightings} sightings stored: "
+          f"{r['fold_s'] * 1000:.1f} ms by id, {r['fold_search_s'] * 1000:.1f} ms by search")
     print(f"load average before/after: {load_before} / {_load()}")
     print(f"statements per page (mixed): {r['statements_per_page']:.2f}")
     print(f"bench store new_docs_per_s={new:.0f} new_insert_many_docs_per_s={new_raw:.0f} "
@@ -208,6 +262,7 @@ def main() -> None:
           f"merged_insert_many_docs_per_s={merged_raw:.0f} merged_ratio={merged / merged_raw:.2f} "
           f"docs_per_s={mixed:.0f} insert_many_docs_per_s={mixed_raw:.0f} "
           f"exact_ratio={exact / exact_raw:.2f} statements_per_page={r['statements_per_page']:.2f} "
+          f"fold_ms={r['fold_s'] * 1000:.1f} fold_search_ms={r['fold_search_s'] * 1000:.1f} "
           f"ratio={mixed / mixed_raw:.2f}")
 
 

@@ -216,6 +216,9 @@ class StorePipeline:
                 self.stats.inc_value("store/errors")
                 return
         self.stats.inc_value("store/batches")
+        if self.store is not None and self.store.folds:
+            self.stats.set_value("store/folds", self.store.folds)
+            self.stats.set_value("store/folds_searched", self.store.folds_searched)
         self.crawler.signals.send_catch_log(signal=store_flushed, pages=batch.pages)
 
     def _write(self, sightings: list, pages: list, journal: list) -> None:

@@ -42,3 +42,4 @@ class DistributedMode:
 
     def _store_opened(self, store, **_) -> None:
         store.write_lock = write_lock(self.crawler.settings, self.crawler.spidercls.name)
+        store.shared_writers = True  # other workers write sightings of the stories it inserts

@@ -37,7 +37,8 @@ anyway. Page snapshots and sightings are inserted, never updated, so two writers
 each other's.
 
 crawler.dedup.merge adds the summary-rank, modified-time, near-duplicate cluster and alias rules
-(docs/schema.md, "Merge rules"); documents stored under an alias URL are folded into the story.
+(docs/schema.md, "Merge rules"); documents stored under an alias URL are folded into the story,
+their sightings found by id when this writer inserted them (crawler.storage.own_sightings).
 """
 
 from __future__ import annotations
@@ -63,6 +64,7 @@ from crawler.items import SCHEMA_VERSION, Article, PageSnapshot, Teaser
 from crawler.redact import mask_uri
 from crawler.storage import sanitize, write_plan
 from crawler.storage.embedded_db import resolve_uri
+from crawler.storage.own_sightings import OwnSightings
 from crawler.storage.write_plan import Op
 
 log = logging.getLogger(__name__)
@@ -338,6 +340,13 @@ class Store:
         # Held around writes when several processes write the same stories (distributed mode
         # on FerretDB, see crawler.distributed.write_lock).
         self.write_lock: contextlib.AbstractContextManager | None = None
+        # Other processes write the same stories (distributed mode): a story this writer
+        # inserted may have sightings written elsewhere, so folds search by story_id.
+        self.shared_writers = False
+        self.own_sightings = OwnSightings()
+        # Alias documents folded, and those whose sightings had to be searched for.
+        self.folds = 0
+        self.folds_searched = 0
         self.ops_per_command = ops_per_command or int(
             config.env("CRAWLER_STORE_OPS_PER_COMMAND") or OPS_PER_COMMAND
         )
@@ -412,7 +421,7 @@ class Store:
         by_story: dict[str, list[Article | Teaser]] = {}
         for item in items:
             by_story.setdefault(item.fingerprint, []).append(item)
-        self._insert_sightings(items)
+        sighting_ids = self._insert_sightings(items)
         states = self._known_states(by_story)
         plans: list[write_plan.StoryPlan] = []
         retry: list[str] = []
@@ -430,6 +439,12 @@ class Store:
             inserted, lost = self._insert_new([p.insert for p in chunk])
             counts.new += inserted
             retry.extend(lost)
+            taken = set(lost)
+            for plan in chunk:
+                if plan.story_id not in taken:
+                    self.own_sightings.created(plan.story_id, sighting_ids.pop(plan.story_id, []))
+        for story_id, ids in sighting_ids.items():
+            self.own_sightings.seen(story_id, ids)
         # A story gone since it was known (an alias folded away): the operations upsert it.
         retry.extend(self._touch([p for p in plans if p.touch]))
         updates = [p for p in plans if p.filter is not None]
@@ -455,26 +470,27 @@ class Store:
         self.fold_aliases(merge.alias_ids(items))
         return counts
 
-    def _insert_sightings(self, items: list[Article | Teaser]) -> int:
+    def _insert_sightings(self, items: list[Article | Teaser]) -> dict[str, list[str]]:
         """insert_many of the batch's sightings; those already stored (a replay) are skipped.
-        Returns how many were new."""
+        Returns the ids of the batch's sightings, by story."""
         docs: dict[str, dict] = {}
+        by_story: dict[str, list[str]] = {}
         for item in items:
             doc = sighting_doc(item)
-            docs.setdefault(doc["_id"], doc)
+            if doc["_id"] not in docs:
+                docs[doc["_id"]] = doc
+                by_story.setdefault(doc["story_id"], []).append(doc["_id"])
         ordered = list(docs.values())
-        inserted = 0
         for start in range(0, len(ordered), INSERTS_PER_COMMAND):
             chunk = ordered[start:start + INSERTS_PER_COMMAND]
             self.statements += 1
             try:
-                inserted += len(self.sightings.insert_many(chunk, ordered=False).inserted_ids)
+                self.sightings.insert_many(chunk, ordered=False)
             except BulkWriteError as exc:
                 errors = exc.details.get("writeErrors", [])
                 if any(e.get("code") != 11000 for e in errors):
                     raise
-                inserted += exc.details.get("nInserted", 0)
-        return inserted
+        return by_story
 
     def _known_states(self, by_story: dict[str, list[Article | Teaser]]) -> dict[str, dict]:
         """Each story's state: from the cache when it has it, else read (one query)."""
@@ -688,18 +704,35 @@ class Store:
         """Fold documents stored under an alias URL (a teaser seen before the page revealed the
         alias) into their story: its sightings re-pointed at the story, first/last seen widened,
         the count carried over, the alias deleted. Idempotent: a folded alias no longer exists,
-        so a replay finds nothing to do."""
+        so a replay finds nothing to do.
+
+        The sightings are found by their ids when this writer inserted the alias and is the
+        only writer (crawler.storage.own_sightings), else by a read by `story_id`, the one form a
+        server without secondary indexes answers by a search of every sighting; either way
+        they are re-pointed by `_id`, in slices."""
         folded = 0
         for story_id, ids in alias_ids.items():
             for doc in self.articles.find({"_id": {"$in": ids}}, STATE_PROJECTION):
-                self.sightings.update_many({"story_id": doc["_id"]}, {"$set": {"story_id": story_id}})
+                alias = doc["_id"]
+                known = None if self.shared_writers else self.own_sightings.take(alias)
+                if known is None:
+                    self.folds_searched += 1
+                    known = [s["_id"] for s in self.sightings.find({"story_id": alias}, {"_id": 1})]
+                # In slices: FerretDB stops answering an update that modifies too many at once.
+                for start in range(0, len(known), self.ops_per_command):
+                    self.sightings.update_many(
+                        {"_id": {"$in": known[start:start + self.ops_per_command]},
+                         "story_id": alias},
+                        {"$set": {"story_id": story_id}})
+                self.own_sightings.seen(story_id, known)
                 self.articles.update_one({"_id": story_id},
                                          {"$min": {"first_seen_at": doc["first_seen_at"]},
                                           "$max": {"last_seen_at": doc["last_seen_at"]}})
-                self.articles.delete_one({"_id": doc["_id"]})
-                self.cache.drop(doc["_id"])
+                self.articles.delete_one({"_id": alias})
+                self.cache.drop(alias)
                 self.cache.drop(story_id)
                 folded += 1
+        self.folds += folded
         return folded
 
     def sighting_counts(self, story_ids: list[str]) -> dict[str, int]:
