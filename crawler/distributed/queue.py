@@ -10,6 +10,7 @@ from scrapy import Request
 from scrapy_redis.queue import PriorityQueue
 
 from crawler.distributed.keys import LEASE, LOCAL_META
+from crawler.frontier.queues import request_dict
 
 log = logging.getLogger(__name__)
 
@@ -42,22 +43,31 @@ class SafeQueue(PriorityQueue):
     idle_key = ""
 
     def _encode_request(self, request: Request) -> bytes:
-        obj = request.to_dict(spider=self.spider)
+        # Callback names from memory (crawler.frontier.queues), not a scan of the spider's
+        # members per request; meta checked key by key only when the whole does not pickle.
+        names = self.__dict__.setdefault("_names", {})
+        obj = request_dict(request, self.spider, names)
         meta = obj.get("meta") or {}
         dropped = [k for k in LOCAL_META if k in meta]
-        for key in list(meta):
-            if key in dropped:
-                continue
-            try:
-                pickle.dumps(meta[key], protocol=-1)
-            except Exception:  # noqa: BLE001 (anything a __reduce__ may raise)
-                dropped.append(key)
+        if dropped or LEASE in meta:
+            obj["meta"] = {k: v for k, v in meta.items() if k not in dropped and k != LEASE}
+        try:
+            data = self.serializer.dumps(obj)
+        except Exception:  # noqa: BLE001 (anything a __reduce__ may raise)
+            data = None
+        if data is None:
+            meta = obj.get("meta") or {}
+            for key in list(meta):
+                try:
+                    pickle.dumps(meta[key], protocol=-1)
+                except Exception:  # noqa: BLE001 (anything a __reduce__ may raise)
+                    dropped.append(key)
+            obj["meta"] = {k: v for k, v in meta.items() if k not in dropped}
+            data = self.serializer.dumps(obj)
         if dropped:
             log.warning("request %s: meta %s cannot cross processes; sent to the shared queue "
                         "without it", request.url, ", ".join(sorted(dropped)))
-            obj["meta"] = {k: v for k, v in meta.items() if k not in dropped}
-        obj.get("meta", {}).pop(LEASE, None)
-        return self.serializer.dumps(obj)
+        return data
 
     def push_unseen(self, request: Request, seen_key: str, fingerprint: str) -> bool:
         """Queue `request` unless `fingerprint` is in the set `seen_key`, and add it there, in
