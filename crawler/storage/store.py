@@ -46,6 +46,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import heapq
 import logging
 import threading
 import time
@@ -68,6 +69,8 @@ from crawler.storage.own_sightings import OwnSightings
 from crawler.storage.write_plan import Op
 
 log = logging.getLogger(__name__)
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 SERVER_TIMEOUT_MS = 5000
 # Update statements per bulk command. FerretDB 1.24 on SQLite stops answering an update command
@@ -750,12 +753,38 @@ class Store:
         """A story's sightings, newest first (served by the story_seen index)."""
         return self.sightings.find({"story_id": story_id}).sort("seen_at", DESCENDING).limit(limit)
 
-    def dedup_snapshot(self, limit: int):
+    def dedup_snapshot(self, limit: int) -> list[dict]:
         """The most recently updated stories' dedup keys (id, canonical_url, text_hash, minhash,
-        cluster_id, aliases), newest first, to rebuild the in-memory indexes at a run's start."""
+        cluster_id, aliases), newest first, to rebuild the in-memory indexes at a run's start.
+
+        A server that serves only `_id` from an index (FerretDB) answers the sorted query by
+        loading every full story, bodies included, and sorting them in memory: its memory grew
+        with the database at every run's start. There the newest ids are picked from a stream
+        of (updated_at, _id) pairs, then their keys read by `_id`."""
         fields = {"canonical_url": 1, "text_hash": 1, "minhash": 1, "cluster_id": 1, "aliases": 1}
-        return self.articles.find({"completeness": "full"}, fields).sort(
-            "updated_at", DESCENDING).limit(max(0, limit)).batch_size(1000)
+        limit = max(0, limit)
+        if not limit:
+            return []
+        if not self.serves_only_id():
+            return list(self.articles.find({"completeness": "full"}, fields).sort(
+                "updated_at", DESCENDING).limit(limit).batch_size(1000))
+        pairs = ((d.get("updated_at") or _EPOCH, d["_id"]) for d in self.articles.find(
+            {"completeness": "full"}, {"updated_at": 1}).batch_size(5000))
+        newest = [story_id for _, story_id in heapq.nlargest(limit, pairs)]
+        docs: dict[str, dict] = {}
+        for start in range(0, len(newest), READS_PER_QUERY):
+            for doc in self.articles.find({"_id": {"$in": newest[start:start + READS_PER_QUERY]}},
+                                          fields):
+                docs[doc["_id"]] = doc
+        return [docs[story_id] for story_id in newest if story_id in docs]
+
+    @functools.cached_property
+    def _build_info(self) -> dict:
+        return self.client.admin.command("buildInfo")
+
+    def serves_only_id(self) -> bool:
+        """True on FerretDB, whose SQLite backend uses no index but `_id`'s (docs/consumers.md)."""
+        return "ferretdbVersion" in self._build_info
 
     def fetch_state(self, key: str) -> dict | None:
         """The incremental-crawl state of one URL (key = its fingerprint), or None."""

@@ -155,3 +155,4 @@ def test_a_site_at_a_new_address_folds_every_story_without_a_search(
     stories = {d["_id"] for d in db.articles.find({}, {"_id": 1})}
     pointed = {s["story_id"] for s in db.sightings.find({}, {"story_id": 1})}
     assert pointed <= stories
+
