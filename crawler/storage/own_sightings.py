@@ -10,8 +10,8 @@ writer inserted, and with no other writer, every sighting of it was written here
 kept here, re-point them by `_id`. Anything else (a story from an earlier crawl, one evicted
 from here, several writers) is found by `story_id` as before.
 
-Bounded: the most recent `limit` stories, ids kept as raw 20-byte digests in one bytes object a
-story.
+Bounded: the most recent `limit` stories still known only from teasers (the ones folded), ids
+kept as raw 20-byte digests in one bytes object a story.
 """
 
 from __future__ import annotations
@@ -49,6 +49,11 @@ class OwnSightings:
         if held is None:
             return None
         return list(dict.fromkeys(held[i:i + 20].hex() for i in range(0, len(held), 20)))
+
+    def drop(self, story_id: str) -> None:
+        """Stop following `story_id` (its own page was read: an alias is folded into a story,
+        so a full story is rarely folded, and then it is searched for)."""
+        self._ids.pop(story_id, None)
 
     def forget(self) -> None:
         self._ids.clear()

@@ -448,6 +448,9 @@ class Store:
                     self.own_sightings.created(plan.story_id, sighting_ids.pop(plan.story_id, []))
         for story_id, ids in sighting_ids.items():
             self.own_sightings.seen(story_id, ids)
+        for item in items:
+            if item.completeness == "full":
+                self.own_sightings.drop(item.fingerprint)
         # A story gone since it was known (an alias folded away): the operations upsert it.
         retry.extend(self._touch([p for p in plans if p.touch]))
         updates = [p for p in plans if p.filter is not None]

@@ -126,6 +126,9 @@ def test_the_ids_kept_are_bounded_and_exact():
     own.created("s4", [a])
     own.seen("s4", [b, a])
     assert own.take("s4") == [a, b]
+    own.created("s5", [a])
+    own.drop("s5")
+    assert own.take("s5") is None
 
 
 def test_a_site_at_a_new_address_folds_every_story_without_a_search(
