@@ -211,6 +211,8 @@ CRAWLER_RESUMABLE = False
 CRAWLER_FRONTIER_ON_DISK = True
 # Scrapy's LIFO disk queue (the same files), naming callbacks without scanning the spider.
 SCHEDULER_DISK_QUEUE = "crawler.frontier.queues.PickleLifoDiskQueue"
+# Scrapy's in-memory stats without the per-attribute deprecation shim (crawler.extensions.stats).
+STATS_CLASS = "crawler.extensions.stats.StatsCollector"
 # Hops before a redirect chain is given up; loops back to a visited URL stop at once.
 REDIRECT_MAX_TIMES = 10
 
