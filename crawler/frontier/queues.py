@@ -12,11 +12,13 @@ queuelib's LIFO file is buffered: a push "succeeds" into the buffer, and a full 
 found when the buffer is flushed, by a later pop or at close, after the scheduler has counted
 the request as stored and with records cut short in the file. Here every push is written
 through, and a write that fails is cut back off the file before the error reaches the
-scheduler, which then keeps that request (and later ones) in memory: nothing is lost.
+scheduler, which then keeps that request (and later ones) in memory: nothing is lost. Records
+are read and cut off by offset (pread, ftruncate), not through the file position.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import pickle
 import struct
@@ -26,6 +28,7 @@ from typing import Any
 
 from scrapy import Request
 from scrapy.squeues import PickleLifoDiskQueue as ScrapyPickleLifoDiskQueue
+from scrapy.utils.request import request_from_dict
 
 
 def request_dict(request: Request, spider: Any, names: dict[Any, str]) -> dict[str, Any]:
@@ -68,8 +71,8 @@ def serialize(obj: Any) -> bytes:
 
 
 class PickleLifoDiskQueue(ScrapyPickleLifoDiskQueue):
-    """scrapy.squeues.PickleLifoDiskQueue, naming callbacks from memory and writing through
-    (see the module). Pop, peek and close are queuelib's, on an unbuffered file."""
+    """scrapy.squeues.PickleLifoDiskQueue, naming callbacks from memory, writing through and
+    reading by offset (see the module); close is queuelib's."""
 
     def __init__(self, crawler, key: str):  # noqa: D107 - replaces the chain's buffered open
         self.spider = crawler.spider
@@ -79,10 +82,11 @@ class PickleLifoDiskQueue(ScrapyPickleLifoDiskQueue):
         if Path(key).exists():
             self.f = open(key, "rb+", buffering=0)  # noqa: SIM115 - closed by close()
             (self.size,) = struct.unpack(self.SIZE_FORMAT, self.f.read(self.SIZE_SIZE))
-            self.f.seek(0, os.SEEK_END)
+            self._end = self.f.seek(0, os.SEEK_END)
         else:
             self.f = open(key, "wb+", buffering=0)  # noqa: SIM115 - closed by close()
             self.size = 0
+            self._end = 0
             try:
                 self._append(struct.pack(self.SIZE_FORMAT, 0))
             except OSError:
@@ -95,14 +99,41 @@ class PickleLifoDiskQueue(ScrapyPickleLifoDiskQueue):
         self._append(data + struct.pack(self.SIZE_FORMAT, len(data)))
         self.size += 1
 
+    def pop(self) -> Request | None:
+        data = self._last(remove=True)
+        return None if data is None else request_from_dict(pickle.loads(data), spider=self.spider)
+
+    def peek(self) -> Request | None:
+        data = self._last(remove=False)
+        return None if data is None else request_from_dict(pickle.loads(data), spider=self.spider)
+
+    def _last(self, remove: bool) -> bytes | None:
+        """The last record (queuelib's layout: data, then its length), read by offset: three
+        system calls where the file-position form made seven."""
+        if not self.size:
+            return None
+        fd = self.f.fileno()
+        (size,) = struct.unpack(self.SIZE_FORMAT,
+                                os.pread(fd, self.SIZE_SIZE, self._end - self.SIZE_SIZE))
+        start = self._end - self.SIZE_SIZE - size
+        data = os.pread(fd, size, start)
+        if len(data) != size:
+            raise OSError(errno.EIO, f"frontier file {self.path} is shorter than its records")
+        if remove:
+            os.ftruncate(fd, start)
+            self._end = start
+            self.size -= 1
+        return data
+
     def _append(self, record: bytes) -> None:
         """Write `record` at the end of the file, whole, or leave the file as it was and raise."""
-        end = self.f.seek(0, os.SEEK_END)
+        fd = self.f.fileno()
+        end = self._end
         view = memoryview(record)
         try:
             while view:
-                view = view[self.f.write(view):]
+                view = view[os.pwrite(fd, view, end + len(record) - len(view)):]
         except OSError:
-            self.f.truncate(end)
-            self.f.seek(end)
+            os.ftruncate(fd, end)
             raise
+        self._end = end + len(record)

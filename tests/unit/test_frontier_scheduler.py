@@ -217,3 +217,30 @@ def test_a_frontier_file_that_cannot_be_read_back_is_counted_lost_and_the_rest_g
     assert stats.get_value("scheduler/disk_lost") == 5
     assert "5 pending requests there are lost" in caplog.text
     assert list((data_dir / "frontier").iterdir()) == []
+
+
+def test_either_queue_reads_the_file_the_other_wrote(tmp_path):
+    """A JOBDIR written by Scrapy's queue resumes with the project's, and back: same file
+    layout, same order, peek included."""
+    from crawler.frontier.queues import PickleLifoDiskQueue as OurQueue
+
+    crawler = get_crawler(Daily8Spider, {})
+    crawler.spider = Daily8Spider.from_crawler(crawler, start_url="http://127.0.0.1:9/")
+    urls = _urls(5)
+    for writer, reader in ((PickleLifoDiskQueue, OurQueue), (OurQueue, PickleLifoDiskQueue),
+                           (OurQueue, OurQueue)):
+        path = tmp_path / f"{writer.__module__}-{reader.__module__}-{len(list(tmp_path.iterdir()))}"
+        queue = writer(crawler, str(path))
+        for url in urls[:3]:
+            queue.push(Request(url, callback=crawler.spider.parse_page))
+        assert queue.pop().url == urls[2]
+        queue.close()
+        queue = reader(crawler, str(path))
+        queue.push(Request(urls[3], callback=crawler.spider.parse_page))
+        assert queue.peek().url == urls[3] and len(queue) == 3
+        got = [queue.pop() for _ in range(3)]
+        assert [r.url for r in got] == [urls[3], urls[1], urls[0]]
+        assert all(r.callback == crawler.spider.parse_page for r in got)
+        assert queue.pop() is None and queue.peek() is None
+        queue.close()
+        assert not path.exists()  # an empty queue removes its file, as queuelib's does
