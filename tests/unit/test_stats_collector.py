@@ -22,7 +22,7 @@ def test_it_answers_as_scrapys_does():
     assert isinstance(ours, MemoryStatsCollector)
     for stats in (ours, scrapys):
         stats.inc_value("pages")
-        stats.inc_value("pages", 2, spider=None)
+        stats.inc_value("pages", 2)
         stats.inc_value("start", start=10)
         stats.max_value("depth", 3)
         stats.max_value("depth", 1)
@@ -32,3 +32,5 @@ def test_it_answers_as_scrapys_does():
     assert ours.get_stats() == scrapys.get_stats() == {
         "pages": 3, "start": 11, "depth": 3, "first": 2, "reason": "finished"}
     assert ours.get_value("missing", 7) == 7
+    ours.inc_value("pages", spider=None)  # the old argument, still taken (Scrapy warns of it)
+    assert ours.get_value("pages") == 4
