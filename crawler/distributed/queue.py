@@ -54,14 +54,8 @@ class SafeQueue(PriorityQueue):
         try:
             data = self.serializer.dumps(obj)
         except Exception:  # noqa: BLE001 (anything a __reduce__ may raise)
-            data = None
-        if data is None:
             meta = obj.get("meta") or {}
-            for key in list(meta):
-                try:
-                    pickle.dumps(meta[key], protocol=-1)
-                except Exception:  # noqa: BLE001 (anything a __reduce__ may raise)
-                    dropped.append(key)
+            dropped += [key for key in meta if not _picklable(meta[key])]
             obj["meta"] = {k: v for k, v in meta.items() if k not in dropped}
             data = self.serializer.dumps(obj)
         if dropped:
@@ -85,3 +79,11 @@ class SafeQueue(PriorityQueue):
         request = self._decode_request(data)
         request.meta[LEASE] = lease
         return request
+
+
+def _picklable(value) -> bool:
+    try:
+        pickle.dumps(value, protocol=-1)
+    except Exception:  # noqa: BLE001 (anything a __reduce__ may raise)
+        return False
+    return True

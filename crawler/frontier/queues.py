@@ -100,11 +100,12 @@ class PickleLifoDiskQueue(ScrapyPickleLifoDiskQueue):
         self.size += 1
 
     def pop(self) -> Request | None:
-        data = self._last(remove=True)
-        return None if data is None else request_from_dict(pickle.loads(data), spider=self.spider)
+        return self._request(self._last(remove=True))
 
     def peek(self) -> Request | None:
-        data = self._last(remove=False)
+        return self._request(self._last(remove=False))
+
+    def _request(self, data: bytes | None) -> Request | None:
         return None if data is None else request_from_dict(pickle.loads(data), spider=self.spider)
 
     def _last(self, remove: bool) -> bytes | None:

@@ -55,8 +55,5 @@ class OwnSightings:
         so a full story is rarely folded, and then it is searched for)."""
         self._ids.pop(story_id, None)
 
-    def forget(self) -> None:
-        self._ids.clear()
-
     def __len__(self) -> int:
         return len(self._ids)
