@@ -73,8 +73,9 @@ log = logging.getLogger(__name__)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 SERVER_TIMEOUT_MS = 5000
-# Update statements per bulk command. FerretDB 1.24 on SQLite stops answering an update command
-# that modifies about a hundred documents at once, so batches are sent in slices of this size.
+# Update statements per bulk command. Upstream FerretDB 1.24 on SQLite stops answering an update
+# command of about a hundred statements (the embedded build's patch fixes that, a server a user
+# brings may not have it), so batches are sent in slices of this size.
 OPS_PER_COMMAND = 50
 # Documents per insert_many, and _ids per `$in` read (the patched FerretDB pre-selects up to 1,000
 # _ids through its index, scripts/patch_ferretdb.py).
@@ -724,7 +725,7 @@ class Store:
                 if known is None:
                     self.folds_searched += 1
                     known = [s["_id"] for s in self.sightings.find({"story_id": alias}, {"_id": 1})]
-                # In slices: FerretDB stops answering an update that modifies too many at once.
+                # In slices: upstream FerretDB stops answering an update of too many statements.
                 for start in range(0, len(known), self.ops_per_command):
                     self.sightings.update_many(
                         {"_id": {"$in": known[start:start + self.ops_per_command]},
