@@ -38,8 +38,8 @@ install_python() {
 # FerretDB's module omits build/version/version.txt, so a plain `go install ...@v1.24.2` builds a
 # binary that panics at start ("Invalid build/version/version.txt file content"). We fetch the
 # same module with the Go toolchain, write the version file its docs ask for, apply
-# scripts/patch_ferretdb.py (its SQLite backend never used the _id index: every update by _id
-# scanned the collection) and build it. The patch's checksum beside the binary says which build
+# scripts/patch_ferretdb.py (its SQLite backend never used the _id index, so every update by _id
+# scanned the collection, and it committed each updated document on its own) and build it. The patch's checksum beside the binary says which build
 # it is, so a changed patch rebuilds.
 install_ferretdb() {
     local bin="$TOOLS_DIR/bin/ferretdb"
