@@ -13,18 +13,18 @@ handler that queries (find, count, distinct, update, delete, findAndModify, aggr
 the whole filter to the rows returned, as it does for upstream's own `{_id: <string>}` pushdown, so
 results are unchanged.
 
-It also runs each `update` command in one SQLite transaction. Upstream commits every modified
-document on its own (an update statement costs a WAL commit, about a third of its time in a
+It also writes what an `update` command modifies in one SQLite transaction. Upstream commits
+every modified document on its own (a WAL commit each, about a third of an update's time in a
 profile of the crawler's write path), and keeps each statement's read open until the command
 ends, so a command of more than about a hundred statements waits forever for a pooled
-connection. Patched, every statement's read and write go through the command's transaction (a
-statement sees the ones before it; a failing statement is undone alone and the ones before it
-stay, as upstream), reads are closed as each statement ends,
-and the transaction is committed before the reply, whose success now means the whole command
-is stored. tests/integration/test_ferretdb_patch.py checks the plans, the answers and the
-update semantics.
-
-Usage: patch_ferretdb.py SOURCE_DIR. Fails loudly if the source is not the expected text.
+connection. Patched, the documents the statements modify are held and written together: before
+a statement whose filter may match one of them (any filter that does not pin `_id` to other
+values), after a failing statement (the ones before it stay written, as upstream) and before the
+reply, whose success still means the whole command is stored. Reads are closed as each statement
+ends, and no transaction is held across statements (one held there would wait on the metadata
+registry's lock while holding SQLite's: a collection or index created meanwhile would stall both
+for the busy timeout). tests/integration/test_ferretdb_patch.py checks the plans, the answers and
+the update semantics.
 """
 
 from __future__ import annotations
@@ -34,7 +34,6 @@ from pathlib import Path
 
 METADATA = "internal/backends/sqlite/metadata/metadata.go"
 COLLECTION = "internal/backends/sqlite/collection.go"
-FSQL_DB = "internal/util/fsql/db.go"
 MSG_UPDATE = "internal/handler/msg_update.go"
 
 ID_COLUMN_OLD = """IDColumn = DefaultColumn + "->'$._id'\""""
@@ -119,95 +118,34 @@ func idPreselect(filter *types.Document) (string, []any) {
 }
 """
 
-IN_TRANSACTION_OLD = """func (db *DB) InTransaction(ctx context.Context, f func(*Tx) error) (err error) {
-	var sqlTx *sql.Tx
-"""
-IN_TRANSACTION_NEW = """func (db *DB) InTransaction(ctx context.Context, f func(*Tx) error) (err error) {
-	if b, _ := ctx.Value(batchKey{}).(*Batch); b != nil {
-		return db.inBatch(ctx, b, f)
-	}
-
-	var sqlTx *sql.Tx
-"""
-
-DB_QUERY_OLD = """	rows, err := db.sqlDB.QueryContext(ctx, query, args...)
-"""
-DB_QUERY_NEW = """	if b, _ := ctx.Value(batchKey{}).(*Batch); b != nil && b.txs[db] != nil {
-		return b.txs[db].QueryContext(ctx, query, args...)
-	}
-
-	rows, err := db.sqlDB.QueryContext(ctx, query, args...)
-"""
-
-BATCH = """
-// Batch makes every transaction started under its context, and every query made after the first
-// of them, share one SQLite transaction per database, committed by Finish.
-// Added by the news crawler's scripts/patch_ferretdb.py.
-type Batch struct {
-	txs map[*DB]*Tx
-}
-
-type batchKey struct{}
-
-// WithBatch returns a context whose transactions and queries join a new Batch.
-func WithBatch(ctx context.Context) (context.Context, *Batch) {
-	b := &Batch{txs: map[*DB]*Tx{}}
-	return context.WithValue(ctx, batchKey{}, b), b
-}
-
-// Finish commits the batch's transactions; calling it again does nothing.
-func (b *Batch) Finish() error {
-	var first error
-
-	for db, tx := range b.txs {
-		delete(b.txs, db)
-
-		if err := tx.Commit(); err != nil && first == nil {
-			first = lazyerrors.Error(err)
-		}
-	}
-
-	return first
-}
-
-// inBatch runs f in the batch's transaction. A savepoint around f would make SQLite copy every
-// page f touches to a statement journal first (as costly as the commits the batch saves), so
-// f's statements are not undone as a group: the update handler, the one caller, writes one
-// document per call, and SQLite undoes a failing statement on its own.
-func (db *DB) inBatch(ctx context.Context, b *Batch, f func(*Tx) error) error {
-	tx := b.txs[db]
-	if tx == nil {
-		sqlTx, err := db.sqlDB.BeginTx(ctx, nil)
-		if err != nil {
-			return lazyerrors.Error(err)
-		}
-
-		tx = wrapTx(sqlTx, db.l)
-		b.txs[db] = tx
-	}
-
-	return f(tx)
-}
-"""
-
-UPDATE_IMPORT_OLD = """	"github.com/FerretDB/FerretDB/internal/types"
-	"github.com/FerretDB/FerretDB/internal/util/iterator"
-"""
-UPDATE_IMPORT_NEW = """	"github.com/FerretDB/FerretDB/internal/types"
-	"github.com/FerretDB/FerretDB/internal/util/fsql"
-	"github.com/FerretDB/FerretDB/internal/util/iterator"
-"""
-
 UPDATE_LOOP_OLD = """	for _, u := range params.Updates {
 		c, err := db.Collection(params.Collection)
 """
-UPDATE_LOOP_NEW = """	// One transaction for the whole command (scripts/patch_ferretdb.py); on an error the
-	// statements before it are still committed, as upstream commits each on its own.
-	ctx, batch := fsql.WithBatch(ctx)
-	defer batch.Finish()
+UPDATE_LOOP_NEW = """	// The modified documents are written together (scripts/patch_ferretdb.py, pendingUpdates).
+	pending := &pendingUpdates{ids: map[string]struct{}{}}
 
 	for _, u := range params.Updates {
 		c, err := db.Collection(params.Collection)
+"""
+
+UPDATE_QUERY_OLD = """		var qp backends.QueryParams
+		if !h.DisablePushdown {
+			qp.Filter = u.Filter
+		}
+"""
+UPDATE_QUERY_NEW = """		// A statement that may read a document still pending reads it written.
+		if !pending.disjoint(u.Filter) {
+			if err = pending.flush(ctx); err != nil {
+				return 0, 0, nil, lazyerrors.Error(err)
+			}
+		}
+
+		pending.Collection = c
+
+		var qp backends.QueryParams
+		if !h.DisablePushdown {
+			qp.Filter = u.Filter
+		}
 """
 
 UPDATE_CLOSER_OLD = """		closer := iterator.NewMultiCloser()
@@ -223,6 +161,8 @@ UPDATE_CLOSER_OLD = """		closer := iterator.NewMultiCloser()
 
 		result, err := common.UpdateDocument(ctx, c, "update", iter, &u)
 		if err != nil {
+			return 0, 0, nil, lazyerrors.Error(err)
+		}
 """
 UPDATE_CLOSER_NEW = """		closer := iterator.NewMultiCloser()
 
@@ -234,20 +174,130 @@ UPDATE_CLOSER_NEW = """		closer := iterator.NewMultiCloser()
 			iter = common.LimitIterator(iter, closer, 1)
 		}
 
-		result, err := common.UpdateDocument(ctx, c, "update", iter, &u)
+		result, err := common.UpdateDocument(ctx, pending, "update", iter, &u)
 		closer.Close()
 
 		if err != nil {
+			// as upstream: the statements before a failing one stay written
+			if ferr := pending.flush(ctx); ferr != nil {
+				return 0, 0, nil, lazyerrors.Error(ferr)
+			}
+
+			return 0, 0, nil, lazyerrors.Error(err)
+		}
 """
 
 UPDATE_RETURN_OLD = """	return matched, modified, &upserted, nil
 }
 """
-UPDATE_RETURN_NEW = """	if err = batch.Finish(); err != nil {
+UPDATE_RETURN_NEW = """	if err = pending.flush(ctx); err != nil {
 		return 0, 0, nil, lazyerrors.Error(err)
 	}
 
 	return matched, modified, &upserted, nil
+}
+
+// pendingUpdates holds the documents an update command's statements modify and writes them in
+// one transaction: before a statement whose filter may match one of them (it must read it
+// written), after a failing statement, and before the reply. Upstream wrote each in its own.
+// No transaction is held across statements, so nothing waits on the metadata registry's lock
+// while it holds SQLite's. Added by the news crawler's scripts/patch_ferretdb.py.
+type pendingUpdates struct {
+	backends.Collection
+	docs []*types.Document
+	ids  map[string]struct{}
+}
+
+// UpdateAll implements backends.Collection interface: it only collects.
+func (p *pendingUpdates) UpdateAll(ctx context.Context, params *backends.UpdateAllParams) (*backends.UpdateAllResult, error) {
+	for _, doc := range params.Docs {
+		id, _ := doc.Get("_id")
+		p.ids[pendingKey(id)] = struct{}{}
+	}
+
+	p.docs = append(p.docs, params.Docs...)
+
+	return &backends.UpdateAllResult{Updated: int32(len(params.Docs))}, nil
+}
+
+// flush writes the pending documents in one transaction. If that fails they are written one at
+// a time, as upstream does, so the ones before the failing one stay written.
+func (p *pendingUpdates) flush(ctx context.Context) error {
+	if len(p.docs) == 0 {
+		return nil
+	}
+
+	docs := p.docs
+	p.docs, p.ids = nil, map[string]struct{}{}
+
+	if _, err := p.Collection.UpdateAll(ctx, &backends.UpdateAllParams{Docs: docs}); err == nil {
+		return nil
+	}
+
+	for _, doc := range docs {
+		if _, err := p.Collection.UpdateAll(ctx, &backends.UpdateAllParams{Docs: []*types.Document{doc}}); err != nil {
+			return lazyerrors.Error(err)
+		}
+	}
+
+	return nil
+}
+
+// disjoint reports whether filter pins _id to strings or ObjectIDs none of which is pending.
+func (p *pendingUpdates) disjoint(filter *types.Document) bool {
+	if len(p.docs) == 0 {
+		return true
+	}
+
+	v, err := filter.Get("_id")
+	if err != nil {
+		return false
+	}
+
+	var pinned []any
+
+	switch v := v.(type) {
+	case string, types.ObjectID:
+		pinned = []any{v}
+	case *types.Document:
+		if v.Len() != 1 {
+			return false
+		}
+
+		in, err := v.Get("$in")
+		if err != nil {
+			return false
+		}
+
+		arr, ok := in.(*types.Array)
+		if !ok {
+			return false
+		}
+
+		for i := 0; i < arr.Len(); i++ {
+			pinned = append(pinned, must.NotFail(arr.Get(i)))
+		}
+	default:
+		return false
+	}
+
+	for _, id := range pinned {
+		switch id.(type) {
+		case string, types.ObjectID:
+		default:
+			return false
+		}
+
+		if _, hit := p.ids[pendingKey(id)]; hit {
+			return false
+		}
+	}
+
+	return true
+}
+
+func pendingKey(id any) string {
+	return fmt.Sprintf("%T:%v", id, id)
 }
 """
 
@@ -269,16 +319,11 @@ def main() -> None:
     replace_once(collection, QUERY_OLD, QUERY_NEW)
     replace_once(collection, EXPLAIN_OLD, EXPLAIN_NEW)
     collection.write_text(collection.read_text() + HELPER)
-    fsql_db = src / FSQL_DB
-    replace_once(fsql_db, IN_TRANSACTION_OLD, IN_TRANSACTION_NEW)
-    replace_once(fsql_db, DB_QUERY_OLD, DB_QUERY_NEW)
-    fsql_db.write_text(fsql_db.read_text() + BATCH)
     update = src / MSG_UPDATE
-    replace_once(update, UPDATE_IMPORT_OLD, UPDATE_IMPORT_NEW)
     replace_once(update, UPDATE_LOOP_OLD, UPDATE_LOOP_NEW)
+    replace_once(update, UPDATE_QUERY_OLD, UPDATE_QUERY_NEW)
     replace_once(update, UPDATE_CLOSER_OLD, UPDATE_CLOSER_NEW)
     replace_once(update, UPDATE_RETURN_OLD, UPDATE_RETURN_NEW)
-
 
 if __name__ == "__main__":
     main()

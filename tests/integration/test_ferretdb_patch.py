@@ -1,8 +1,11 @@
 """The embedded FerretDB is built with scripts/patch_ferretdb.py: lookups by _id use the _id
-index, an update command runs in one transaction, and the answers stay what MongoDB gives. Skipped against a server that is not FerretDB
-(TEST_MONGO_URI pointing at MongoDB has its own planner)."""
+index, what an update command modifies is written in one transaction, and the answers stay what
+MongoDB gives. Skipped against a server that is not FerretDB (TEST_MONGO_URI pointing at MongoDB
+has its own planner)."""
 
 from __future__ import annotations
+
+import threading
 
 import pytest
 from pymongo import MongoClient, UpdateMany, UpdateOne
@@ -112,4 +115,37 @@ def test_a_duplicate_key_in_an_upsert_keeps_the_statements_before_it(coll):
     assert reply["writeErrors"][0]["code"] == 11000
     assert coll.find_one({"_id": "id8"})["before"] is True
     assert coll.find_one({"_id": "clash"}) is None
+    assert coll.count_documents({}) == 300
+
+
+def test_collections_and_indexes_created_during_update_commands_do_not_wait(coll):
+    """An update command holds no SQLite transaction across its statements: one that did would
+    wait on the metadata registry's lock while holding SQLite's, and a collection or index
+    created in the same database meanwhile would fail after the busy timeout."""
+    stop = threading.Event()
+    failures: list[BaseException] = []
+
+    def updating() -> None:
+        n = 0
+        while not stop.is_set():
+            n += 1
+            try:
+                coll.bulk_write([UpdateOne({"_id": f"id{(n * 50 + i) % 300}"}, {"$inc": {"n": 1}})
+                                 for i in range(50)])
+            except BaseException as exc:  # noqa: BLE001 - reported by the main thread
+                failures.append(exc)
+                return
+
+    writer = threading.Thread(target=updating)
+    writer.start()
+    try:
+        for k in range(15):
+            extra = coll.database[f"made_meanwhile_{k}"]
+            extra.insert_one({"_id": k})
+            extra.create_index("n", name="n_asc")
+            coll.create_index([("n", 1), (f"k{k}", 1)], name=f"meanwhile_{k}")
+    finally:
+        stop.set()
+        writer.join()
+    assert not failures, failures
     assert coll.count_documents({}) == 300
