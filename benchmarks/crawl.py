@@ -4,10 +4,13 @@ Starts, in this run: a generated daily8-style aggregator (crawler/demo_site/gene
 lead + 10 teasers each, pre-rendered in memory and served by a raw asyncio server in a thread of
 this process: it only looks a path up and writes prepared bytes, so it is far faster than the
 crawler) and an embedded FerretDB of its own in a temporary data directory. Then it runs, each
-as its own process (a Twisted reactor cannot restart):
+as its own process (a Twisted reactor cannot restart), in the order peer, baseline, project,
+baseline:
 
   baseline  a bare Scrapy spider that follows the same links with Scrapy's link extractor and
-            parses nothing else (same concurrency settings, no pipelines);
+            parses nothing else (same concurrency settings, no pipelines), run just before and
+            just after the project's crawl and pooled (pages over time of both), so the
+            machine's load during the project's run is on both sides of the ratio;
   peer      what a Scrapy user would write instead: the same link following, trafilatura.extract
             on every page and the MongoDB item pipeline of Scrapy's documentation (one
             insert_one per item), into the same embedded database;
@@ -321,15 +324,26 @@ def measure(pages_total: int, seconds: float, profile: str | None = None,
 
     site = GeneratedSite(pages_total, realistic=realistic)
     with tempfile.TemporaryDirectory(prefix="bench-crawl-") as tmp, FastServer(site.html) as srv:
-        bare = run_bare(srv.url("/"), seconds)
         server = embedded_db.up(Path(tmp))
         try:
             theirs = run_peer(srv.url("/"), seconds, server.uri, server.pid) if peer else None
+            before = run_bare(srv.url("/"), seconds)
             ours = run_project(srv.url("/"), seconds, server.uri, str(Path(tmp) / "data"),
                                server.pid, profile)
+            after = run_bare(srv.url("/"), seconds)
         finally:
             embedded_db.down(Path(tmp))
-    return bare, theirs, ours, site
+    return pooled(before, after), theirs, ours, site
+
+
+def pooled(before: dict, after: dict) -> dict:
+    """Bare Scrapy's runs just before and just after the project's, as one: pages and time and
+    CPU summed, the larger peak memory. The machine is shared, and its load moves within the
+    minutes a benchmark takes; a baseline taken on both sides of the run it is compared with
+    moves with it (a single run before the others put minutes, and the peer, between them)."""
+    return dict(after, pages=before["pages"] + after["pages"], wall=before["wall"] + after["wall"],
+                cpu=before["cpu"] + after["cpu"], rss_mb=max(before["rss_mb"], after["rss_mb"]),
+                rates=(before["pages"] / before["wall"], after["pages"] / after["wall"]))
 
 
 # The processes of a crawl by role, in the order they are printed.
@@ -379,8 +393,9 @@ def main() -> None:
     peer_rate = peer["pages"] / peer["wall"]
     print(f"site: {size} pages (lead + 10 teasers), article pages {kb[0]:.0f}-{kb[-1]:.0f} kB "
           f"(median {kb[len(kb) // 2]:.0f} kB), served by benchmarks/_site.FastServer")
-    print(f"bare scrapy:   {bare['pages']} pages in {bare['wall']:.1f}s = {bare_rate:.1f} pages/s, "
-          f"peak memory {bare['rss_mb']:.0f} MB")
+    print(f"bare scrapy:   {bare['pages']} pages in {bare['wall']:.1f}s = {bare_rate:.1f} pages/s "
+          f"(runs just before and after the full pipeline's: {bare['rates'][0]:.1f} and "
+          f"{bare['rates'][1]:.1f}), peak memory {bare['rss_mb']:.0f} MB")
     print(f"peer (trafilatura + insert_one): {peer['pages']} pages ({peer['stored']} items "
           f"stored) in {peer['wall']:.1f}s = {peer_rate:.1f} pages/s, peak memory "
           f"{peer['rss_mb']:.0f} MB")
