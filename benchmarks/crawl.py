@@ -278,11 +278,15 @@ def role(pid):
     return "other"
 def sample():
     while proc.poll() is None:
-        sizes = {p: pss_kb(p) for p in tree(os.getpid())[1:]}
+        # Each process's role before its size: one that exits in between (a retired extraction
+        # worker) would have no command line left to name it by, and be counted as "other".
+        named = {p: role(p) for p in tree(os.getpid())[1:] if cmdline(p)}
+        sizes = {p: pss_kb(p) for p in named}
         peak[0] = max(peak[0], sum(sizes.values()))
         by_role = {}
         for p, kb in sizes.items():
-            by_role.setdefault(role(p), []).append(kb)
+            if kb:
+                by_role.setdefault(named[p], []).append(kb)
         for name, kbs in by_role.items():
             # a role's figure is its largest process (workers are alike) and their count
             top, count = roles.get(name, (0, 0))
