@@ -725,7 +725,7 @@ class Store:
                 if known is None:
                     self.folds_searched += 1
                     known = [s["_id"] for s in self.sightings.find({"story_id": alias}, {"_id": 1})]
-                # In slices: upstream FerretDB stops answering an update of too many statements.
+                # In slices of the per-command limit, as every update the store sends.
                 for start in range(0, len(known), self.ops_per_command):
                     self.sightings.update_many(
                         {"_id": {"$in": known[start:start + self.ops_per_command]},
