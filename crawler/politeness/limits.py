@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
+if TYPE_CHECKING:
+    from scrapy.settings import BaseSettings
 
 # What a user's own local site (the bundled demo, test fixtures, benchmarks on 127.0.0.1) may be
 # crawled with, set explicitly where such a site is crawled: never the default for other sites.
@@ -45,6 +47,10 @@ class SlotLimits:
 def operator_set(settings: BaseSettings, name: str, environ=None) -> bool:
     """True when the run's operator chose this setting (`-s`, a spider's custom_settings, or the
     environment), not the project's default."""
+    # Scrapy is imported here, not at the top: profiles (crawler.sites) import this module, and
+    # an extraction worker that unpickles a profile need not load Scrapy and Twisted.
+    from scrapy.settings import SETTINGS_PRIORITIES
+
     environ = os.environ if environ is None else environ
     priority = settings.getpriority(name) or 0
     return priority > SETTINGS_PRIORITIES["project"] or f"CRAWLER_{name}" in environ
