@@ -65,56 +65,81 @@ EXPLAIN_NEW = """	whereClause, args = idPreselect(params.Filter)
 	filterPushdown = whereClause != "" && params.Filter.Len() == 1
 """
 
-HELPER = """
-// idPreselect narrows a query to the rows whose _id the filter pins (a string or ObjectID, or an
-// $in list of them) through the _id index. The caller still applies the whole filter.
-// Added by the news crawler's scripts/patch_ferretdb.py.
-func idPreselect(filter *types.Document) (string, []any) {
+PINNED_IDS_FILE = "internal/types/pinned_ids.go"
+PINNED_IDS = """// Added by the news crawler's scripts/patch_ferretdb.py.
+
+package types
+
+// PinnedIDs returns the values a filter pins _id to, a string or ObjectID or a non-empty $in
+// list of only those, or nil: the one place the SQLite backend's _id pre-selection and the update
+// handler's pending writes read a filter's _id.
+func PinnedIDs(filter *Document) []any {
 	if filter == nil {
-		return "", nil
+		return nil
 	}
 
 	v, err := filter.Get("_id")
 	if err != nil {
-		return "", nil
+		return nil
 	}
 
+	var ids []any
+
 	switch v := v.(type) {
-	case string, types.ObjectID:
-		return fmt.Sprintf(` WHERE %s = ?`, metadata.IDColumn), []any{string(must.NotFail(sjson.MarshalSingleValue(v)))}
-	case *types.Document:
+	case string, ObjectID:
+		return []any{v}
+	case *Document:
 		if v.Len() != 1 {
-			return "", nil
+			return nil
 		}
 
 		in, err := v.Get("$in")
 		if err != nil {
-			return "", nil
+			return nil
 		}
 
-		arr, ok := in.(*types.Array)
-		if !ok || arr.Len() == 0 || arr.Len() > 1000 {
-			return "", nil
+		arr, ok := in.(*Array)
+		if !ok {
+			return nil
 		}
-
-		args := make([]any, 0, arr.Len())
 
 		for i := 0; i < arr.Len(); i++ {
-			e := must.NotFail(arr.Get(i))
+			e, _ := arr.Get(i)
 			switch e.(type) {
-			case string, types.ObjectID:
-				args = append(args, string(must.NotFail(sjson.MarshalSingleValue(e))))
+			case string, ObjectID:
+				ids = append(ids, e)
 			default:
-				return "", nil
+				return nil
 			}
 		}
-
-		placeholders := strings.Repeat("?, ", len(args)-1) + "?"
-
-		return fmt.Sprintf(` WHERE %s IN (%s)`, metadata.IDColumn, placeholders), args
 	}
 
-	return "", nil
+	return ids
+}
+"""
+
+HELPER = """
+// idPreselect narrows a query to the rows whose _id the filter pins (types.PinnedIDs, at most
+// 1,000) through the _id index. The caller still applies the whole filter.
+// Added by the news crawler's scripts/patch_ferretdb.py.
+func idPreselect(filter *types.Document) (string, []any) {
+	ids := types.PinnedIDs(filter)
+	if len(ids) == 0 || len(ids) > 1000 {
+		return "", nil
+	}
+
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = string(must.NotFail(sjson.MarshalSingleValue(id)))
+	}
+
+	if len(args) == 1 {
+		return fmt.Sprintf(` WHERE %s = ?`, metadata.IDColumn), args
+	}
+
+	placeholders := strings.Repeat("?, ", len(args)-1) + "?"
+
+	return fmt.Sprintf(` WHERE %s IN (%s)`, metadata.IDColumn, placeholders), args
 }
 """
 
@@ -243,51 +268,18 @@ func (p *pendingUpdates) flush(ctx context.Context) error {
 	return nil
 }
 
-// disjoint reports whether filter pins _id to strings or ObjectIDs none of which is pending.
+// disjoint reports whether filter pins _id (types.PinnedIDs) to values none of which is pending.
 func (p *pendingUpdates) disjoint(filter *types.Document) bool {
 	if len(p.docs) == 0 {
 		return true
 	}
 
-	v, err := filter.Get("_id")
-	if err != nil {
+	ids := types.PinnedIDs(filter)
+	if ids == nil {
 		return false
 	}
 
-	var pinned []any
-
-	switch v := v.(type) {
-	case string, types.ObjectID:
-		pinned = []any{v}
-	case *types.Document:
-		if v.Len() != 1 {
-			return false
-		}
-
-		in, err := v.Get("$in")
-		if err != nil {
-			return false
-		}
-
-		arr, ok := in.(*types.Array)
-		if !ok {
-			return false
-		}
-
-		for i := 0; i < arr.Len(); i++ {
-			pinned = append(pinned, must.NotFail(arr.Get(i)))
-		}
-	default:
-		return false
-	}
-
-	for _, id := range pinned {
-		switch id.(type) {
-		case string, types.ObjectID:
-		default:
-			return false
-		}
-
+	for _, id := range ids {
 		if _, hit := p.ids[pendingKey(id)]; hit {
 			return false
 		}
@@ -319,6 +311,7 @@ def main() -> None:
     replace_once(collection, QUERY_OLD, QUERY_NEW)
     replace_once(collection, EXPLAIN_OLD, EXPLAIN_NEW)
     collection.write_text(collection.read_text() + HELPER)
+    (src / PINNED_IDS_FILE).write_text(PINNED_IDS)
     update = src / MSG_UPDATE
     replace_once(update, UPDATE_LOOP_OLD, UPDATE_LOOP_NEW)
     replace_once(update, UPDATE_QUERY_OLD, UPDATE_QUERY_NEW)
